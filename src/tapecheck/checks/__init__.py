@@ -1,0 +1,27 @@
+"""Checks: small pure rules over measures. `REGISTRY` is the explicit list, in report order.
+
+Adding a check: write it with `@check` in the module of its family, add it here.
+Codes (DESIGN.md §2): M0xx media, orientation, resolution · V1xx face, eyes, extra face ·
+V2xx lighting · V3xx framing · V4xx focus, stability · V5xx picture edits · A1xx loudness,
+clipping · A2xx noise, hum · A3xx clarity · A4xx channels · A5xx speech, dead air ·
+X1xx cross-modal · P1xx platform. A code is never reused.
+"""
+
+from __future__ import annotations
+
+from .base import Check, Hit, Param, Skip, check, spans_from_mask
+from . import media
+
+REGISTRY: tuple[Check, ...] = (
+    media.no_audio_track,
+    media.silent_audio_track,
+    media.too_short,
+    media.variable_frame_rate,
+    media.hdr_video,
+    media.portrait_orientation,
+    media.low_resolution,
+)
+
+BY_CODE: dict[str, Check] = {c.code: c for c in REGISTRY}
+
+__all__ = ["BY_CODE", "Check", "Hit", "Param", "REGISTRY", "Skip", "check", "spans_from_mask"]

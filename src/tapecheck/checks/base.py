@@ -1,0 +1,144 @@
+"""How a check is written: a small, pure rule over measures (in the spirit of ruff and yamllint).
+
+    @check(code="M003", name="portrait-orientation", category="orientation",
+           severity=Severity.WARNING, needs=("media",), unit="",
+           fix="Turn your phone sideways …")
+    def portrait_orientation(m, p):
+        '''What it checks. Why casting cares (and the source of the threshold). How to fix.'''
+        if m["media"].height > m["media"].width:
+            return Hit(measured=…, threshold=…, message="…")
+
+The function gets the finished measures `m` and the resolved parameters `p` (attributes
+named after its `Param`s) and returns `None`, one `Hit` or a list of them. It raises `Skip`
+when it cannot judge this file. It never measures, prints or touches a file: the runner turns
+hits into `Finding`s with the declared code, name, category, unit, severity and fix.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, Callable, Iterable
+
+from ..model import CATEGORIES, Severity, Span
+
+
+@dataclass(frozen=True)
+class Param:
+    """A threshold, declared once: config validation, `tapecheck rule` and the docs read it."""
+
+    name: str
+    default: float
+    unit: str
+    help: str
+    min: float
+    max: float
+
+    def validate(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"must be a number ({self.unit or 'no unit'}), got {value!r}")
+        if not self.min <= value <= self.max:
+            raise ValueError(f"must be between {self.min:g} and {self.max:g} {self.unit}".rstrip()
+                             + f", got {value!r}")
+        return float(value)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One problem a check found. `severity` overrides the check's default (e.g. warn vs error)."""
+
+    message: str
+    measured: float | None = None
+    threshold: float | None = None
+    spans: tuple[Span, ...] = ()
+    severity: Severity | None = None
+
+
+class Skip(Exception):
+    """Raised by a check that cannot judge this file; the reason goes into `skipped`."""
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    needs: tuple[str, ...]
+    unit: str
+    fix: str
+    func: Callable[[Any, SimpleNamespace], Any] = field(repr=False)
+    params: tuple[Param, ...] = ()
+    #: False when editing cannot repair it (most picture problems need a new take).
+    reshoot: bool = True
+    #: False when sparse keyframes cannot answer it; `--quick` then lists it under `skipped`.
+    quick: bool = True
+    #: "voice"/"eyes": an error from this check decides that verdict whatever its category.
+    blocks: str = ""
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n\n", 1)[0].replace("\n", " ")
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def run(self, results: Any, values: dict[str, float]) -> list[Hit]:
+        out = self.func(results, SimpleNamespace(**values))
+        if out is None:
+            return []
+        if isinstance(out, Hit):
+            return [out]
+        return list(out)
+
+
+def check(*, code: str, name: str, category: str, severity: Severity, needs: Iterable[str],
+          unit: str, fix: str, params: Iterable[Param] = (), reshoot: bool = True,
+          quick: bool = True, blocks: str = "") -> Callable[[Callable], Check]:
+    if category not in CATEGORIES:
+        raise ValueError(f"{code}: unknown category {category!r}")
+
+    def wrap(func: Callable) -> Check:
+        return Check(code=code, name=name, category=category, severity=severity,
+                     needs=tuple(needs), unit=unit, fix=fix, func=func, params=tuple(params),
+                     reshoot=reshoot, quick=quick, blocks=blocks)
+
+    return wrap
+
+
+def spans_from_mask(times, mask, min_len_s: float = 0.0, step_s: float | None = None,
+                    end_s: float | None = None) -> tuple[Span, ...]:
+    """Runs of True in `mask` (sampled at `times`) as Spans at least `min_len_s` long.
+
+    Each sample stands for the time until the next one (`step_s` for the last, else the
+    median spacing); `end_s` caps the last span at the end of the tape.
+    """
+    times = list(times)
+    mask = list(mask)
+    if not times:
+        return ()
+    if step_s is None:
+        gaps = sorted(b - a for a, b in zip(times, times[1:]))
+        step_s = gaps[len(gaps) // 2] if gaps else 0.5
+    spans: list[Span] = []
+    start = None
+    for i, (t, on) in enumerate(zip(times, mask)):
+        if on and start is None:
+            start = t
+        nxt = times[i + 1] if i + 1 < len(times) else t + step_s
+        if start is not None and (not on or i + 1 == len(times)):
+            stop = nxt if on else t
+            if end_s is not None:
+                stop = min(stop, end_s)
+            if stop - start >= min_len_s:
+                spans.append(Span(start, stop))
+            start = None
+    return tuple(spans)

@@ -1,0 +1,144 @@
+"""Media checks (M0xx): what the file itself is — its audio track, length, shape and format."""
+
+from __future__ import annotations
+
+import math
+
+from ..model import Severity, Span
+from .base import Hit, Param, check
+
+
+@check(code="M001", name="no-audio-track", category="media", severity=Severity.ERROR,
+       needs=("media",), unit="", blocks="voice",
+       fix="Record with sound on, or export the tape again with its audio track.")
+def no_audio_track(m, p):
+    """The file has no audio stream at all.
+
+    Why casting cares: a self-tape is judged on the read; with no sound there is nothing to
+    judge, so casting cannot hear your voice.
+    How to fix: check the camera app records sound and that the export includes audio.
+    """
+    if not m["media"].has_audio:
+        return Hit("The file has no audio track")
+
+
+@check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
+       needs=("signal", "r128"), unit="dBFS", blocks="voice",
+       params=(Param("max_peak_dbfs", -60.0, "dBFS",
+                     "a track whose loudest sample stays at or below this is silent",
+                     -120.0, -20.0),),
+       fix="Check the microphone is connected and not muted, then record again.")
+def silent_audio_track(m, p):
+    """The audio track is there but carries no sound.
+
+    Silent means either no sample louder than `max_peak_dbfs` (default −60 dBFS: a voice
+    even from a phone across the room peaks tens of dB above it) or no 400 ms block above
+    BS.1770-4's absolute gate of −70 LUFS — the standard's own definition of "no programme".
+    Why casting cares: the file looks fine but casting hears nothing.
+    How to fix: an external mic that is unplugged or muted, or a mute switch on the phone,
+    records silence; test it before the take.
+    """
+    peak = m["signal"].sample_peak_dbfs
+    integrated = m["r128"].integrated_lufs
+    gated_out = not math.isfinite(integrated) or integrated <= -70.0
+    if peak <= p.max_peak_dbfs or gated_out:
+        shown = "no sound at all" if not math.isfinite(peak) else f"peak {peak:.1f} dBFS"
+        return Hit(f"The audio track is silent ({shown}; silent at or below "
+                   f"{p.max_peak_dbfs:.0f} dBFS or no sound above -70 LUFS)",
+                   measured=peak, threshold=p.max_peak_dbfs,
+                   spans=(Span(0.0, m["media"].duration_s),))
+
+
+@check(code="M003", name="too-short", category="media", severity=Severity.ERROR,
+       needs=("media",), unit="s",
+       params=(Param("min_duration_s", 1.0, "s", "shortest tape that can be judged", 0.1, 60.0),),
+       fix="Export the whole take; this file is too short to be an audition.")
+def too_short(m, p):
+    """The tape is too short to judge.
+
+    Under one second there is no read to judge and too little picture and sound for any
+    measure (a BS.1770 loudness block alone is 0.4 s); the other checks are skipped.
+    How to fix: export or trim the take again; something cut it short.
+    """
+    duration = m["media"].duration_s
+    if duration < p.min_duration_s:
+        return Hit(f"The tape is {duration:.2f} s long (shorter than {p.min_duration_s:g} s): "
+                   "too short to judge", measured=duration, threshold=p.min_duration_s)
+
+
+@check(code="M004", name="variable-frame-rate", category="media", severity=Severity.WARNING,
+       needs=("media",), unit="", reshoot=False,
+       fix="Export again at a constant frame rate (most editors: 'constant frame rate' or "
+           "HandBrake's 'Constant Framerate').")
+def variable_frame_rate(m, p):
+    """The frame rate varies through the file (typical of phone recordings).
+
+    Why casting cares: variable-frame-rate video is a common cause of sound that drifts out
+    of sync in editors and on some players — and sync problems make casting stop watching.
+    Measured from the spacing of the first minute's frames: variable when more than 2 % of
+    intervals differ from the median by over 15 % (ingest/probe.py).
+    How to fix: re-export at a constant frame rate.
+    """
+    info = m["media"]
+    if info.variable_fps:
+        fps = f" (average {info.fps:.2f} fps)" if info.fps else ""
+        return Hit(f"The frame rate is variable{fps}; it can make the sound drift out of sync")
+
+
+@check(code="M005", name="hdr-video", category="media", severity=Severity.WARNING,
+       needs=("media",), unit="bit", reshoot=False,
+       fix="Turn off HDR in the camera settings, or export as standard (SDR) 8-bit H.264.")
+def hdr_video(m, p):
+    """The video is HDR (PQ or HLG) or more than 8 bits per channel.
+
+    Why casting cares: casting sites and most laptops play SDR; HDR phone clips (iPhone
+    'HDR Video', HLG) look grey and washed out there, and some upload pipelines reject 10-bit.
+    How to fix: turn off HDR video on the phone, or export as SDR H.264 8-bit.
+    """
+    info = m["media"]
+    if info.hdr or info.bit_depth > 8:
+        kind = f"HDR ({info.color_transfer})" if info.hdr else f"{info.bit_depth}-bit"
+        return Hit(f"The video is {kind}; it may look washed out on casting players "
+                   "(8-bit SDR recommended)", measured=float(info.bit_depth), threshold=8.0)
+
+
+@check(code="M006", name="portrait-orientation", category="orientation", severity=Severity.ERROR,
+       needs=("media",), unit="ratio",
+       params=(Param("min_aspect", 1.0, "ratio",
+                     "lowest width ÷ height accepted as landscape", 0.5, 2.0),),
+       fix="Turn your phone sideways and record in landscape.")
+def portrait_orientation(m, p):
+    """The picture, as players show it (rotation applied), is taller than wide.
+
+    Why casting cares: every casting platform and casting director asks for landscape
+    (horizontal) self-tapes; portrait tapes play with black bars and are often rejected.
+    How to fix: hold the phone sideways; rotation lock does not change what the camera records.
+    """
+    info = m["media"]
+    aspect = info.width / info.height
+    if aspect < p.min_aspect:
+        return Hit(f"The picture is portrait ({info.width}×{info.height} as played, width ÷ "
+                   f"height {aspect:.2f}, below {p.min_aspect:.2f}); casting asks for landscape",
+                   measured=aspect, threshold=p.min_aspect)
+
+
+@check(code="M007", name="low-resolution", category="resolution", severity=Severity.WARNING,
+       needs=("media",), unit="px",
+       params=(Param("min_height_px", 720.0, "px",
+                     "smallest picture height (short side) accepted", 144.0, 4320.0),),
+       fix="Record at 1080p (Full HD); at least 720p.")
+def low_resolution(m, p):
+    """The picture is smaller than 720p.
+
+    Why casting cares: casting watches on laptops and large screens; below 720p faces go
+    soft and eyes lose detail. Casting platforms recommend 1080p; 720p is the accepted floor.
+    Measured on the short side of the displayed picture, so portrait clips are not penalised
+    twice.
+    How to fix: set the camera to 1080p (Full HD); do not export smaller than you recorded.
+    """
+    info = m["media"]
+    short = min(info.width, info.height)
+    if short < p.min_height_px:
+        return Hit(f"The picture is {info.width}×{info.height} px ({short} px high, below "
+                   f"{p.min_height_px:.0f} px); 1080p is recommended",
+                   measured=float(short), threshold=p.min_height_px)

@@ -1,0 +1,24 @@
+"""One root exception; everything the tool raises on purpose derives from it."""
+
+from __future__ import annotations
+
+
+class TapecheckError(Exception):
+    """Root of tapecheck's own errors."""
+
+
+class IngestError(TapecheckError):
+    """A file could not be read as a tape. `code` is one of CONTRACT.md's error codes."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class ConfigError(TapecheckError):
+    """Bad settings: an unknown key, a value out of range. Exit code 2."""
+
+
+class MeasureUnavailable(TapecheckError):
+    """A measure cannot exist for this file (no audio stream, too short); checks needing it skip."""

@@ -1,0 +1,7 @@
+"""Everything that talks to ffmpeg: probing, sampled frames, streamed audio."""
+
+from .audio import AudioBlock, AudioStream, R128
+from .frames import Frame, iter_frames
+from .probe import MediaInfo, probe
+
+__all__ = ["AudioBlock", "AudioStream", "Frame", "MediaInfo", "R128", "iter_frames", "probe"]

@@ -1,0 +1,137 @@
+"""Sampled video frames, streamed from one ffmpeg process.
+
+Sampling strategy (decode dominates the cost of a check; numbers from DESIGN.md §4 and
+`scripts/bench.py`): a full decode of a 60 s 1080p30 phone clip takes ≈ 10–15 s on two cores,
+a keyframe-only decode (`-skip_frame nokey`) ≈ 0.2–0.25 × that. Measures need a steady
+≥ 2 frames per second of tape whatever the keyframe spacing (exports with one keyframe every
+8–10 s exist), so:
+
+* ``keyframes`` — when keyframes are at least as dense as the wanted rate, or in `--quick`
+  mode, only keyframes are decoded (≈ 0.25 × a full decode). Quick mode accepts the sparser,
+  irregular sampling a long-GOP file then gives and says so in the report.
+* ``decode`` — otherwise every frame is decoded with the in-loop deblocking filter skipped
+  (`-skip_loop_filter all`, ≈ 0.7 × a full decode: the blocking it leaves is far below one pixel
+  after the downscale the measures use) and ffmpeg's `select` keeps the first frame at least
+  1/rate after the previous one, before scaling, so unwanted frames cost only their decode.
+
+Either way frames come out downscaled (long side ≤ 640 px: face detection and every picture
+measure work at that size), rotated as a player shows them (ffmpeg applies the Display
+Matrix), at square pixels, with their presentation timestamps read from `showinfo`.
+"""
+
+from __future__ import annotations
+
+import functools
+import queue
+import re
+import subprocess
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from .ffmpeg import Stream, binary, timeout_for, url
+from .probe import MediaInfo
+
+#: Long side of sampled frames, px.
+MAX_SIDE = 640
+#: Default sampling rate, frames per second of tape (issue: at least 2).
+DEFAULT_RATE = 2.0
+
+_SHOWINFO = re.compile(r"\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\s*(-?[0-9.eE+-]+)")
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int          # 0, 1, 2 … in sampling order
+    t: float            # presentation time, s from the start of the tape
+    image: np.ndarray   # H×W×3 uint8, BGR (OpenCV's order)
+
+    @property
+    def gray(self) -> np.ndarray:
+        import cv2
+
+        return cv2.cvtColor(self.image, cv2.COLOR_BGR2GRAY)
+
+
+def frame_size(info: MediaInfo, max_side: int = MAX_SIDE) -> tuple[int, int]:
+    """Output (width, height): displayed aspect, long side ≤ max_side, even numbers."""
+    scale = min(1.0, max_side / max(info.width, info.height))
+    w = max(2, int(round(info.width * scale / 2)) * 2)
+    h = max(2, int(round(info.height * scale / 2)) * 2)
+    return w, h
+
+
+def sampling_mode(info: MediaInfo, rate: float, quick: bool) -> str:
+    """'keyframes' or 'decode' (see the module docstring)."""
+    if quick:
+        return "keyframes"
+    if info.keyframe_interval_s is not None and info.keyframe_interval_s <= 1.0 / rate + 1e-3:
+        return "keyframes"
+    return "decode"
+
+
+def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = False,
+                max_side: int = MAX_SIDE, start_s: float | None = None,
+                duration_s: float | None = None) -> Iterator[Frame]:
+    """Yield sampled frames in time order; the ffmpeg process is reaped however iteration ends.
+
+    `start_s`/`duration_s` restrict decoding to a window (for measures that need the full
+    frame rate on a few seconds, e.g. lip sync); pass `rate=0` for every frame in the window.
+    """
+    w, h = frame_size(info, max_side)
+    mode = "decode" if start_s is not None else sampling_mode(info, rate, quick)
+    in_opts: dict = {}
+    if mode == "keyframes":
+        in_opts["skip_frame"] = "nokey"
+    else:
+        in_opts["skip_loop_filter"] = "all"
+    if start_s is not None:
+        in_opts["ss"] = f"{max(0.0, start_s):.3f}"
+    if duration_s is not None:
+        in_opts["t"] = f"{duration_s:.3f}"
+    import ffmpeg
+
+    stream = ffmpeg.input(url(info.path), **in_opts)[str(info.video_stream_index)]
+    if rate > 0:
+        gap = 1.0 / rate - 0.5 / max(info.fps or 30.0, 1.0)
+        stream = stream.filter("select", f"isnan(prev_selected_t)+gte(t-prev_selected_t,{gap:.4f})")
+    stream = stream.filter("scale", w, h, flags="area").filter("setsar", 1).filter("showinfo")
+    out_opts = {"format": "rawvideo", "pix_fmt": "bgr24", "an": None, "sn": None, "dn": None}
+    out_opts.update(_passthrough_opt())
+    args = (ffmpeg.output(stream, "pipe:", **out_opts)
+            .global_args("-nostdin", "-hide_banner", "-nostats", "-v", "info")
+            .compile(cmd=binary("ffmpeg")))
+    times: queue.Queue[float] = queue.Queue()
+
+    def on_line(line: str) -> None:
+        m = _SHOWINFO.search(line)
+        if m:
+            times.put(float(m.group(3)))
+
+    offset = float(start_s or 0.0)
+    span = duration_s if duration_s is not None else info.duration_s
+    with Stream(args, timeout_for(span), info.path, on_stderr=on_line) as proc:
+        for i, buf in enumerate(proc.chunks(w * h * 3)):
+            try:
+                t = times.get(timeout=10.0)
+            except queue.Empty:  # showinfo line lost: estimate from the sampling rate
+                t = i / rate if rate > 0 else i / (info.fps or 25.0)
+            t += offset  # after an input seek, ffmpeg's timestamps start at the seek point
+            image = np.frombuffer(buf, np.uint8).reshape(h, w, 3)
+            yield Frame(i, t, image)
+        proc.finish()
+
+
+@functools.lru_cache(maxsize=1)
+def _passthrough_opt() -> dict:
+    """Keep frames as selected, without duplication: `-fps_mode` since ffmpeg 5.1, `-vsync` before."""
+    try:
+        out = subprocess.run([binary("ffmpeg"), "-hide_banner", "-version"], capture_output=True,
+                             timeout=20, check=False).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    m = re.search(r"ffmpeg version n?(\d+)\.(\d+)", out)
+    if m and (int(m.group(1)), int(m.group(2))) < (5, 1):
+        return {"vsync": "passthrough"}
+    return {"fps_mode": "passthrough"}

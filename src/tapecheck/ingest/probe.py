@@ -1,0 +1,235 @@
+"""ffprobe → `MediaInfo`: container, streams, displayed size, rotation, frame rate, VFR, HDR.
+
+Two cheap ffprobe calls and no decoding: one for the container and streams, one that reads
+packet headers (timestamps and keyframe flags) of the first minute of video. The packets tell
+whether the frame rate is variable and how far apart keyframes are, which decides how
+frames are sampled (see `frames.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+from dataclasses import dataclass
+
+from ..errors import IngestError
+from ..model import MediaSummary
+from .ffmpeg import binary, run, timeout_for, url
+
+#: Packet headers read to judge frame-rate variability and keyframe spacing (s of media).
+PACKET_WINDOW_S = 60.0
+#: An interval counts as irregular when it is this far (relative) from the median interval.
+VFR_TOLERANCE = 0.15
+#: Share of irregular intervals above which the file is variable frame rate. Constant-rate
+#: files measured here have none; a CFR export with a rare dropped frame stays well below 2 %.
+VFR_SHARE = 0.02
+
+IMAGE_CODECS = frozenset({"png", "mjpeg", "bmp", "gif", "tiff", "webp", "jpegls", "jpeg2000",
+                          "pam", "ppm", "pgm", "pbm", "qoi", "targa", "sgi", "xbm", "xwd"})
+HDR_TRANSFERS = frozenset({"smpte2084", "arib-std-b67"})
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: str
+    container: str
+    size_bytes: int
+    duration_s: float
+    coded_width: int
+    coded_height: int
+    width: int            # displayed, after rotation and pixel aspect
+    height: int
+    rotation_deg: int     # clockwise turn a player applies (0, 90, 180, 270)
+    fps: float | None
+    variable_fps: bool
+    keyframe_interval_s: float | None  # median spacing of keyframes in the first minute
+    video_codec: str
+    pix_fmt: str | None
+    bit_depth: int
+    color_transfer: str | None
+    hdr: bool
+    video_stream_index: int
+    audio_stream_index: int | None
+    audio_codec: str | None
+    audio_sample_rate: int | None
+    audio_channels: int | None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_stream_index is not None
+
+    def summary(self) -> MediaSummary:
+        return MediaSummary(
+            container=self.container, size_bytes=self.size_bytes, duration_s=self.duration_s,
+            width=self.width, height=self.height, rotation_deg=self.rotation_deg, fps=self.fps,
+            variable_fps=self.variable_fps, video_codec=self.video_codec,
+            audio_codec=self.audio_codec, audio_sample_rate=self.audio_sample_rate,
+            audio_channels=self.audio_channels)
+
+
+def check_path(path: str) -> int:
+    """Fail early and clearly on paths ffprobe would choke or hang on; return the size."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise IngestError("not-found", f"{path}: no such file; check the path") from None
+    except OSError as exc:
+        raise IngestError("unreadable", f"{path}: cannot read it ({exc.strerror}); "
+                          "check the path and its permissions") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise IngestError("not-a-file", f"{path}: is a folder with no video files in it")
+    if not stat.S_ISREG(st.st_mode):
+        raise IngestError("not-a-file", f"{path}: is not a regular file (a pipe or device); "
+                          "give the path of a video file")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise IngestError("unreadable", f"{path}: cannot open it ({exc.strerror}); "
+                          "check its permissions") from None
+    if st.st_size == 0:
+        raise IngestError("not-media", f"{path}: the file is empty (0 bytes); export or copy "
+                          "the tape again")
+    return st.st_size
+
+
+def probe(path: str) -> MediaInfo:
+    size = check_path(path)
+    raw = run([binary("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
+               "-show_streams", "-i", url(path)], timeout_for(None), path)
+    return _parse(path, size, raw)
+
+
+def _parse(path: str, size: int, raw: str) -> MediaInfo:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        raise IngestError("not-media", f"{path}: ffprobe could not read it; is it a video file?") \
+            from None
+    fmt = data.get("format") or {}
+    streams = data.get("streams") or []
+    if not fmt or not streams:
+        raise IngestError("not-media", f"{path}: not a media file ffmpeg can read; "
+                          "export the tape as MP4 (H.264/AAC)")
+    videos = [s for s in streams if s.get("codec_type") == "video"
+              and not (s.get("disposition") or {}).get("attached_pic")]
+    audios = [s for s in streams if s.get("codec_type") == "audio"]
+    container = fmt.get("format_name", "")
+    if not videos or _is_image(videos[0], container):
+        what = "an audio file" if audios else ("an image" if videos else "a file with no video")
+        raise IngestError("no-video", f"{path}: has no video stream ({what}); "
+                          "give the video file of your tape")
+    v = videos[0]
+    a = audios[0] if audios else None
+    duration = _float(fmt.get("duration")) or _float(v.get("duration")) or 0.0
+    rotation = _rotation(v)
+    cw, ch = int(v.get("width") or 0), int(v.get("height") or 0)
+    if cw <= 0 or ch <= 0:
+        raise IngestError("decode-failed", f"{path}: the video stream has no picture size; "
+                          "the file is damaged — export it again")
+    sar = _ratio(v.get("sample_aspect_ratio")) or 1.0
+    dw, dh = int(round(cw * sar)), ch
+    if rotation in (90, 270):
+        dw, dh = dh, dw
+    fps = _ratio(v.get("avg_frame_rate")) or _ratio(v.get("r_frame_rate"))
+    pix_fmt = v.get("pix_fmt")
+    depth = int(v.get("bits_per_raw_sample") or 0) or _depth_of(pix_fmt)
+    transfer = v.get("color_transfer")
+    variable, keyint = _packet_timing(path, int(v["index"]))
+    return MediaInfo(
+        path=path, container=container, size_bytes=size, duration_s=duration,
+        coded_width=cw, coded_height=ch, width=dw, height=dh, rotation_deg=rotation,
+        fps=fps, variable_fps=variable, keyframe_interval_s=keyint,
+        video_codec=v.get("codec_name", "unknown"), pix_fmt=pix_fmt, bit_depth=depth,
+        color_transfer=transfer, hdr=transfer in HDR_TRANSFERS,
+        video_stream_index=int(v["index"]),
+        audio_stream_index=int(a["index"]) if a else None,
+        audio_codec=a.get("codec_name") if a else None,
+        audio_sample_rate=int(a.get("sample_rate") or 0) or None if a else None,
+        audio_channels=int(a.get("channels") or 0) or None if a else None,
+    )
+
+
+def _is_image(v: dict, container: str) -> bool:
+    if container.endswith("_pipe") or container in ("image2", "png", "webp"):
+        return True
+    frames = int(v.get("nb_frames") or 0)
+    return v.get("codec_name") in IMAGE_CODECS and frames <= 1 and container != "avi"
+
+
+def _packet_timing(path: str, index: int) -> tuple[bool, float | None]:
+    """(variable frame rate?, median keyframe spacing in s) from the first minute's packets."""
+    out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(index),
+               "-read_intervals", f"%+{PACKET_WINDOW_S:g}", "-show_entries", "packet=pts_time,flags",
+               "-of", "csv=p=0", "-i", url(path)], timeout_for(PACKET_WINDOW_S), path)
+    pts: list[float] = []
+    keys: list[float] = []
+    for line in out.splitlines():
+        t_text, _, flags = line.partition(",")
+        t = _float(t_text)
+        if t is None:
+            continue
+        pts.append(t)
+        if "K" in flags:
+            keys.append(t)
+    pts.sort()
+    keys.sort()
+    keyint = None
+    if len(keys) >= 2:
+        keyint = float(_median([b - a for a, b in zip(keys, keys[1:])]))
+    elif keys and pts:
+        keyint = max(pts[-1] - keys[0], 0.0) or None
+    gaps = [b - a for a, b in zip(pts, pts[1:]) if b > a]
+    if len(gaps) < 10:
+        return False, keyint
+    med = _median(gaps)
+    irregular = sum(1 for g in gaps if abs(g - med) > VFR_TOLERANCE * med)
+    return irregular / len(gaps) > VFR_SHARE, keyint
+
+
+def _rotation(v: dict) -> int:
+    ccw = None
+    for sd in v.get("side_data_list") or []:
+        if "rotation" in sd:
+            ccw = _float(sd["rotation"])
+    if ccw is None:
+        tag = _float((v.get("tags") or {}).get("rotate"))
+        if tag is not None:
+            return int(round(tag / 90.0)) * 90 % 360  # the old tag is already clockwise
+        return 0
+    return int(round(-ccw / 90.0)) * 90 % 360
+
+
+def _depth_of(pix_fmt: str | None) -> int:
+    if not pix_fmt:
+        return 8
+    for bits in (16, 14, 12, 10):
+        if f"p{bits}" in pix_fmt:
+            return bits
+    return 8
+
+
+def _ratio(text: str | None) -> float | None:
+    if not text or ":" not in text and "/" not in text:
+        return _float(text)
+    num, _, den = text.replace(":", "/").partition("/")
+    n, d = _float(num), _float(den)
+    if not n or not d:
+        return None
+    return n / d
+
+
+def _float(text) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _median(values: list[float]) -> float:
+    s = sorted(values)
+    mid = len(s) // 2
+    return s[mid] if len(s) % 2 else 0.5 * (s[mid - 1] + s[mid])

@@ -1,0 +1,105 @@
+"""How a measure is written.
+
+Decode dominates the cost of a check, so every frame and every audio block is decoded once
+and handed to all the measures that need it: a measure is an *accumulator*.
+
+* `VideoMeasure` — `feed(frame, upstream)` once per sampled frame, `finish(done)` at the end.
+* `AudioMeasure` — `feed(block, upstream)` once per 1 s audio block, `finish(done)` at the end.
+* `DerivedMeasure` — `compute(ctx, results)` after both passes, from other measures' results
+  (cross-modal measures; measures that decode a few seconds again at full frame rate).
+
+`requires` names measures whose output this one reads. Within a pass, `upstream` holds the
+per-item return values of `feed` of the measures listed earlier in the same pass (the face
+detections of this frame, say); `done` in `finish` holds the finished results of those
+measures (and, for audio, ``"r128"``: the ebur128 figures of the whole stream).
+
+A result is any object; it may offer `named() -> dict` (CONTRACT.md's named measures),
+`series() -> list[Series]` and `thumbnails() -> list[Thumbnail]` for the reports. A measure
+that cannot exist for this file raises `MeasureUnavailable(reason)`: its checks are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..ingest import AudioBlock, Frame, MediaInfo
+
+
+@dataclass(frozen=True)
+class Context:
+    info: MediaInfo
+    quick: bool = False
+    #: Frames per second of tape the video pass samples.
+    frame_rate: float = 2.0
+
+
+class Measure:
+    name: ClassVar[str]
+    requires: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+
+class VideoMeasure(Measure):
+    kind: ClassVar[str] = "video"
+
+    def feed(self, frame: Frame, upstream: dict[str, Any]) -> Any:
+        return None
+
+    def finish(self, done: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+class AudioMeasure(Measure):
+    kind: ClassVar[str] = "audio"
+
+    def feed(self, block: AudioBlock, upstream: dict[str, Any]) -> Any:
+        return None
+
+    def finish(self, done: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+class DerivedMeasure(Measure):
+    kind: ClassVar[str] = "derived"
+
+    def compute(self, results: "Results") -> Any:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Stands in a `Results` slot for a measure that does not exist for this file."""
+
+    reason: str
+    failed: bool = False  # True: the measure crashed (a bug), not a property of the file
+
+
+class Results:
+    """Finished measures by name. Checks read them with `results["name"]`."""
+
+    def __init__(self, info: MediaInfo):
+        self._data: dict[str, Any] = {"media": info}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._data
+
+    def __getitem__(self, name: str) -> Any:
+        return self._data[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._data.get(name, default)
+
+    def set(self, name: str, value: Any) -> None:
+        self._data[name] = value
+
+    def missing(self, names: tuple[str, ...]) -> Missing | None:
+        """The first of `names` that is missing (a crash wins over a plain absence)."""
+        gone = [self._data.get(n, Missing(f"measure {n!r} was not run")) for n in names]
+        gone = [g for g in gone if isinstance(g, Missing)]
+        return next((g for g in gone if g.failed), gone[0] if gone else None)
+
+    def items(self):
+        return self._data.items()

@@ -1,0 +1,138 @@
+"""The verdict: two answers, a 0–100 score, a level, a headline and ordered fixes.
+
+A pure function of the findings, documented here and nowhere else (`tapecheck explain`
+prints this docstring).
+
+Answers (CONTRACT.md)
+  can_see_eyes   false when any *error* finding is in face, eyes, lighting, focus, framing
+                 or stability (or a check declares its error decides it).
+  can_hear_voice false when any *error* finding is in loudness, clipping, noise, hum,
+                 clarity, channels, speech or reader-balance, or the tape has no audio
+                 track or a silent one.
+
+Level
+  unusable   either answer is false;
+  fix-first  otherwise, when any finding is a warning or an error;
+  ready      otherwise (info findings allowed).
+
+Score (0–100)
+  Start at 100. Each *category* with findings costs once, by its worst finding: an error
+  25 points (35 when it decides one of the two answers), a warning 8 points; info costs
+  nothing. Five lighting warnings are one lighting problem, so they cost 8, not 40.
+  The score is then kept inside its level's band so the number and the level never
+  disagree: ready 90–100, fix-first 50–89, unusable 0–49.
+
+Fixes
+  One fix per category (the fix of its worst finding), ordered by impact: first what makes
+  an answer false, then other errors, then warnings, then info; within a rank, eyes
+  categories before voice categories before the rest, then by code. Each says whether
+  editing can repair it or it needs a new take.
+"""
+
+from __future__ import annotations
+
+from .model import EYES_CATEGORIES, VOICE_CATEGORIES, Finding, Fix, Severity, Verdict
+
+ERROR_COST = 25
+BLOCKING_ERROR_COST = 35
+WARNING_COST = 8
+BANDS = {"ready": (90, 100), "fix-first": (50, 89), "unusable": (0, 49)}
+
+#: What to name in a headline, as a noun phrase: "fix {this} first".
+_PLAIN = {
+    "media": "the file format", "orientation": "the portrait orientation",
+    "resolution": "the low resolution", "face": "your face leaving the shot",
+    "eyes": "what hides your eyes", "extra-face": "the second person in shot",
+    "lighting": "the light on your face", "framing": "the framing",
+    "focus": "the focus on your face", "stability": "the camera shake",
+    "edit": "the black, frozen or dead moments", "loudness": "the sound level",
+    "clipping": "the distorted (clipped) sound", "noise": "the background noise",
+    "hum": "the electrical hum", "clarity": "the muffled or echoey sound",
+    "channels": "the audio channels", "speech": "the missing speech",
+    "reader-balance": "your reader's level", "sync": "the sound sync",
+    "platform": "the casting site's file limits",
+    # codes whose category alone would read wrong
+    "M001": "the missing audio track", "M002": "the silent audio track",
+    "M003": "the length of the file",
+}
+
+
+def blocks(f: Finding) -> str:
+    """'eyes', 'voice' or '' — which answer this finding makes false."""
+    if f.severity < Severity.ERROR:
+        return ""
+    if f.blocks:
+        return f.blocks
+    if f.category in EYES_CATEGORIES:
+        return "eyes"
+    if f.category in VOICE_CATEGORIES:
+        return "voice"
+    return ""
+
+
+def _family(category: str) -> int:
+    return 0 if category in EYES_CATEGORIES else 1 if category in VOICE_CATEGORIES else 2
+
+
+def fixes(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Fix, ...]:
+    by_cat: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_cat.setdefault(f.category, []).append(f)
+    out = []
+    for cat, group in by_cat.items():
+        worst = max(group, key=lambda f: (f.severity, bool(blocks(f)), f.code))
+        worst = min((f for f in group if f.severity == worst.severity and
+                     bool(blocks(f)) == bool(blocks(worst))), key=lambda f: f.code)
+        rank = 0 if any(blocks(f) for f in group) else 4 - int(worst.severity)
+        out.append((rank, _family(cat), worst.code, Fix(
+            category=cat, text=worst.fix, severity=worst.severity,
+            codes=tuple(sorted({f.code for f in group})),
+            reshoot=any(f.reshoot for f in group if f.severity == worst.severity))))
+    out.sort(key=lambda x: x[:3])
+    return tuple(fix for *_, fix in out)
+
+
+def verdict(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
+    findings = tuple(findings)
+    blocked = {blocks(f) for f in findings} - {""}
+    eyes, voice = "eyes" not in blocked, "voice" not in blocked
+    if not (eyes and voice):
+        level = "unusable"
+    elif any(f.severity >= Severity.WARNING for f in findings):
+        level = "fix-first"
+    else:
+        level = "ready"
+    worst: dict[str, Finding] = {}
+    for f in findings:
+        if f.category not in worst or (f.severity, bool(blocks(f))) > \
+                (worst[f.category].severity, bool(blocks(worst[f.category]))):
+            worst[f.category] = f
+    cost = 0
+    for f in worst.values():
+        if f.severity == Severity.ERROR:
+            cost += BLOCKING_ERROR_COST if blocks(f) else ERROR_COST
+        elif f.severity == Severity.WARNING:
+            cost += WARNING_COST
+    lo, hi = BANDS[level]
+    score = max(lo, min(hi, 100 - cost))
+    ordered = fixes(findings)
+    return Verdict(can_see_eyes=eyes, can_hear_voice=voice, score=score, level=level,
+                   headline=headline(eyes, voice, level, ordered), fixes=ordered)
+
+
+def headline(eyes: bool, voice: bool, level: str, ordered: tuple[Fix, ...]) -> str:
+    top = [_PLAIN.get(f.codes[0], _PLAIN.get(f.category, f.category)) for f in ordered]
+    if not eyes and not voice:
+        return f"Casting can't see your eyes or hear your voice: fix {_join(top[:2])} first."
+    if not eyes:
+        return f"Casting can't see your eyes clearly: fix {top[0]} first."
+    if not voice:
+        return f"Casting can't hear your voice clearly: fix {top[0]} first."
+    if level == "fix-first":
+        return (f"Casting can see your eyes and hear your voice, but fix {_join(top[:2])} "
+                "before you send it.")
+    return "Ready to send: casting can see your eyes and hear your voice."
+
+
+def _join(items: list[str]) -> str:
+    return " and ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + " and " + items[-1]

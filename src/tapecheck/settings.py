@@ -1,0 +1,57 @@
+"""Resolved settings for one run: which checks, their thresholds and severities, the fail level.
+
+Precedence (lowest first): each check's declared defaults < a preset < the config file
+(`tapecheck.toml` or `[tool.tapecheck]`) < command-line options. This module holds the
+result; `config.py` reads files and presets into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from .model import Severity
+
+
+@dataclass(frozen=True)
+class Settings:
+    fail_on: Severity = Severity.ERROR
+    quick: bool = False
+    #: Codes or categories to run (empty: all) and to leave out.
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    #: code → {param name → value}; validated against the checks' declarations.
+    params: Mapping[str, Mapping[str, float]] = field(default_factory=lambda: MappingProxyType({}))
+    #: code → severity override.
+    severities: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    #: Frames per second of tape the picture measures sample (≥ 2, issue #2).
+    frame_rate: float = 2.0
+    #: Per-file wall-clock limit in a batch, s (None: only ffmpeg's own duration-scaled limits).
+    file_timeout_s: float | None = None
+    #: Name of a platform profile adding its published submission limits (issue #7).
+    profile: str | None = None
+
+    def enabled(self, check) -> bool:
+        keys = {check.code, check.category, check.name}
+        if self.select and not keys & set(self.select):
+            return False
+        return not keys & set(self.ignore)
+
+    def values(self, check) -> dict[str, float]:
+        chosen = self.params.get(check.code, {})
+        return {p.name: float(chosen.get(p.name, p.default)) for p in check.params}
+
+    def severity(self, check) -> Severity:
+        return self.severities.get(check.code, check.severity)
+
+    def fingerprint(self) -> str:
+        """A stable text of everything that changes a judgement (for the cache key)."""
+        parts = [f"fail_on={self.fail_on.label}", f"quick={self.quick}",
+                 f"select={sorted(self.select)}", f"ignore={sorted(self.ignore)}",
+                 f"rate={self.frame_rate}", f"profile={self.profile}"]
+        for code in sorted(self.params):
+            parts.append(f"{code}:{sorted(self.params[code].items())}")
+        for code in sorted(self.severities):
+            parts.append(f"{code}={self.severities[code].label}")
+        return ";".join(parts)
