@@ -52,8 +52,11 @@ def stderr_tail(text: str, lines: int = 6) -> str:
     return " | ".join(kept)
 
 
-def run(args: list[str], timeout: float, path: str) -> str:
-    """Run a short ffmpeg/ffprobe command to completion; return stdout as text."""
+def run(args: list[str], timeout: float, path: str, fail_code: str = "decode-failed",
+        advice: str = "") -> str:
+    """Run a short ffmpeg/ffprobe command to completion; return stdout as text.
+
+    A failure raises IngestError(`fail_code`) quoting ffmpeg's last words and `advice`."""
     try:
         proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout, check=False)
@@ -63,8 +66,9 @@ def run(args: list[str], timeout: float, path: str) -> str:
     except OSError as exc:
         raise IngestError("ffmpeg-missing", f"cannot run {args[0]}: {exc}; {INSTALL_HINT}") from None
     if proc.returncode != 0:
-        raise IngestError("decode-failed", f"{path}: {os.path.basename(args[0])} failed: "
-                          f"{stderr_tail(proc.stderr.decode('utf-8', 'replace'))}")
+        said = stderr_tail(proc.stderr.decode("utf-8", "replace"))
+        raise IngestError(fail_code, f"{path}: {os.path.basename(args[0])} could not read it "
+                          f"({said}){advice}")
     return proc.stdout.decode("utf-8", "replace")
 
 

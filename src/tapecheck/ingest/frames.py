@@ -94,7 +94,11 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
 
     stream = ffmpeg.input(url(info.path), **in_opts)[str(info.video_stream_index)]
     if rate > 0:
-        gap = 1.0 / rate - 0.5 / max(info.fps or 30.0, 1.0)
+        # first frame at least ~1/rate after the last one kept (half a frame of slack); in
+        # keyframe mode never skip a keyframe unless they come denser than that (all-intra)
+        gap = 1.0 / rate - 0.5 / max(info.fps or 30.0, 1.0) - 1e-3
+        if mode == "keyframes" and info.keyframe_interval_s:
+            gap = min(gap, 0.9 * info.keyframe_interval_s)
         stream = stream.filter("select", f"isnan(prev_selected_t)+gte(t-prev_selected_t,{gap:.4f})")
     stream = stream.filter("scale", w, h, flags="area").filter("setsar", 1).filter("showinfo")
     out_opts = {"format": "rawvideo", "pix_fmt": "bgr24", "an": None, "sn": None, "dn": None}

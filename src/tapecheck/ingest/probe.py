@@ -97,8 +97,16 @@ def check_path(path: str) -> int:
 
 def probe(path: str) -> MediaInfo:
     size = check_path(path)
-    raw = run([binary("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
-               "-show_streams", "-i", url(path)], timeout_for(None), path)
+    try:
+        raw = run([binary("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
+                   "-show_streams", "-i", url(path)], timeout_for(None), path, "not-media",
+                  "; is it a video file? Export the tape as MP4 (H.264/AAC)")
+    except IngestError as exc:
+        if "moov atom not found" in exc.message:
+            raise IngestError("not-media", f"{path}: the file is incomplete (its MP4 index, "
+                              "the 'moov' box, is missing): let the export or download finish, "
+                              "or export it again") from None
+        raise
     return _parse(path, size, raw)
 
 
