@@ -56,8 +56,9 @@ def silent_audio_track(m, p):
 def too_short(m, p):
     """The tape is too short to judge.
 
-    Under one second there is no read to judge and too little picture and sound for any
-    measure (a BS.1770 loudness block alone is 0.4 s); the other checks are skipped.
+    Why casting cares: under one second there is no read to judge. It is also too little
+    picture and sound for any measure (a BS.1770 loudness block alone is 0.4 s), so the
+    other checks are skipped.
     How to fix: export or trim the take again; something cut it short.
     """
     duration = m["media"].duration_s
