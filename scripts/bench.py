@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Speed and memory of tapecheck, side by side with a plain ffmpeg decode of the same file.
+
+    python scripts/bench.py                    # all tapes below
+    python scripts/bench.py 1080p portrait     # some of them
+    python scripts/bench.py --memory           # 1-minute vs 20-minute file, peak memory
+    python scripts/bench.py --batch            # 8 tapes, --jobs 1 vs --jobs 2
+    python scripts/bench.py --help-time        # how long `tapecheck --help` takes
+
+Tapes are generated once into $TAPECHECK_BENCH_DIR (default ~/.cache/tapecheck-bench) from a
+GRID corpus clip (a real face and voice, looped) so every measure has real work to do:
+phone-like 60 s 1080p30 H.264 with a 1 s keyframe interval, 60 s 4K30 HEVC, a rotated
+portrait phone clip. For each: wall time and peak RSS (the whole process tree, sampled every
+20 ms from /proc) of `tapecheck check` (all checks) and of `ffmpeg -i FILE -f null -`, and
+their ratio. Never used as a test: timing assertions in tests are flaky by nature.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIP = ROOT.parent / "shared" / "corpus" / "video" / "grid_swiz3n.mpg"
+BENCH = Path(os.environ.get("TAPECHECK_BENCH_DIR", Path.home() / ".cache" / "tapecheck-bench"))
+TAPECHECK = [sys.executable, "-m", "tapecheck.cli"]
+
+#: name → (seconds, size, encoder arguments, extra output arguments)
+TAPES = {
+    "1080p": (60, "1920x1080", ["-c:v", "libx264", "-preset", "veryfast", "-b:v", "12M",
+                                "-maxrate", "16M", "-bufsize", "24M", "-g", "30",
+                                "-pix_fmt", "yuv420p"], []),
+    "4k-hevc": (60, "3840x2160", ["-c:v", "libx265", "-preset", "ultrafast", "-b:v", "30M",
+                                  "-x265-params", "keyint=30:log-level=error",
+                                  "-pix_fmt", "yuv420p", "-tag:v", "hvc1"], []),
+    "portrait": (30, "1920x1080", ["-c:v", "libx264", "-preset", "veryfast", "-b:v", "10M",
+                                   "-g", "30", "-pix_fmt", "yuv420p"],
+                 ["-metadata:s:v:0", "rotate=270"]),
+    "1min": (60, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
+                              "-pix_fmt", "yuv420p"], []),
+    "20min": (1200, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
+                                 "-pix_fmt", "yuv420p"], []),
+}
+
+
+def make(name: str) -> Path:
+    seconds, size, venc, extra = TAPES[name]
+    out = BENCH / f"{name}.mp4"
+    if out.exists():
+        return out
+    BENCH.mkdir(parents=True, exist_ok=True)
+    w, h = size.split("x")
+    graph = (f"[0:v]split[a][b];[a]scale={w}:{h}:force_original_aspect_ratio=increase,"
+             f"crop={w}:{h},boxblur=20:2[bg];[b]scale=-2:{h}[fg];"
+             f"[bg][fg]overlay=(W-w)/2:0,noise=alls=4:allf=t,fps=30,format=yuv420p[v]")
+    tmp = out.with_suffix(".part.mp4")
+    print(f"making {out} ({seconds} s {size}) …", file=sys.stderr, flush=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(CLIP),
+                    "-filter_complex", graph, "-map", "[v]", "-map", "0:a", "-t", str(seconds),
+                    *venc, "-c:a", "aac", "-b:a", "128k", "-ar", "48000", *extra, str(tmp)],
+                   check=True)
+    tmp.rename(out)
+    return out
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, KB."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                stack.extend(int(c) for c in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def measure(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall s, peak tree RSS MB, exit code) of one command."""
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return wall, peak / 1024, code
+
+
+def compare(names: list[str], quick: bool) -> None:
+    print(f"{'tape':<10} {'tapecheck s':>11} {'ffmpeg s':>9} {'ratio':>6} "
+          f"{'tapecheck MB':>12} {'ffmpeg MB':>9}")
+    for name in names:
+        path = make(name)
+        args = [*TAPECHECK, "check", "--format", "json", "--no-cache", str(path)]
+        if quick:
+            args.insert(-1, "--quick")
+        if "--no-cache" not in help_text():
+            args.remove("--no-cache")
+        tc = measure(args)
+        ff = measure(["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"])
+        print(f"{name:<10} {tc[0]:>11.2f} {ff[0]:>9.2f} {tc[0] / ff[0]:>6.2f} "
+              f"{tc[1]:>12.0f} {ff[1]:>9.0f}" + ("" if tc[2] in (0, 1) else f"  exit {tc[2]}"))
+
+
+def memory() -> None:
+    print(f"{'tape':<6} {'tapecheck s':>11} {'peak MB':>8}")
+    rows = {}
+    for name in ("1min", "20min"):
+        wall, mb, code = measure([*TAPECHECK, "check", "--format", "json", str(make(name))])
+        rows[name] = mb
+        print(f"{name:<6} {wall:>11.1f} {mb:>8.0f}" + ("" if code in (0, 1) else f"  exit {code}"))
+    print(f"20 min / 1 min peak memory: {rows['20min'] / rows['1min']:.2f}× (target ≤ 1.2×)")
+
+
+def batch() -> None:
+    folder = BENCH / "batch"
+    folder.mkdir(exist_ok=True)
+    src = make("1min")
+    for i in range(8):
+        dst = folder / f"take{i}.mp4"
+        if not dst.exists():
+            shutil.copy(src, dst)
+    for jobs in (1, 2):
+        wall, mb, code = measure([*TAPECHECK, "check", "--format", "json", "--no-cache",
+                                  "--jobs", str(jobs), str(folder)])
+        print(f"--jobs {jobs}: {wall:.1f} s for 8 tapes ({8 / wall * 60:.1f} tapes/min), "
+              f"peak {mb:.0f} MB")
+
+
+_HELP: list[str] = []
+
+
+def help_text() -> str:
+    if not _HELP:
+        _HELP.append(subprocess.run([*TAPECHECK, "check", "--help"], capture_output=True,
+                                    text=True).stdout)
+    return _HELP[0]
+
+
+def help_time() -> None:
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([*TAPECHECK, "--help"], capture_output=True, check=True)
+        runs.append(time.perf_counter() - start)
+    print(f"tapecheck --help: best {min(runs):.3f} s, median {sorted(runs)[2]:.3f} s "
+          "(target < 0.3 s)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("tapes", nargs="*", help=f"some of: {', '.join(TAPES)}")
+    ap.add_argument("--quick", action="store_true", help="time `tapecheck check --quick`")
+    ap.add_argument("--memory", action="store_true")
+    ap.add_argument("--batch", action="store_true")
+    ap.add_argument("--help-time", action="store_true")
+    a = ap.parse_args()
+    if a.memory:
+        memory()
+    if a.batch:
+        batch()
+    if a.help_time:
+        help_time()
+    if a.tapes or not (a.memory or a.batch or a.help_time):
+        compare(a.tapes or ["1080p", "4k-hevc", "portrait"], a.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
