@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from .base import AudioMeasure, Context, DerivedMeasure, Measure, Missing, Results, VideoMeasure
 from .signal import Frames, Signal
+from .audioframes import AudioFrames
+from .speech import Speech
 
 #: Every measure, in an order where each comes after what it `requires`.
 MEASURES: tuple[type[Measure], ...] = (
     Frames,
     Signal,
+    AudioFrames,
+    Speech,
 )
 
 BY_NAME: dict[str, type[Measure]] = {m.name: m for m in MEASURES}
