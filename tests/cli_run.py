@@ -20,9 +20,12 @@ class Run:
         return json.loads(self.out)
 
 
-def tapecheck(*args: str, env: dict | None = None, cwd=None, timeout: float = 600) -> Run:
+def tapecheck(*args: str, env: dict | None = None, cwd=None, timeout: float = 600,
+              wrap: list[str] | None = None) -> Run:
+    """`wrap` prefixes the command (e.g. setpriv to run as another user)."""
     full_env = {**os.environ, **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "tapecheck.cli", *map(str, args)],
+    proc = subprocess.run([*(wrap or []), sys.executable, "-m", "tapecheck.cli",
+                           *map(str, args)],
                           capture_output=True, text=True, env=full_env, cwd=cwd,
                           timeout=timeout)
     return Run(proc.returncode, proc.stdout, proc.stderr)

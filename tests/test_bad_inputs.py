@@ -4,6 +4,7 @@ status error in JSON, exit 2, no traceback, and the other files of the call stil
 import os
 import shutil
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,163 @@ def test_ffmpeg_not_on_path(good, tmp_path):
     run = tapecheck("check", "--format", "json", good, env={"PATH": str(tmp_path)})
     assert run.code == 2
     assert run.json["files"][0]["error"]["code"] == "ffmpeg-missing"
+
+
+# --- the bad-input matrix (issue 8): everything a phone, an editor or a download produces ----
+
+def _odd(d):
+    return _lavfi(d / "odd.mp4", "testsrc2=s=1280x720:r=25:d=1", vf="scale=1279:719,format=yuv444p")
+
+
+def _lavfi(out, video, *, audio=None, vf=None, extra=()):
+    args = ["-f", "lavfi", "-i", video]
+    if audio:
+        args += ["-f", "lavfi", "-i", audio]
+    if vf:
+        args += ["-vf", vf]
+    args += ["-c:v", "libx264", "-preset", "ultrafast", *extra]
+    if audio:
+        args += ["-c:a", "aac", "-shortest"]
+    ffmpeg(*args, str(out))
+    return out
+
+
+def _corrupt_middle(d, good):
+    data = bytearray(good.read_bytes())
+    mid = len(data) // 2
+    data[mid:mid + 4000] = os.urandom(4000)
+    p = d / "corrupt-middle.mp4"
+    p.write_bytes(bytes(data))
+    return p
+
+
+SINE = "sine=frequency=300:sample_rate=48000:duration=2"
+VIDEO = "testsrc2=s=320x240:r=25:d=2"
+
+#: kind → (maker, expected status, error code or a finding code that must be there)
+MATRIX = {
+    "video-only": (lambda d, g: _lavfi(d / "video-only.mp4", VIDEO), "judged", "M001"),
+    "single-frame": (lambda d, g: _lavfi(d / "one-frame.mp4", VIDEO, audio=SINE,
+                                         extra=("-frames:v", "1")), "judged", "M003"),
+    "0.2s": (lambda d, g: _lavfi(d / "short.mp4", "testsrc2=s=320x240:r=25:d=0.2",
+                                 audio="sine=d=0.2"), "judged", "M003"),
+    "8k": (lambda d, g: _lavfi(d / "8k.mp4", "color=c=gray:s=7680x4320:r=5:d=1",
+                               audio="sine=d=1.2"), "judged", None),
+    "odd-size": (lambda d, g: _odd(d), "judged", "M001"),
+    "vfr": (lambda d, g: _lavfi(d / "vfr.mp4", "testsrc2=s=320x240:r=25:d=3",
+                                vf="setpts='N*(0.04+0.03*mod(N,2))/TB'",
+                                extra=("-fps_mode", "passthrough")), "judged", "M004"),
+    "rotated-90": (lambda d, g: _rotated(d, g, "270"), "judged", "M006"),
+    "rotated-180": (lambda d, g: _rotated(d, g, "180"), "judged", None),
+    "rotated-270": (lambda d, g: _rotated(d, g, "90"), "judged", "M006"),
+    "hdr-hevc": (lambda d, g: tape(d / "hdr.mp4", seconds=1.5, size="320x240",
+                                   vcodec=("-c:v", "libx265", "-x265-params", "log-level=error",
+                                           "-pix_fmt", "yuv420p10le", "-color_trc", "smpte2084",
+                                           "-color_primaries", "bt2020", "-colorspace",
+                                           "bt2020nc")), "judged", "M005"),
+    "5.1-audio": (lambda d, g: tape(d / "surround.mp4", seconds=2, size="320x240",
+                                    audio="sine=sample_rate=48000,aformat=channel_layouts=5.1"),
+                  "judged", None),
+    "8khz-mono": (lambda d, g: tape(d / "phone.mp4", seconds=2, size="320x240",
+                                    audio="sine=frequency=300:sample_rate=8000"), "judged", None),
+    "silent-track": (lambda d, g: tape(d / "hiss.mp4", seconds=2, size="320x240",
+                                       audio="anoisesrc=a=0.00005:r=48000"), "judged", "M002"),
+    "digital-silence": (lambda d, g: tape(d / "zeros.mp4", seconds=2, size="320x240",
+                                          audio="anullsrc=r=48000:cl=mono"), "judged", "M002"),
+    "two-video-streams": (lambda d, g: _two_videos(d), "judged", None),
+    "mp3-cover-art": (lambda d, g: _cover_art(d), "error", "no-video"),
+    "corrupt-middle": (lambda d, g: _corrupt_middle(d, g), "judged", None),
+    "symlink-loop": (lambda d, g: _symlink_loop(d), "error", "unreadable"),
+    "fifo": (lambda d, g: _fifo(d), "error", "not-a-file"),
+}
+
+
+def _rotated(d, good, tag):
+    out = d / f"rotated-{tag}.mp4"
+    ffmpeg("-i", str(good), "-c", "copy", "-metadata:s:v:0", f"rotate={tag}", str(out))
+    return out
+
+
+def _two_videos(d):
+    out = d / "two-videos.mkv"
+    ffmpeg("-f", "lavfi", "-i", VIDEO, "-f", "lavfi", "-i", "testsrc=s=160x120:r=25:d=2",
+           "-f", "lavfi", "-i", SINE, "-map", "0", "-map", "1", "-map", "2",
+           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(out))
+    return out
+
+
+def _cover_art(d):
+    out = d / "song.mp3"
+    ffmpeg("-f", "lavfi", "-i", SINE, "-f", "lavfi", "-i", "testsrc2=s=300x300:d=1",
+           "-map", "0", "-map", "1", "-frames:v", "1", "-c:a", "libmp3lame", "-c:v", "mjpeg",
+           "-disposition:v", "attached_pic", str(out))
+    return out
+
+
+def _symlink_loop(d):
+    p = d / "loop.mp4"
+    os.symlink(p.name, p)
+    return p
+
+
+def _fifo(d):
+    p = d / "pipe.mp4"
+    os.mkfifo(p)
+    return p
+
+
+def test_bad_input_matrix_in_one_batch(tmp_path, good):
+    """Every awkward input in one call: each judged or refused cleanly, none taking the
+    batch down, no traceback, no hang (the subprocess has a timeout), input unchanged."""
+    paths = {kind: maker(tmp_path, good) for kind, (maker, _, _) in MATRIX.items()}
+    files = [p for p in paths.values() if p.is_file() and not p.is_symlink()]
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    run = tapecheck("check", "--format", "json", *paths.values(), good, timeout=300)
+    assert run.code == 2 and "Traceback" not in run.err
+    by_path = {f["path"]: f for f in run.json["files"]}
+    assert by_path[str(good)]["status"] == "judged"
+    for kind, (_, status, code) in MATRIX.items():
+        f = by_path[str(paths[kind])]
+        assert f["status"] == status, (kind, f["error"])
+        assert f["check_errors"] == [], (kind, f["check_errors"])
+        if status == "error":
+            assert f["error"]["code"] == code and str(paths[kind]) in f["error"]["message"]
+        elif code:
+            assert code in {fd["code"] for fd in f["findings"]}, (kind, f["findings"])
+    for p, (data, mtime) in before.items():
+        assert p.read_bytes() == data and p.stat().st_mtime_ns == mtime, p
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root and setpriv to run the check as another user "
+                           "(as a normal user, chmod 000 is enough; see the next test)")
+def test_unreadable_file_as_another_user(good):
+    import tempfile
+
+    d = Path(tempfile.mkdtemp(prefix="tapecheck-perm-"))
+    try:
+        d.chmod(0o755)
+        locked, ok = d / "locked.mp4", d / "ok.mp4"
+        shutil.copy(good, locked)
+        shutil.copy(good, ok)
+        locked.chmod(0o000)
+        ok.chmod(0o644)
+        env = {"HOME": str(d), "PYTHONDONTWRITEBYTECODE": "1"}
+        run = tapecheck("check", "--format", "json", locked, ok, env=env,
+                        wrap=["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        assert run.code == 2, run.err
+        f = {x["path"]: x for x in run.json["files"]}
+        assert f[str(locked)]["error"]["code"] == "unreadable"
+        assert "permission" in f[str(locked)]["error"]["message"].lower()
+        assert f[str(ok)]["status"] == "judged"
+    finally:
+        shutil.rmtree(d)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file; covered by the setpriv test")
+def test_unreadable_file(tmp_path, good):
+    locked = tmp_path / "locked.mp4"
+    shutil.copy(good, locked)
+    locked.chmod(0o000)
+    run = tapecheck("check", "--format", "json", locked)
+    assert run.code == 2 and run.json["files"][0]["error"]["code"] == "unreadable"
