@@ -10,6 +10,11 @@ from .base import AudioMeasure, Context, DerivedMeasure, Measure, Missing, Resul
 from .signal import Frames, Signal
 from .audioframes import AudioFrames
 from .speech import Speech
+from .loudness import Clipping, Loudness
+from .noise import Hum, Noise
+from .clarity import Clarity
+from .channels import Channels
+from .deadair import DeadAir
 
 #: Every measure, in an order where each comes after what it `requires`.
 MEASURES: tuple[type[Measure], ...] = (
@@ -17,6 +22,13 @@ MEASURES: tuple[type[Measure], ...] = (
     Signal,
     AudioFrames,
     Speech,
+    Loudness,
+    Clipping,
+    Noise,
+    Hum,
+    Clarity,
+    Channels,
+    DeadAir,
 )
 
 BY_NAME: dict[str, type[Measure]] = {m.name: m for m in MEASURES}

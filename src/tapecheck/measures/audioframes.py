@@ -16,8 +16,11 @@ That is 19 float32 per 20 ms — 3.8 kB per second, ≈ 27 MB for a 2-hour file 
 channel count, so memory stays bounded and small (the samples themselves are never kept).
 Frame `i` stands for the time `[i·HOP_S, (i+1)·HOP_S)`: its window is centred on that span.
 
-The channel view is the mono mix ((L+R)/2), what a phone speaker plays. Stereo-specific
-facts (balance, phase) are measured in `channels.py`.
+With two channels the band powers (and the autocorrelation) are the mean of the two channels'
+powers, not the power of their sum: dual mono gives the same as mono, and a voice recorded in
+opposite phase on the two sides (which cancels in a mono sum) is still heard and judged here;
+the phase problem itself is measured in `channels.py`. FFT cost doubles for stereo: ≈ 5 ms per
+second of audio.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ class FrameAnalyser:
     Usable on its own (tests, calibration) as well as inside `AudioFrames`.
     """
 
-    def __init__(self, sample_rate: int):
+    def __init__(self, sample_rate: int, channels: int = 1):
         self.rate = sample_rate
         self.hop = int(round(sample_rate * HOP_S))
         self.win = 2 * self.hop
@@ -72,14 +75,18 @@ class FrameAnalyser:
         self.lag_hi = int(sample_rate / _PITCH_HZ[0])
         self.wac = (wac[:self.lag_hi + 1] / wac[0]).astype(np.float64)
         # Half a hop of zeros in front: frame i is centred on (i + 0.5)·HOP_S.
-        self._pending = np.zeros(self.hop // 2, dtype=np.float32)
+        self._pending = np.zeros((self.hop // 2, channels), dtype=np.float32)
         self.frames = 0
         self.samples_seen = 0
 
-    def feed(self, mono: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Band powers (n × bands) and voicing (n) of the frames completed by these samples."""
-        self.samples_seen += len(mono)
-        buf = np.concatenate([self._pending, np.asarray(mono, dtype=np.float32)])
+    def feed(self, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Band powers (n × bands) and voicing (n) of the frames completed by these samples
+        (n or n × channels; channel powers are averaged)."""
+        x = np.asarray(samples, dtype=np.float32)
+        if x.ndim == 1:
+            x = x[:, None]
+        self.samples_seen += x.shape[0]
+        buf = np.concatenate([self._pending, x]) if len(self._pending) else x
         n = max(0, (len(buf) - self.win) // self.hop + 1)
         if n == 0:
             self._pending = buf
@@ -94,9 +101,9 @@ class FrameAnalyser:
         if owed <= 0:
             return np.zeros((0, self.nbands), np.float32), np.zeros(0, np.float32)
         need = (owed - 1) * self.hop + self.win
-        buf = np.concatenate([self._pending, np.zeros(max(0, need - len(self._pending)),
-                                                      np.float32)])
-        self._pending = np.zeros(0, np.float32)
+        pad = np.zeros((max(0, need - len(self._pending)), self._pending.shape[1]), np.float32)
+        buf = np.concatenate([self._pending, pad])
+        self._pending = self._pending[:0]
         idx = np.arange(self.win)[None, :] + self.hop * np.arange(owed)[:, None]
         return self._analyse(buf[idx])
 
@@ -105,9 +112,14 @@ class FrameAnalyser:
         return int(np.ceil(self.samples_seen / self.hop)) - self.frames
 
     def _analyse(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """frames: n × win × channels → band powers and voicing (channel powers averaged)."""
         self.frames += frames.shape[0]
-        spec = np.fft.rfft(frames * self.window, self.nfft, axis=1)
-        pw = spec.real ** 2 + spec.imag ** 2
+        pw = None
+        for ch in range(frames.shape[2]):
+            spec = np.fft.rfft(frames[:, :, ch] * self.window, self.nfft, axis=1)
+            p = spec.real ** 2 + spec.imag ** 2
+            pw = p if pw is None else pw + p
+        pw /= frames.shape[2]
         bands = np.zeros((frames.shape[0], self.nbands), np.float64)
         for b in range(self.nbands):
             bands[:, b] = pw[:, self.band_of == b].sum(axis=1)
@@ -163,10 +175,10 @@ class AudioFrames(AudioMeasure):
     def feed(self, block, upstream):
         if self.analyser is None:
             self.rate = block.sample_rate
-            self.analyser = FrameAnalyser(block.sample_rate)
+            self.analyser = FrameAnalyser(block.sample_rate, block.samples.shape[1])
         self.channels = block.samples.shape[1]
         self.samples += block.samples.shape[0]
-        b, v = self.analyser.feed(block.mono)
+        b, v = self.analyser.feed(block.samples)
         self.bands.append(b)
         self.voicing.append(v)
         return b, v
@@ -183,9 +195,23 @@ class AudioFrames(AudioMeasure):
         return FrameFeatures(HOP_S, bands, voicing, self.samples / self.rate, self.channels)
 
 
-def analyse(mono: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+def analyse(samples: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-frame band powers and voicing of a whole (short) signal — for tests and calibration."""
-    fa = FrameAnalyser(sample_rate)
-    b1, v1 = fa.feed(mono)
+    samples = np.asarray(samples, np.float32)
+    fa = FrameAnalyser(sample_rate, 1 if samples.ndim == 1 else samples.shape[1])
+    b1, v1 = fa.feed(samples)
     b2, v2 = fa.flush()
     return np.concatenate([b1, b2]), np.concatenate([v1, v2])
+
+
+def need(done: dict, name: str):
+    """A finished upstream result from `done`, or MeasureUnavailable when it does not exist."""
+    from ..errors import MeasureUnavailable
+    from .base import Missing
+
+    value = done.get(name)
+    if value is None:
+        raise MeasureUnavailable(f"measure {name!r} did not run")
+    if isinstance(value, Missing):
+        raise MeasureUnavailable(value.reason)
+    return value

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Series
-from .audioframes import FLOOR_DB, FrameFeatures, power_db
+from .audioframes import FLOOR_DB, FrameFeatures, need, power_db
 from .base import AudioMeasure
 
 #: ITU-T P.56 (12/2011) method B: margin between active level and activity threshold, dB.
@@ -140,7 +140,7 @@ def detect(level_db: np.ndarray, voicing: np.ndarray, hop_s: float) -> Activity:
 
 
 def segments_of(mask: np.ndarray, hop_s: float) -> tuple[SpeechSegment, ...]:
-    return tuple(SpeechSegment(a * hop_s, b * hop_s) for a, b in _runs(mask))
+    return tuple(SpeechSegment(float(a * hop_s), float(b * hop_s)) for a, b in _runs(mask))
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ class Speech(AudioMeasure):
     requires = ("audio_frames",)
 
     def finish(self, done):
-        feats: FrameFeatures = done["audio_frames"]
+        feats: FrameFeatures = need(done, "audio_frames")
         act = detect(feats.level_db(), feats.voicing, feats.hop_s)
         return SpeechResult(feats.hop_s, feats.duration_s, act.mask,
                             segments_of(act.mask, feats.hop_s), act)
