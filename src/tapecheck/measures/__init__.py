@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from .base import AudioMeasure, Context, DerivedMeasure, Measure, Missing, Results, VideoMeasure
 from .signal import Frames, Signal
+from .faces import Faces
+from .eyes import Eyes
+from .light import Light
+from .framing import Framing
+from .focus import Focus
+from .motion import Motion
+from .picture import Picture
 from .audioframes import AudioFrames
 from .speech import Speech
 from .loudness import Clipping, Loudness
@@ -19,6 +26,13 @@ from .deadair import DeadAir
 #: Every measure, in an order where each comes after what it `requires`.
 MEASURES: tuple[type[Measure], ...] = (
     Frames,
+    Faces,
+    Eyes,
+    Light,
+    Framing,
+    Focus,
+    Motion,
+    Picture,
     Signal,
     AudioFrames,
     Speech,
