@@ -55,3 +55,66 @@ def test_fixes_ordered_by_impact():
                  f("M006", "orientation", Severity.ERROR, fix="Sideways.")])
     assert [x.text for x in v.fixes] == ["Louder.", "Sideways.", "Frame.", "Res."]
     assert v.headline.startswith("Casting can't hear your voice")
+
+
+def test_headline_names_one_fix_per_false_answer():
+    v = verdict([f("V301", "framing", Severity.ERROR, fix="Frame."),
+                 f("V201", "lighting", Severity.ERROR, fix="Light."),
+                 f("A201", "noise", Severity.ERROR, fix="Quiet.")])
+    assert (v.can_see_eyes, v.can_hear_voice) == (False, False)
+    # the first eyes fix and the first voice fix, not the first two (both eyes) fixes
+    assert v.headline == ("Casting can't see your eyes or hear your voice: fix the light on "
+                          "your face and the background noise first.")
+    assert [x.decides for x in v.fixes] == ["eyes", "eyes", "voice"]
+
+
+def test_no_audio_headline_does_not_say_clearly():
+    v = verdict([f("M001", "media", Severity.ERROR, blocks="voice")])
+    assert v.headline == "Casting can't hear your voice: fix the missing audio track first."
+    noisy = verdict([f("A201", "noise", Severity.ERROR)])
+    assert noisy.headline == ("Casting can't hear your voice clearly: fix the background noise "
+                              "first.")
+
+
+def test_fix_first_headline_leaves_out_optional_fixes():
+    v = verdict([f("M004", "media", Severity.INFO), f("M007", "resolution", Severity.WARNING)])
+    assert v.level == "fix-first"
+    assert v.headline == ("Casting can see your eyes and hear your voice, but fix the low "
+                          "resolution before you send it.")
+    assert [x.severity for x in v.fixes] == [Severity.WARNING, Severity.INFO]
+
+
+def test_edit_or_reshoot_is_carried_to_the_fix():
+    fd = f("A101", "loudness", Severity.WARNING)
+    edit = verdict([Finding(**{**fd.__dict__, "reshoot": False})])
+    assert edit.fixes[0].reshoot is False and edit.fixes[0].to_dict()["needs"] == "edit"
+    assert verdict([fd]).fixes[0].to_dict()["needs"] == "reshoot"
+
+
+def test_the_documented_rule_states_the_numbers_the_code_uses():
+    """`tapecheck explain` prints the docstring: it must not drift from the constants."""
+    import tapecheck.score as score
+
+    doc = " ".join(score.__doc__.split())
+    assert f"an error {score.ERROR_COST} points" in doc
+    assert f"({score.BLOCKING_ERROR_COST} when it decides" in doc
+    assert f"a warning {score.WARNING_COST} points" in doc
+    for level, (lo, hi) in score.BANDS.items():
+        assert f"{level} {lo}–{hi}" in doc, level
+
+
+def test_score_stays_in_its_level_band():
+    import tapecheck.score as score
+
+    cases = [[], [f("M004", "media", Severity.INFO)], [f("M007", "resolution", Severity.WARNING)],
+             [f(f"V{i}01", c, Severity.WARNING) for i, c in
+              enumerate(("face", "eyes", "lighting", "framing", "focus"), 1)]
+             + [f("A101", "loudness", Severity.WARNING), f("M006", "orientation", Severity.ERROR)],
+             [f("A201", "noise", Severity.ERROR)],
+             [f("V101", "face", Severity.ERROR), f("A201", "noise", Severity.ERROR),
+              f("M006", "orientation", Severity.ERROR)]]
+    for findings in cases:
+        v = verdict(findings)
+        lo, hi = score.BANDS[v.level]
+        assert lo <= v.score <= hi, (v.level, v.score)
+    assert verdict(cases[5]).score < verdict(cases[4]).score  # more wrong, lower score

@@ -32,8 +32,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="Output format (html: one self-contained page, "
+              "written with -o FILE).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
@@ -49,6 +50,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also list what was not checked and why.")
 def check(paths, fmt, output, fail_on, strict, quick, select, ignore, color, verbose) -> None:
     """Judge tapes: files, folders (searched for videos) or glob patterns."""
+    _html_needs_a_file(fmt, output)
     from .report import render
     from .runner import check_paths
     from .settings import Settings
@@ -58,10 +60,57 @@ def check(paths, fmt, output, fail_on, strict, quick, select, ignore, color, ver
     _validate_selection(settings)
     report = check_paths(list(paths), settings, on_file=_tell_errors)
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
-                                                  and "NO_COLOR" not in os.environ)
+                                                  and not os.environ.get("NO_COLOR")
+                                                  and os.environ.get("TERM") != "dumb")
     text = render(report, fmt, color=use_color, verbose=verbose)
     _write(text, output)
     sys.exit(report.exit_code())
+
+
+def _html_needs_a_file(fmt: str, output: str | None) -> None:
+    """An HTML page dumped on a terminal helps nobody; piping it on is fine."""
+    if fmt == "html" and output is None and sys.stdout.isatty():
+        raise Failure("--format html writes a page to open in a browser: add -o report.html "
+                      "(or pipe it: tapecheck check --format html TAPE > report.html)")
+
+
+@cli.command()
+def explain() -> None:
+    """How findings become the verdict: the two answers, the score, the level, the fixes."""
+    import inspect
+
+    from . import score
+
+    click.echo(inspect.cleandoc(score.__doc__ or ""))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def rules(fmt: str) -> None:
+    """List every check: code, name, category, default severity, what it checks."""
+    from . import rules as r
+
+    click.echo(r.render_json(r.REGISTRY) if fmt == "json" else r.render_list(r.REGISTRY),
+               nl=False)
+
+
+@cli.command()
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format (json: a list of objects).")
+def rule(codes, fmt: str) -> None:
+    """Explain checks by CODE or name: thresholds, why casting cares, how to fix."""
+    from . import rules as r
+
+    found = []
+    for code in codes:
+        try:
+            found.append(r.find(code))
+        except KeyError:
+            raise Failure(f"unknown check {code!r}: `tapecheck rules` lists them all") from None
+    click.echo(r.render_json(found) if fmt == "json"
+               else "\n".join(r.render_one(c) for c in found), nl=False)
 
 
 def _tell_errors(file_report) -> None:

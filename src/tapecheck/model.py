@@ -116,10 +116,13 @@ class Fix:
     severity: Severity
     codes: tuple[str, ...]
     reshoot: bool
+    #: "eyes" or "voice" when this fix turns that answer from no to yes, else "".
+    decides: str = ""
 
     def to_dict(self) -> dict:
         return {"category": self.category, "fix": self.text, "severity": self.severity.label,
-                "codes": list(self.codes), "needs": "reshoot" if self.reshoot else "edit"}
+                "codes": list(self.codes), "needs": "reshoot" if self.reshoot else "edit",
+                "decides": self.decides or None}
 
 
 @dataclass(frozen=True)

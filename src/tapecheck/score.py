@@ -27,6 +27,14 @@ Fixes
   an answer false, then other errors, then warnings, then info; within a rank, eyes
   categories before voice categories before the rest, then by code. Each says whether
   editing can repair it or it needs a new take.
+
+Headline (one sentence, plain words)
+  unusable   "Casting can't see your eyes clearly / hear your voice clearly: fix <the
+             first fix that decides it> first." — naming one fix per false answer when
+             both are false, and dropping "clearly" when there is no sound at all.
+  fix-first  "Casting can see your eyes and hear your voice, but fix <the first two
+             fixes> before you send it."
+  ready      "Ready to send: casting can see your eyes and hear your voice."
 """
 
 from __future__ import annotations
@@ -83,11 +91,13 @@ def fixes(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Fix, ...]:
         worst = max(group, key=lambda f: (f.severity, bool(blocks(f)), f.code))
         worst = min((f for f in group if f.severity == worst.severity and
                      bool(blocks(f)) == bool(blocks(worst))), key=lambda f: f.code)
-        rank = 0 if any(blocks(f) for f in group) else 4 - int(worst.severity)
+        deciding = sorted((f.code, blocks(f)) for f in group if blocks(f))
+        rank = 0 if deciding else 4 - int(worst.severity)
         out.append((rank, _family(cat), worst.code, Fix(
             category=cat, text=worst.fix, severity=worst.severity,
             codes=tuple(sorted({f.code for f in group})),
-            reshoot=any(f.reshoot for f in group if f.severity == worst.severity))))
+            reshoot=any(f.reshoot for f in group if f.severity == worst.severity),
+            decides=deciding[0][1] if deciding else "")))
     out.sort(key=lambda x: x[:3])
     return tuple(fix for *_, fix in out)
 
@@ -121,15 +131,26 @@ def verdict(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
 
 
 def headline(eyes: bool, voice: bool, level: str, ordered: tuple[Fix, ...]) -> str:
-    top = [_PLAIN.get(f.codes[0], _PLAIN.get(f.category, f.category)) for f in ordered]
+    def plain(fix: Fix) -> str:
+        return _PLAIN.get(fix.codes[0], _PLAIN.get(fix.category, fix.category))
+
+    deciding = [f for f in ordered if f.decides]
+    eyes_fix = next((f for f in deciding if f.decides == "eyes"), None)
+    voice_fix = next((f for f in deciding if f.decides == "voice"), None)
+    # a missing or silent track: nothing to hear at all, "clearly" would understate it
+    clearly = "" if voice_fix is not None and voice_fix.category == "media" else " clearly"
     if not eyes and not voice:
-        return f"Casting can't see your eyes or hear your voice: fix {_join(top[:2])} first."
+        named = [plain(f) for f in (eyes_fix, voice_fix) if f is not None] or \
+            [plain(f) for f in ordered[:2]]
+        return f"Casting can't see your eyes or hear your voice: fix {_join(named)} first."
     if not eyes:
-        return f"Casting can't see your eyes clearly: fix {top[0]} first."
+        return f"Casting can't see your eyes clearly: fix {plain(eyes_fix or ordered[0])} first."
     if not voice:
-        return f"Casting can't hear your voice clearly: fix {top[0]} first."
+        return (f"Casting can't hear your voice{clearly}: "
+                f"fix {plain(voice_fix or ordered[0])} first.")
     if level == "fix-first":
-        return (f"Casting can see your eyes and hear your voice, but fix {_join(top[:2])} "
+        top = [plain(f) for f in ordered if f.severity >= Severity.WARNING][:2]
+        return (f"Casting can see your eyes and hear your voice, but fix {_join(top)} "
                 "before you send it.")
     return "Ready to send: casting can see your eyes and hear your voice."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Report
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "html")
 
 
 def render(report: Report, fmt: str, *, color: bool = False, verbose: bool = False) -> str:
@@ -16,4 +16,8 @@ def render(report: Report, fmt: str, *, color: bool = False, verbose: bool = Fal
         from .text import render as r
 
         return r(report, color=color, verbose=verbose)
+    if fmt == "html":
+        from .html import render as r
+
+        return r(report)
     raise ValueError(f"unknown format {fmt!r} (allowed: {', '.join(FORMATS)})")

@@ -1,9 +1,13 @@
-"""Text for people: the verdict first, then numbered fixes, then the details behind them."""
+"""Text for people: the verdict first, then numbered fixes, then the details behind them.
+
+Colour (ANSI) only when asked: the CLI turns it on for a terminal and off when piped, with
+`--no-color`, `NO_COLOR` or `TERM=dumb`. Times read as on a player: m:ss.
+"""
 
 from __future__ import annotations
 
-from ..model import FileReport, Report, Severity
-from .timecode import spans_text
+from ..model import FileReport, Finding, Fix, Report, Severity, Verdict
+from .timecode import spans_text, timecode
 
 _COLORS = {"red": "31", "yellow": "33", "green": "32", "dim": "2", "bold": "1"}
 _SEV_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
@@ -18,40 +22,76 @@ def render(report: Report, *, color: bool = False, verbose: bool = False) -> str
     return "\n".join(blocks)
 
 
-def render_file(f: FileReport, paint, verbose: bool = False) -> str:
+def render_file(f: FileReport, paint=None, verbose: bool = False) -> str:
+    paint = paint or _painter(False)
     lines = [paint("bold", f.path)]
     if f.status != "judged":
-        lines.append(f"  {paint('red', 'could not judge')}: {f.error.message}")
+        message = f.error.message if f.error else "unknown error"
+        lines.append(f"  {paint('red', 'could not judge')}: {message}")
         return "\n".join(lines) + "\n"
     v = f.verdict
-    eyes = paint("green", "yes") if v.can_see_eyes else paint("red", "no")
-    voice = paint("green", "yes") if v.can_hear_voice else paint("red", "no")
-    lines.append(f"  {paint(_LEVEL_COLOR[v.level], v.level.upper())}  score {v.score}/100  "
-                 f"eyes: {eyes}  voice: {voice}")
-    lines.append(f"  {v.headline}")
+    lines.extend(_verdict_lines(v, paint))
     if v.fixes:
-        lines.append("")
-        lines.append("  Fix first:")
+        lines += ["", "  What to fix, most important first:"]
+        width = len(str(len(v.fixes)))
         for i, fx in enumerate(v.fixes, 1):
-            how = "new take" if fx.reshoot else "in editing"
-            lines.append(f"  {i}. {fx.text} {paint('dim', f'({fx.category}, {how})')}")
+            lines.append(f"  {i:>{width}}. {fx.text} "
+                         + paint("dim", f"({_fix_tags(fx, f)})"))
     if f.findings:
-        lines.append("")
-        lines.append("  Details:")
-        for fd in f.findings:
-            when = f" at {spans_text(fd.spans)}" if fd.spans and not _whole(fd, f) else ""
-            sev = paint(_SEV_COLOR[fd.severity], fd.severity.label)
-            lines.append(f"  - {sev} {fd.code} {fd.name}: {fd.message}{when}")
+        lines += ["", "  Details:"]
+        lines.extend(_finding_lines(f.findings, f, paint, indent="  "))
+    if f.segments:
+        lines += ["", "  Clips:"]
+        for i, seg in enumerate(f.segments, 1):
+            sv = seg.verdict
+            lines.append(f"  {i:>2}. {timecode(seg.start_s)}–{timecode(seg.end_s)}  "
+                         f"{paint(_LEVEL_COLOR[sv.level], f'{sv.level.upper():<9}')}  "
+                         f"score {sv.score:>3}  {sv.headline}")
+            lines.extend(_finding_lines(seg.findings, None, paint, indent="       "))
     if f.check_errors:
         lines.append("")
         for e in f.check_errors:
             lines.append(f"  {paint('red', 'check failed')} {e.code}: {e.message}")
-    if verbose and f.skipped:
-        lines.append("")
-        lines.append("  Not checked:")
-        for s in f.skipped:
-            lines.append(f"  - {s.code}: {s.reason}")
+    if f.skipped:
+        if verbose:
+            lines += ["", "  Not checked:"]
+            lines.extend(f"  - {s.code}: {s.reason}" for s in f.skipped)
+        else:
+            n = len(f.skipped)
+            lines += ["", paint("dim", f"  {n} check{'s' if n != 1 else ''} could not run "
+                                       "on this tape (-v lists them and why).")]
+    if verbose and f.measures:
+        lines += ["", "  Measures:"]
+        lines.extend(f"  - {name}: {_number(value)}" for name, value in f.measures)
     return "\n".join(lines) + "\n"
+
+
+def _verdict_lines(v: Verdict, paint) -> list[str]:
+    eyes = paint("green", "yes") if v.can_see_eyes else paint("red", "no")
+    voice = paint("green", "yes") if v.can_hear_voice else paint("red", "no")
+    return [f"  {paint(_LEVEL_COLOR[v.level], v.level.upper())}  score {v.score}/100  "
+            f"eyes: {eyes}  voice: {voice}",
+            f"  {v.headline}"]
+
+
+def _fix_tags(fx: Fix, f: FileReport) -> str:
+    tags = [fx.category, "new take" if fx.reshoot else "in editing"]
+    if fx.severity == Severity.INFO:
+        tags.append("optional")
+    spans = [s for fd in f.findings if fd.code in fx.codes and not _whole(fd, f)
+             for s in fd.spans]
+    if spans:
+        tags.append(f"at {spans_text(sorted(spans, key=lambda s: s.start_s), limit=3)}")
+    return ", ".join(tags)
+
+
+def _finding_lines(findings, f: FileReport | None, paint, indent: str) -> list[str]:
+    out = []
+    for fd in findings:
+        when = f" at {spans_text(fd.spans)}" if fd.spans and not _whole(fd, f) else ""
+        sev = paint(_SEV_COLOR[fd.severity], f"{fd.severity.label:<7}")
+        out.append(f"{indent}- {sev} {fd.code} {fd.name}: {fd.message}{when}")
+    return out
 
 
 def summary(report: Report, paint) -> str:
@@ -59,16 +99,25 @@ def summary(report: Report, paint) -> str:
     counts = {lvl: sum(1 for f in judged if f.verdict.level == lvl)
               for lvl in ("ready", "fix-first", "unusable")}
     failed = len(report.files) - len(judged)
-    parts = [f"{n} {lvl}" for lvl, n in counts.items()]
+    parts = [paint(_LEVEL_COLOR[lvl], f"{n} {lvl}") if n else f"{n} {lvl}"
+             for lvl, n in counts.items()]
     if failed:
         parts.append(paint("red", f"{failed} could not be judged"))
     return f"{len(report.files)} files: " + ", ".join(parts) + "\n"
 
 
-def _whole(fd, f: FileReport) -> bool:
+def _whole(fd: Finding, f: FileReport | None) -> bool:
     """A span covering the whole tape says nothing a reader needs."""
-    return (len(fd.spans) == 1 and fd.spans[0].start_s <= 0.05
+    return (f is not None and len(fd.spans) == 1 and fd.spans[0].start_s <= 0.05
             and f.media is not None and fd.spans[0].end_s >= f.media.duration_s - 0.05)
+
+
+def _number(value) -> str:
+    if value is None:
+        return "not measurable"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
 
 
 def _painter(color: bool):

@@ -1,0 +1,206 @@
+"""The text and HTML reporters on hand-made reports (every part a FileReport can carry)."""
+
+import base64
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from report_fixtures import XSS_NAME, defect_file, error_file, ready_file, report
+from tapecheck.model import Series, Thumbnail
+from tapecheck.report import render
+from tapecheck.report.html import render as html_render
+from tapecheck.report.text import render as text_render
+
+
+@pytest.fixture(scope="module")
+def defect():
+    return defect_file(XSS_NAME, with_segments=True)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of chosen elements."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: dict[str, list[str]] = {}
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        key = f"{tag}.{a.get('class', '')}"
+        self._open.append(key)
+        self.text.setdefault(key, []).append("")
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop().startswith(tag + "."):
+                break
+
+    def handle_data(self, data):
+        for key in self._open:
+            self.text[key][-1] += data
+
+    def all(self, tag, cls=None):
+        return [a for t, a in self.tags if t == tag and (cls is None or cls in
+                                                          a.get("class", "").split())]
+
+
+def parse(page: str) -> Tags:
+    p = Tags()
+    p.feed(page)
+    return p
+
+
+# --- text ----------------------------------------------------------------------------------
+
+def test_text_puts_the_verdict_first_then_numbered_fixes_then_details(defect):
+    out = text_render(report(defect))
+    lines = out.splitlines()
+    assert lines[0] == XSS_NAME
+    assert lines[1].split()[:3] == ["UNUSABLE", "score", "49/100"]
+    assert "eyes: no" in lines[1] and "voice: yes" in lines[1]
+    assert lines[2].strip() == defect.verdict.headline
+    fixes = [ln for ln in lines if re.match(r"\s+\d+\. ", ln)]
+    assert [re.match(r"\s+(\d+)\.", ln).group(1) for ln in fixes[:4]] == ["1", "2", "3", "4"]
+    assert fixes[0].strip().startswith("1. Keep your whole face in the shot")
+    assert "(face, new take, at 0:12–0:15)" in fixes[0]
+    assert "in editing" in fixes[2] and "optional" in fixes[3]
+    assert out.index("What to fix") < out.index("Details:") < out.index("Clips:")
+    # timecodes as m:ss, no colour codes when not asked
+    assert "V101 face-not-visible: Face visible 90 % of the tape (below 95 %) at 0:12–0:15" in out
+    assert "\x1b[" not in out
+
+
+def test_text_colour_only_when_asked(defect):
+    plain = text_render(report(defect), color=False)
+    coloured = text_render(report(defect), color=True)
+    assert "\x1b[31m" in coloured and "\x1b[" not in plain
+    assert re.sub(r"\x1b\[\d+m", "", coloured) == plain
+
+
+def test_text_lists_skipped_and_measures_only_when_verbose(defect):
+    quiet = text_render(report(defect))
+    loud = text_render(report(defect), verbose=True)
+    assert "1 check could not run" in quiet and "X102" not in quiet
+    assert "X102: no lip movement <could> be measured" in loud
+    assert "snr_db: not measurable" in loud and "snr_db" not in quiet
+    assert "check failed V401" in quiet  # a crash is never hidden
+
+
+def test_text_summary_of_several_files(defect):
+    out = text_render(report(defect, ready_file(), error_file()))
+    assert out.rstrip().endswith("3 files: 1 ready, 0 fix-first, 1 unusable, "
+                                 "1 could not be judged")
+    assert "could not judge: tapes/missing.mp4: no such file" in out
+
+
+# --- html ----------------------------------------------------------------------------------
+
+def test_html_is_self_contained_and_escapes_every_text(defect):
+    page = html_render(report(defect, ready_file(), error_file()))
+    tags = parse(page)
+    # nothing to fetch: no scripts, stylesheets, frames; every image is inline data
+    assert not [t for t, _ in tags.tags if t in ("script", "link", "iframe", "object", "embed")]
+    srcs = [a.get("src") for t, a in tags.tags if "src" in a]
+    assert srcs and all(s.startswith("data:image/jpeg;base64,") for s in srcs)
+    hrefs = [a["href"] for t, a in tags.tags if "href" in a]
+    assert hrefs and all(h.startswith("#") for h in hrefs)
+    assert not re.search(r"https?://", page)
+    csp = [a for t, a in tags.tags if t == "meta" and a.get("http-equiv") ==
+           "Content-Security-Policy"]
+    assert csp and csp[0]["content"] == ("default-src 'none'; img-src data:; "
+                                         "style-src 'unsafe-inline'")
+    # the hostile file name is text, never markup
+    assert "<img src=x" not in page and "onerror=alert" not in page.replace(
+        "&lt;img src=x onerror=alert(1)&gt;", "")
+    assert not [a for _, a in tags.tags if any(k.startswith("on") for k in a)]
+    assert XSS_NAME in tags.text["h2.path"]
+    assert "framing: eye line low <b>" in page.replace("&lt;b&gt;", "<b>")
+    assert "<b>" not in tags.text.get("figcaption.", [""])[0]
+
+
+def test_html_embeds_the_thumbnails_as_given(defect):
+    page = html_render(report(defect))
+    imgs = parse(page).all("img")
+    # ordered by time, each decodes back to the JPEG the measure kept
+    by_time = sorted(defect.thumbnails, key=lambda t: t.t_s)
+    assert [base64.b64decode(a["src"].split(",", 1)[1]) for a in imgs] == \
+        [t.jpeg for t in by_time]
+    assert [a["alt"] for a in imgs] == ["darkest face: luma 48 at 0:12",
+                                        "lost face: face turned away at 0:13",
+                                        "framing: eye line low <b> at 0:20"]
+
+
+def test_html_shows_verdict_fixes_findings_and_clips(defect):
+    tags = parse(html_render(report(defect)))
+    assert tags.text["span.level"][0] == "Unusable"
+    assert tags.text["p.headline"][0] == defect.verdict.headline
+    fixes = tags.text["span.fix-text"]
+    assert fixes == [f.text for f in defect.verdict.fixes]
+    rows = [a for t, a in tags.tags if t == "tr" and a.get("class", "").startswith("sev-")]
+    assert len(rows) == len(defect.findings)
+    assert len(tags.all("table", "segments")) == 1
+    seg_rows = tags.text["table.segments"][0]
+    assert "0:00–0:14" in seg_rows and "0:14–0:30" in seg_rows
+    assert "V401 crashed" in tags.text["div.check-errors"][0]
+
+
+def test_html_timeline_draws_every_series_findings_and_moments(defect):
+    tags = parse(html_render(report(defect)))
+    assert len(tags.all("svg", "timeline")) == 1
+    drawn = [a["data-series"] for t, a in tags.tags if t == "g" and "data-series" in a]
+    # picture first, then sound: face, eyes, loudness, speech, reader
+    assert drawn == ["face", "eyes", "loudness", "speech", "reader"]
+    assert len(tags.all("g", "finding")) == 3  # the findings that have spans
+    assert len(tags.all("g", "moment")) == len(defect.thumbnails)
+    assert len(tags.all("rect", "unknown")) == 1  # eyes not measured 0:25–0:27
+    # face lost 12–15 s of 30 s: the gap between the two 'on' bands is 3/30 of the plot
+    face_on = [a for t, a in tags.tags if t == "rect" and a.get("class") == "on"][:2]
+    x_end = float(face_on[0]["x"]) + float(face_on[0]["width"])
+    plot_w = 1000 - 170 - 12
+    assert float(face_on[1]["x"]) - x_end == pytest.approx(plot_w * 3 / 30, abs=0.2)
+    assert len(tags.all("path")) == 1  # loudness as a line
+    times = tags.text["text.time"]
+    assert times[0] == "0:00" and times[-1] == "0:30"
+
+
+def test_html_without_anything_in_time_has_no_timeline():
+    bare = ready_file()
+    bare = bare.__class__(**{**bare.__dict__, "series": ()})
+    tags = parse(html_render(report(bare)))
+    assert not tags.all("svg") and tags.text["p.no-findings"]
+
+
+def test_html_overview_of_several_tapes_links_each(defect):
+    tags = parse(html_render(report(defect, ready_file(), error_file())))
+    sections = tags.all("section", "tape")
+    assert [s["id"] for s in sections] == ["tape-1", "tape-2", "tape-3"]
+    assert "not-judged" in sections[2]["class"]
+    links = [a["href"] for t, a in tags.tags if t == "a"]
+    assert links == ["#tape-1", "#tape-2", "#tape-3"]
+
+
+def test_html_is_the_same_every_time(defect):
+    assert html_render(report(defect)) == render(report(defect), "html")
+
+
+def test_series_helpers_cope_with_odd_input():
+    from tapecheck.report.html import _is_binary, _paths, _range, _runs
+
+    s = Series("eyes", "on/off", (0.0, 0.5, 1.0, 1.5), (1.0, None, 0.0, 1.0))
+    assert _runs(s, 2.0) == [(0.0, 0.5, True), (0.5, 1.0, None), (1.0, 1.5, False),
+                             (1.5, 2.0, True)]
+    flat = Series("loudness", "LUFS", (0.0, 1.0), (-20.0, -20.0))
+    assert not _is_binary(flat) and _range(flat) == (-21.0, -19.0)
+    lone = Series("loudness", "LUFS", (0.0, 1.0, 2.0), (None, -20.0, None))
+    assert len(_paths(lone, lambda t: 170 + t * 100, 0, 40, -21, -19)) == 1
+    assert _range(Series("x", "dB", (0.0,), (None,))) == (0.0, 1.0)
+
+
+def test_thumbnail_png_gets_its_own_mime():
+    png = Thumbnail(1.0, "png", b"\x89PNG\r\n\x1a\n" + b"0" * 10)
+    f = defect_file(thumbs=(png,))
+    assert 'src="data:image/png;base64,' in html_render(report(f))
