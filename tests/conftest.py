@@ -31,3 +31,14 @@ def media_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_tapes() -> Path:
     return Path(__file__).resolve().parents[1] / "sample_tapes"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """The CLI caches judgements in the user's cache folder: tests get a private folder, and
+    the cache is off unless a test turns it on (tests/test_batch.py does)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TAPECHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    mp.setenv("TAPECHECK_NO_CACHE", "1")
+    yield
+    mp.undo()

@@ -11,7 +11,9 @@ import sys
 import click
 
 from . import __version__
+from .cli_batch import batch_options
 from .model import Severity
+from .report import FORMATS
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -32,7 +34,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "auto"]), default="text",
               show_default=True, help="Output format (html: one self-contained page, "
               "written with -o FILE).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
@@ -48,23 +50,19 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--color/--no-color", default=None, help="Colour the text report [default: when "
               "writing to a terminal].")
 @click.option("-v", "--verbose", is_flag=True, help="Also list what was not checked and why.")
-def check(paths, fmt, output, fail_on, strict, quick, select, ignore, color, verbose) -> None:
+@batch_options
+def check(paths, fmt, output, fail_on, strict, quick, select, ignore, color, verbose,
+          **batch) -> None:
     """Judge tapes: files, folders (searched for videos) or glob patterns."""
     _html_needs_a_file(fmt, output)
-    from .report import render
-    from .runner import check_paths
-    from .settings import Settings
+    from .cli_batch import run_check
 
-    level = Severity.WARNING if strict else Severity.parse(fail_on or "error")
-    settings = Settings(fail_on=level, quick=quick, select=_split(select), ignore=_split(ignore))
-    _validate_selection(settings)
-    report = check_paths(list(paths), settings, on_file=_tell_errors)
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                   and not os.environ.get("NO_COLOR")
                                                   and os.environ.get("TERM") != "dumb")
-    text = render(report, fmt, color=use_color, verbose=verbose)
-    _write(text, output)
-    sys.exit(report.exit_code())
+    sys.exit(run_check(list(paths), fmt=fmt, output=output, fail_on=fail_on, strict=strict,
+                       quick=quick, select=_split(select), ignore=_split(ignore),
+                       color=use_color, verbose=verbose, **batch))
 
 
 def _html_needs_a_file(fmt: str, output: str | None) -> None:
@@ -148,7 +146,19 @@ def _write(text: str, output: str | None) -> None:
         raise Failure(f"cannot write the report to {output}: {exc.strerror}") from None
 
 
+def _add_batch_commands() -> None:
+    from .cli_batch import cache, reel
+
+    cli.add_command(reel)
+    cli.add_command(cache)
+
+
+_add_batch_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
+    from .errors import ConfigError
+
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="tapecheck", standalone_mode=False)
@@ -160,6 +170,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_USAGE)
     except Failure as exc:
         click.echo(f"tapecheck: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except ConfigError as exc:
+        click.echo(f"tapecheck: config error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         click.echo("tapecheck: interrupted", err=True)

@@ -28,6 +28,8 @@ VIDEO_EXTENSIONS = frozenset({
 })
 #: Measures that checks may name but that the audio pass itself provides.
 PASS_PROVIDED = {"r128": "audio"}
+#: What the runner itself puts in `Results` before measuring (no decoding needed).
+RUNNER_PROVIDED = frozenset({"media", "platform"})
 #: The check whose hit means nothing else can be judged.
 TOO_SHORT = "M003"
 
@@ -84,27 +86,47 @@ def check_paths(paths: list[str], settings: Settings,
     return Report(files=tuple(reports), tool_version=__version__, fail_on=settings.fail_on)
 
 
-def check_file(path: str, settings: Settings) -> FileReport:
+def check_file(path: str, settings: Settings, *, split: bool = False,
+               on_probe: Callable[[float], None] | None = None) -> FileReport:
+    """Judge one file. `split`: treat it as a reel, judge each clip (`segments`);
+    `on_probe(duration_s)` is told the length once it is known (the batch sets its timeout)."""
     from .ingest import probe
 
     try:
         info = probe(path)
+        if on_probe is not None:
+            on_probe(info.duration_s)
+        if split:
+            from .reel import judge_reel
+
+            return judge_reel(info, settings)
         return _judge(info, settings)
     except IngestError as exc:
         return FileReport(path=path, status="error", error=FileError(exc.code, exc.message))
 
 
-def _judge(info, settings: Settings) -> FileReport:
+def _judge(info, settings: Settings, *, clips: int | None = None,
+           file_level: bool = True, timed: bool = True) -> FileReport:
+    """Judge one file (or, for a reel, one clip's window of it: `file_level=False` leaves out
+    the checks of the file itself; `timed=False` runs only those, with `clips` known)."""
     results = Results(info)
+    if settings.profile:
+        from .profiles import PlatformFacts, get
+
+        results.set("platform", PlatformFacts(get(settings.profile), clips))
     checks = [c for c in REGISTRY if settings.enabled(c)]
     findings: list[Finding] = []
     skipped: list[Skipped] = []
     errors: list[CheckError] = []
 
-    media_only = [c for c in checks if set(c.needs) <= {"media"}]
+    media_only = [c for c in checks if set(c.needs) <= RUNNER_PROVIDED]
+    rest = [c for c in checks if c not in media_only]
+    if not file_level:
+        media_only = []
+    if not timed:
+        rest = []
     for c in media_only:
         _run_check(c, results, settings, findings, skipped, errors)
-    rest = [c for c in checks if c not in media_only]
     if any(f.code == TOO_SHORT for f in findings):
         skipped.extend(Skipped(c.code, "the tape is too short to judge") for c in rest)
         rest = []
@@ -115,7 +137,7 @@ def _judge(info, settings: Settings) -> FileReport:
 
     ctx = Context(info=info, quick=settings.quick, frame_rate=settings.frame_rate)
     needs = {n for c in rest for n in c.needs}
-    measures = closure(needs - set(PASS_PROVIDED))
+    measures = closure(needs - set(PASS_PROVIDED) - RUNNER_PROVIDED)
     _measure(ctx, results, measures, need_r128="r128" in needs)
     for c in rest:
         _run_check(c, results, settings, findings, skipped, errors)

@@ -33,6 +33,8 @@ class Settings:
     profile: str | None = None
 
     def enabled(self, check) -> bool:
+        if check.category == "platform" and not self.profile:
+            return False  # platform limits apply only to a chosen --profile
         keys = {check.code, check.category, check.name}
         if self.select and not keys & set(self.select):
             return False

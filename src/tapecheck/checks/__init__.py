@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .base import Check, Hit, Param, Skip, check, spans_from_mask
 from . import media
+from . import platform
 
 REGISTRY: tuple[Check, ...] = (
     media.no_audio_track,
@@ -20,6 +21,12 @@ REGISTRY: tuple[Check, ...] = (
     media.hdr_video,
     media.portrait_orientation,
     media.low_resolution,
+    platform.container_not_accepted,
+    platform.file_too_large,
+    platform.file_larger_than_recommended,
+    platform.file_name_convention,
+    platform.too_many_clips,
+    platform.codec_not_recommended,
 )
 
 BY_CODE: dict[str, Check] = {c.code: c for c in REGISTRY}
