@@ -144,7 +144,8 @@ def _tape(f: FileReport, anchor: str) -> str:
             tags = [f'<span class="tag cat">{e(fx.category)}</span>',
                     f'<span class="tag needs">{"needs a new take" if fx.reshoot else "fixable in editing"}</span>']
             if fx.decides:
-                tags.append(f'<span class="tag decides">decides: {e(fx.decides)}</span>')
+                why = "hear you" if fx.decides == "voice" else "see your eyes"
+                tags.append(f'<span class="tag decides">why casting can\'t {why}</span>')
             if fx.severity == Severity.INFO:
                 tags.append('<span class="tag">optional</span>')
             if spans:
