@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .base import Check, Hit, Param, Skip, check, spans_from_mask
 from . import media
+from . import loudness, noise, clarity, channels, speech
 from . import platform
 
 REGISTRY: tuple[Check, ...] = (
@@ -21,6 +22,25 @@ REGISTRY: tuple[Check, ...] = (
     media.hdr_video,
     media.portrait_orientation,
     media.low_resolution,
+    loudness.voice_too_quiet,
+    loudness.voice_too_loud,
+    loudness.loudness_off_target,
+    loudness.true_peak_high,
+    loudness.clipped_audio,
+    noise.noisy_background,
+    noise.mains_hum,
+    clarity.muffled_voice,
+    clarity.narrow_band_audio,
+    clarity.room_echo,
+    clarity.handling_or_wind_noise,
+    channels.channel_imbalance,
+    channels.channels_out_of_phase,
+    channels.dc_offset,
+    speech.no_speech,
+    speech.little_speech,
+    speech.long_lead_in,
+    speech.long_tail,
+    speech.audio_dropout,
     platform.container_not_accepted,
     platform.file_too_large,
     platform.file_larger_than_recommended,

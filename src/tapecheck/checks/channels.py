@@ -1,0 +1,89 @@
+"""Channel checks (A4xx): both sides carry the voice, in phase, centred on zero."""
+
+from __future__ import annotations
+
+from ..model import Severity
+from .base import Hit, Param, Skip, check
+
+
+@check(code="A401", name="channel-imbalance", category="channels", severity=Severity.WARNING,
+       needs=("channels",), unit="dB", reshoot=False,
+       params=(Param("max_imbalance_db", 10.0, "dB",
+                     "level difference between left and right above which the voice is "
+                     "lopsided", 1.0, 60.0),),
+       fix="Export the audio as mono (or copy the good channel to both sides); next time "
+           "plug the mic into a mono input or set the recorder to mono.")
+def channel_imbalance(m, p):
+    """One channel is much quieter than the other, or dead (a lav on one side of the input).
+
+    `channel_imbalance_db` is |level(L) − level(R)| over the speech (measures/channels.py).
+    Threshold: an interaural level difference of about 10 dB already pulls a voice almost
+    completely to one side (J. Blauert, Spatial Hearing, MIT Press 1997, ch. 2.4: lateralisation
+    saturates near 10–15 dB ILD); ≥ 60 dB means one side is silent.
+    Why casting cares: on headphones the voice sits in one ear, which is distracting and
+    reads as a technical fault. How to fix: make it mono in an editor; it needs no new take.
+    """
+    c = m["channels"]
+    if c.channels < 2:
+        return None
+    if c.channel_imbalance_db > p.max_imbalance_db:
+        dead = c.channel_imbalance_db >= 60.0
+        what = "is silent" if dead else f"is {c.channel_imbalance_db:.1f} dB quieter"
+        return Hit(f"The {c.quieter_channel} channel {what} (more than "
+                   f"{p.max_imbalance_db:.0f} dB difference): the voice sits in one ear",
+                   measured=c.channel_imbalance_db, threshold=p.max_imbalance_db)
+
+
+@check(code="A402", name="channels-out-of-phase", category="channels",
+       severity=Severity.WARNING, needs=("channels",), unit="dB", reshoot=False,
+       params=(Param("max_mono_loss_db", 6.0, "dB",
+                     "voice level lost in a mono mix beyond which it is a warning", 1.0, 60.0),
+               Param("error_mono_loss_db", 20.0, "dB",
+                     "voice level lost in a mono mix beyond which it is an error", 1.0, 120.0)),
+       fix="Invert the phase (polarity) of one channel in an editor, or export mono from the "
+           "good channel.")
+def channels_out_of_phase(m, p):
+    """The two channels are in opposite phase: the voice cancels when they are summed to mono.
+
+    `mono_loss_db` is how much quieter the voice gets in (L+R)/2 than in the channels
+    themselves (measures/channels.py): 0 dB for dual mono, 3 dB for unrelated sides, and
+    −∞ for one side inverted. Phone speakers, many laptops and some web players play mono.
+    Thresholds: a loss over 6 dB cannot come from two unrelated mics (3 dB) — the sides work
+    against each other; over 20 dB the voice all but vanishes in mono (error).
+    Why casting cares: on a phone the read may be nearly silent.
+    How to fix: flip the polarity of one channel, or use one channel as mono.
+    """
+    c = m["channels"]
+    if c.channels < 2:
+        return None
+    loss = -c.mono_loss_db
+    corr = "" if c.correlation is None else f", correlation {c.correlation:+.2f}"
+    if loss > p.error_mono_loss_db:
+        return Hit(f"The channels are in opposite phase: the voice drops {min(loss, 99.0):.1f} "
+                   f"dB when played in mono (more than {p.error_mono_loss_db:.0f} dB{corr})",
+                   measured=loss, threshold=p.error_mono_loss_db, severity=Severity.ERROR)
+    if loss > p.max_mono_loss_db:
+        return Hit(f"The channels partly cancel: the voice drops {loss:.1f} dB when played in "
+                   f"mono (more than {p.max_mono_loss_db:.0f} dB{corr})",
+                   measured=loss, threshold=p.max_mono_loss_db)
+
+
+@check(code="A403", name="dc-offset", category="channels", severity=Severity.WARNING,
+       needs=("channels",), unit="dBFS", reshoot=False,
+       params=(Param("max_dc_dbfs", -40.0, "dBFS",
+                     "DC offset (|mean| of a channel) above which it is a warning",
+                     -90.0, 0.0),),
+       fix="Apply 'DC offset removal' or a high-pass filter in an editor; check the mic "
+           "interface next time.")
+def dc_offset(m, p):
+    """The waveform is off-centre (DC offset): a faulty interface or mic preamp.
+
+    Threshold: 1 % of full scale (−40 dBFS). A healthy converter sits near zero (every corpus
+    file is below −70 dBFS); an offset this large wastes headroom, makes clicks at every cut
+    and fade, and points to hardware trouble.
+    How to fix: remove it in an editor (DC offset removal / 20 Hz high-pass).
+    """
+    dc = m["channels"].dc_offset_dbfs
+    if dc > p.max_dc_dbfs:
+        return Hit(f"DC offset {dc:.1f} dBFS (above {p.max_dc_dbfs:.0f} dBFS)",
+                   measured=dc, threshold=p.max_dc_dbfs)

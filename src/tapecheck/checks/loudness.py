@@ -1,0 +1,157 @@
+"""Loudness and clipping checks (A1xx): is the voice loud enough, and undistorted?
+
+Sources for the thresholds:
+* EBU R128 (2020): programme loudness −23 LUFS, maximum true peak −1 dBTP;
+* ATSC A/85 (2013): −24 LKFS for US television;
+* AES TD1004.1.15-10 "Recommendation for loudness of audio streaming and network file
+  playback": −16 … −20 LUFS for speech-led online content; AES TD1008.1.21-9 (2021): true
+  peak at most −1 dBTP for streaming distribution;
+* YouTube and Spotify play back normalised near −14 LUFS: what casting hears just before
+  your tape. Hence the recommended speech band −23 … −16 LUFS (broadcast to online speech).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..model import Severity
+from .base import Hit, Param, Skip, check
+
+
+def _speech_or_integrated(m) -> tuple[float, str]:
+    loud = m["loudness"]
+    if math.isfinite(loud.speech_lufs) and loud.speech_blocks >= 3:
+        return loud.speech_lufs, "Speech loudness"
+    if math.isfinite(loud.integrated_lufs) and loud.integrated_lufs > -70.0:
+        return loud.integrated_lufs, "Integrated loudness"
+    raise Skip("no sound above BS.1770's −70 LUFS gate (the track is silent: see M002)")
+
+
+@check(code="A101", name="voice-too-quiet", category="loudness", severity=Severity.WARNING,
+       needs=("loudness",), unit="LUFS", reshoot=False,
+       params=(Param("min_lufs", -30.0, "LUFS", "speech quieter than this is a warning",
+                     -60.0, -10.0),
+               Param("error_lufs", -40.0, "LUFS", "speech quieter than this is an error",
+                     -70.0, -10.0)),
+       fix="Move the microphone closer (an arm's length at most) and speak at performance "
+           "level, or raise the level of your take in an editor.")
+def voice_too_quiet(m, p):
+    """The voice is too quiet: its loudness (speech only, BS.1770-4) is below −30 LUFS.
+
+    Why casting cares: casting watches one tape after another at one volume setting,
+    between online clips played near −14 LUFS; a voice at −30 LUFS is 16 LU quieter, and below
+    −40 LUFS it is hard to hear at all on laptop speakers. Thresholds: 7 LU under the EBU R128
+    broadcast target (−23 LUFS) and 14 LU under the AES TD1004 online speech range (−16 … −20),
+    where turning the volume up brings up the noise too; the error at −40 LUFS is the level of
+    EBU's own "too quiet" reference file (../shared/corpus/loudness).
+    Measured on the speech only (`speech_lufs`) when speech was found, else integrated.
+    How to fix: record closer to the mic, or normalise the take to about −20 LUFS in an editor.
+    """
+    value, what = _speech_or_integrated(m)
+    if value < p.error_lufs:
+        return Hit(f"{what} {value:.1f} LUFS (below {p.error_lufs:.0f} LUFS): casting will "
+                   "struggle to hear you", measured=value, threshold=p.error_lufs,
+                   severity=Severity.ERROR)
+    if value < p.min_lufs:
+        return Hit(f"{what} {value:.1f} LUFS (below {p.min_lufs:.0f} LUFS; "
+                   "−23 … −16 LUFS recommended)", measured=value, threshold=p.min_lufs)
+
+
+@check(code="A102", name="voice-too-loud", category="loudness", severity=Severity.WARNING,
+       needs=("loudness",), unit="LUFS", reshoot=False,
+       params=(Param("max_lufs", -10.0, "LUFS", "speech louder than this is a warning",
+                     -30.0, 0.0),),
+       fix="Lower the recording level (or step back from the mic) so the loudest lines stay "
+           "clean, or turn the take down to about −20 LUFS in an editor.")
+def voice_too_loud(m, p):
+    """The voice is very loud: above −10 LUFS (speech only, BS.1770-4).
+
+    Why casting cares: −10 LUFS is 4 LU above the loudest normalisation target in common use
+    (−14 LUFS, YouTube/Spotify) and 13 LU above EBU R128's −23; tapes this hot are almost always
+    limited or clipped, and blast out after the previous tape.
+    How to fix: record lower, or normalise the take to about −20 LUFS.
+    """
+    value, what = _speech_or_integrated(m)
+    if value > p.max_lufs:
+        return Hit(f"{what} {value:.1f} LUFS (above {p.max_lufs:.0f} LUFS; "
+                   "−23 … −16 LUFS recommended)", measured=value, threshold=p.max_lufs)
+
+
+@check(code="A103", name="loudness-off-target", category="loudness", severity=Severity.INFO,
+       needs=("loudness",), unit="LUFS", reshoot=False,
+       params=(Param("low_lufs", -23.0, "LUFS", "bottom of the recommended speech range",
+                     -40.0, -10.0),
+               Param("high_lufs", -16.0, "LUFS", "top of the recommended speech range",
+                     -30.0, 0.0)),
+       fix="Normalise the take to about −20 LUFS (most editors: 'loudness normalisation').")
+def loudness_off_target(m, p):
+    """The speech loudness is outside the recommended −23 … −16 LUFS (a note, not a problem).
+
+    Why: −23 LUFS is the EBU R128 broadcast target, −16 LUFS the top of AES TD1004's range for
+    online speech; inside that range your voice sits where casting's volume already is.
+    Recommended, not required: casting platforms publish no loudness rule.
+    How to fix: loudness-normalise the take to about −20 LUFS.
+    """
+    value, what = _speech_or_integrated(m)
+    if value < p.low_lufs or value > p.high_lufs:
+        edge = p.low_lufs if value < p.low_lufs else p.high_lufs
+        return Hit(f"{what} {value:.1f} LUFS (outside the recommended {p.low_lufs:.0f} … "
+                   f"{p.high_lufs:.0f} LUFS)", measured=value, threshold=edge)
+
+
+@check(code="A104", name="true-peak-high", category="clipping", severity=Severity.INFO,
+       needs=("loudness",), unit="dBTP", reshoot=False,
+       params=(Param("max_dbtp", -1.0, "dBTP", "highest true peak without a note",
+                     -12.0, 3.0),),
+       fix="Leave 1 dB of headroom: turn the take down until its peaks stay under −1 dBTP.")
+def true_peak_high(m, p):
+    """The true peak (BS.1770-4 Annex 2, 4× oversampled) is above −1 dBTP.
+
+    Why: EBU R128 and AES TD1008 cap true peak at −1 dBTP because lossy re-encoding — which
+    every casting platform does on upload — overshoots and clips peaks that sit closer to
+    full scale. A note: clipping you can hear is A105.
+    How to fix: lower the take by the excess, or use a true-peak limiter at −1 dBTP.
+    """
+    tp = m["loudness"].true_peak_dbtp
+    if math.isfinite(tp) and tp > p.max_dbtp:
+        return Hit(f"True peak {tp:+.1f} dBTP (above {p.max_dbtp:.0f} dBTP)",
+                   measured=tp, threshold=p.max_dbtp)
+
+
+@check(code="A105", name="clipped-audio", category="clipping", severity=Severity.WARNING,
+       needs=("clipping",), unit="%",
+       params=(Param("max_percent", 0.01, "%", "share of clipped samples that is a warning",
+                     0.0, 100.0),
+               Param("error_percent", 0.5, "%", "share of clipped samples that is an error",
+                     0.0, 100.0)),
+       fix="Record again with the input level lower (or the mic further away): loud lines "
+           "hit the ceiling and distort.")
+def clipped_audio(m, p):
+    """The recording hit full scale: samples held at the rail (clipping distortion).
+
+    A sample is clipped when it is in a run of ≥ 2 samples at ≥ 99 % of full scale
+    (measures/loudness.py). Thresholds measured here: CMU ARCTIC speech driven 10 dB past full
+    scale and saved as AAC has 0.07 % clipped samples and sounds harsh on every stressed
+    syllable; clean takes, even normalised to their peak, stay under 0.001 %. 0.01 % (about 5
+    samples a second) is where crackle on the loudest syllables starts; 0.5 % is distortion
+    throughout.
+    Why casting cares: clipped consonants and shouted lines crackle; it cannot be repaired.
+    How to fix: record again with the level lower; phones: turn off "loudness boost" modes.
+    """
+    c = m["clipping"]
+    pct = 100.0 * c.clipped_sample_ratio
+    if pct <= p.max_percent or c.clipped_samples == 0:
+        return None
+    from ..model import Span
+
+    spans = tuple(Span(t, t + 1.0) for t, _ in c.clipped_blocks)
+    merged: list[Span] = []
+    for s in spans:
+        if merged and s.start_s <= merged[-1].end_s + 1e-6:
+            merged[-1] = Span(merged[-1].start_s, s.end_s)
+        else:
+            merged.append(s)
+    sev = Severity.ERROR if pct > p.error_percent else None
+    return Hit(f"{pct:.3f} % of samples are clipped (above {p.max_percent:g} %): loud "
+               "moments distort", measured=pct, threshold=p.max_percent,
+               spans=tuple(merged[:20]), severity=sev)

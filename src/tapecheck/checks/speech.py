@@ -1,0 +1,129 @@
+"""Speech and dead-air checks (A5xx): is there a voice, and does the tape start and end on it?"""
+
+from __future__ import annotations
+
+import math
+
+from ..model import Severity, Span
+from .base import Hit, Param, Skip, check
+
+
+def _silent(m) -> bool:
+    sig, r128 = m["signal"], m["r128"]
+    integ = r128.integrated_lufs
+    return sig.sample_peak_dbfs <= -60.0 or not math.isfinite(integ) or integ <= -70.0
+
+
+@check(code="A501", name="no-speech", category="speech", severity=Severity.ERROR,
+       needs=("speech", "signal", "r128"), unit="s",
+       params=(Param("min_speech_s", 1.0, "s", "less speech than this is 'no speech'",
+                     0.1, 60.0),),
+       fix="Check the microphone picked up your voice (not muted, not the wrong input) and "
+           "record again.")
+def no_speech(m, p):
+    """No speech was found in the sound track.
+
+    Speech is found by voice activity detection: level over the tape's own noise plus pitch
+    periodicity (measures/speech.py); the corpus's noise, music-free ambience and
+    silence files give none. Under 1 s of speech cannot be a read.
+    Why casting cares: an audition without a voice cannot be judged.
+    How to fix: check the mic input and that you are in range; a silent track is M002.
+    """
+    if _silent(m):
+        raise Skip("the track is silent (M002 reports it)")
+    s = m["speech"]
+    if s.speech_s < p.min_speech_s:
+        return Hit(f"No speech found ({s.speech_s:.1f} s of voice, less than "
+                   f"{p.min_speech_s:g} s)", measured=s.speech_s, threshold=p.min_speech_s,
+                   spans=(Span(0.0, s.duration_s),))
+
+
+@check(code="A502", name="little-speech", category="speech", severity=Severity.WARNING,
+       needs=("speech", "signal", "r128"), unit="%",
+       params=(Param("min_speech_percent", 15.0, "%",
+                     "share of the tape with speech below which it is a warning", 0.0, 100.0),),
+       fix="Check the whole scene was recorded with sound and that your lines are audible.")
+def little_speech(m, p):
+    """Very little of the tape has speech (under 15 %).
+
+    A self-tape is a read: even a scene with long reactions is mostly dialogue (the corpus
+    talking-head clips run 44–97 %, GRID clips with their lead-in and tail 44–75 %). Under
+    15 % usually means the mic dropped out or the lines are too quiet to detect.
+    Why casting cares: they may hear almost nothing of your read.
+    How to fix: check the sound of the whole take before sending.
+    """
+    if _silent(m):
+        raise Skip("the track is silent (M002 reports it)")
+    s = m["speech"]
+    pct = 100.0 * s.speech_ratio
+    if s.speech_s >= 1.0 and pct < p.min_speech_percent:
+        return Hit(f"Speech in {pct:.0f} % of the tape (below {p.min_speech_percent:.0f} %)",
+                   measured=pct, threshold=p.min_speech_percent)
+
+
+@check(code="A503", name="long-lead-in", category="edit", severity=Severity.WARNING,
+       needs=("dead_air",), unit="s", reshoot=False,
+       params=(Param("max_lead_in_s", 3.0, "s", "longest wait before the first word", 0.5,
+                     60.0),),
+       fix="Trim the start so your first line (or slate) comes within a second or two.")
+def long_lead_in(m, p):
+    """Long dead air before the first word.
+
+    Casting guidance: start the slate or scene promptly; directors scrub past or stop a tape
+    that opens on several seconds of nothing. 3 s allows a breath and a beat before the first
+    line (the GRID clips, like most takes, start speaking within 0.3–0.5 s).
+    How to fix: trim the head of the clip in any editor; no new take needed.
+    """
+    d = m["dead_air"]
+    if d.leading_silence_s is None:
+        raise Skip("no speech found")
+    if d.leading_silence_s > p.max_lead_in_s:
+        return Hit(f"{d.leading_silence_s:.1f} s before the first word (more than "
+                   f"{p.max_lead_in_s:g} s)", measured=d.leading_silence_s,
+                   threshold=p.max_lead_in_s, spans=(Span(0.0, d.leading_silence_s),))
+
+
+@check(code="A504", name="long-tail", category="edit", severity=Severity.WARNING,
+       needs=("dead_air",), unit="s", reshoot=False,
+       params=(Param("max_tail_s", 5.0, "s", "longest time after the last word", 0.5, 60.0),),
+       fix="Trim the end: hold a beat after your last line, then cut.")
+def long_tail(m, p):
+    """Long dead air after the last word.
+
+    Casting guidance asks actors to hold the moment for a beat after the last line; 5 s allows
+    that hold (2–3 s is usual) without the tape running on.
+    How to fix: trim the tail; no new take needed.
+    """
+    d = m["dead_air"]
+    if d.trailing_silence_s is None:
+        raise Skip("no speech found")
+    if d.trailing_silence_s > p.max_tail_s:
+        end = d.duration_s
+        return Hit(f"{d.trailing_silence_s:.1f} s after the last word (more than "
+                   f"{p.max_tail_s:g} s)", measured=d.trailing_silence_s,
+                   threshold=p.max_tail_s, spans=(Span(end - d.trailing_silence_s, end),))
+
+
+@check(code="A505", name="audio-dropout", category="edit", severity=Severity.WARNING,
+       needs=("dead_air",), unit="dropouts",
+       params=(Param("max_dropouts", 0.0, "dropouts", "more dropouts than this is a warning",
+                     0.0, 100.0),),
+       fix="Record again: check the wireless mic's battery and range, and close other apps "
+           "while recording.")
+def audio_dropout(m, p):
+    """The sound cuts out mid-take (falls to digital silence or far below the room's noise).
+
+    A dropout is ≥ 80 ms at ≤ −100 dBFS or ≥ 35 dB under the tape's own noise floor, between
+    the first and last sound (measures/deadair.py); a room never goes that quiet by itself.
+    Why casting cares: a hole in a line sounds like a fault and may lose words.
+    How to fix: a new take; wireless mics drop out at the edge of range or on low battery.
+    """
+    d = m["dead_air"]
+    if not d.dropouts_judged:
+        raise Skip("the pauses are digital silence already (noise gate): dropouts cannot be "
+                   "told apart")
+    if len(d.dropouts) > p.max_dropouts:
+        total = sum(s.end_s - s.start_s for s in d.dropouts)
+        return Hit(f"The sound cuts out {len(d.dropouts)} time(s), {total:.2f} s in all",
+                   measured=float(len(d.dropouts)), threshold=p.max_dropouts,
+                   spans=tuple(d.dropouts[:20]))
