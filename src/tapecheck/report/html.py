@@ -158,7 +158,9 @@ def _tape(f: FileReport, anchor: str) -> str:
         out.append("</ol>")
     thumbs = sorted(f.thumbnails, key=lambda t: t.t_s)[:MAX_THUMBNAILS]
     if thumbs:
-        out.append('<h3>Worst moments</h3><div class="thumbs">')
+        worst = any(fd.severity >= Severity.WARNING for fd in f.findings)
+        out.append(f'<h3>{"Worst moments" if worst else "Moments pictured"}</h3>'
+                   '<div class="thumbs">')
         for n, t in enumerate(thumbs, 1):
             out.append(_thumb(t, n, anchor))
         out.append("</div>")
@@ -329,9 +331,11 @@ def _timeline(f: FileReport, thumbs: list[Thumbnail]) -> str:
             h = _LINE_H
             rows.append(f'<g class="row series line" data-series="{e(s.name)}">')
             lo, hi = _range(s)
-            label(_series_label(s), y + 14, sub=f"{_fmt(lo)} … {_fmt(hi)} {s.unit}".strip())
-            rows.append(f'<rect class="track" x="{_LABEL_W}" y="{y}" width="{_PLOT_W}" '
-                        f'height="{h}"/>')
+            measured = any(v is not None and math.isfinite(v) for v in s.values)
+            label(_series_label(s), y + 14, sub=f"{_fmt(lo)} … {_fmt(hi)} {s.unit}".strip()
+                  if measured else "not measurable")
+            rows.append(f'<rect class="{"track" if measured else "unknown"}" x="{_LABEL_W}" '
+                        f'y="{y}" width="{_PLOT_W}" height="{h}"/>')
             for path in _paths(s, x, y, h, lo, hi):
                 rows.append(f'<path d="{path}" fill="none" stroke="{_series_color(s)}" '
                             'stroke-width="1.5" stroke-linejoin="round"/>')
@@ -339,12 +343,21 @@ def _timeline(f: FileReport, thumbs: list[Thumbnail]) -> str:
         y += h + _GAP
     # the thumbnails' moments, numbered as in "Worst moments"
     body_bottom = y
-    for n, t in enumerate(thumbs, 1):
-        tx = x(t.t_s)
+    pins: list[list[tuple[int, Thumbnail]]] = []
+    for n, t in enumerate(thumbs, 1):  # moments closer than a pin's width share one pin
+        if pins and x(t.t_s) - x(pins[-1][0][1].t_s) < 18:
+            pins[-1].append((n, t))
+        else:
+            pins.append([(n, t)])
+    for pin in pins:
+        tx = x(pin[0][1].t_s)
+        text = ",".join(str(n) for n, _ in pin)
+        w = 8 + 6 * len(text)
+        tips = "; ".join(f"{n}: {t.label} at {timecode(t.t_s)}" for n, t in pin)
         rows.append(f'<g class="moment"><line x1="{tx:.1f}" x2="{tx:.1f}" y1="{_TOP - 4}" '
-                    f'y2="{body_bottom - _GAP:.1f}"/><circle cx="{tx:.1f}" cy="{_TOP - 9}" '
-                    f'r="7"/><text x="{tx:.1f}" y="{_TOP - 5.5}" text-anchor="middle">{n}</text>'
-                    f"<title>{e(t.label)} at {e(timecode(t.t_s))}</title></g>")
+                    f'y2="{body_bottom - _GAP:.1f}"/><rect x="{tx - w / 2:.1f}" y="{_TOP - 16}" '
+                    f'width="{w}" height="14" rx="7"/><text x="{tx:.1f}" y="{_TOP - 5.5}" '
+                    f'text-anchor="middle">{e(text)}</text><title>{e(tips)}</title></g>')
     # time axis
     axis_y = body_bottom + 2
     ticks = [f'<line class="axis" x1="{_LABEL_W}" x2="{_LABEL_W + _PLOT_W}" y1="{axis_y}" '
@@ -554,7 +567,7 @@ color:var(--muted);margin-left:2px}
 .thumbs{display:flex;flex-wrap:wrap;gap:12px}
 figure.thumb{margin:0;width:240px;background:var(--bg);border:1px solid var(--line);
 border-radius:8px;overflow:hidden}
-figure.thumb img{display:block;width:100%;height:auto;background:#000}
+figure.thumb img{display:block;width:100%;height:160px;object-fit:contain;background:#111}
 figure.thumb figcaption{padding:6px 8px;font-size:13px}
 .marker{display:inline-block;min-width:18px;height:18px;border-radius:9px;background:var(--ink);
 color:#fff;text-align:center;font-size:12px;line-height:18px}
@@ -568,7 +581,7 @@ svg.timeline .track.off{fill:#e9ebee}
 svg.timeline .unknown{fill:#c9ced6;opacity:.6}
 svg.timeline .axis,svg.timeline .tick{stroke:#9aa2ad}
 svg.timeline .moment line{stroke:var(--ink);stroke-dasharray:3 3;opacity:.6}
-svg.timeline .moment circle{fill:var(--ink)}
+svg.timeline .moment rect{fill:var(--ink)}
 svg.timeline .moment text{fill:#fff;font-size:10px;font-weight:700}
 .legend{font-size:12px;margin:4px 0 0}
 .key{display:inline-block;width:12px;height:10px;border-radius:2px;margin:0 3px 0 8px;
