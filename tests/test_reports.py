@@ -204,3 +204,16 @@ def test_thumbnail_png_gets_its_own_mime():
     png = Thumbnail(1.0, "png", b"\x89PNG\r\n\x1a\n" + b"0" * 10)
     f = defect_file(thumbs=(png,))
     assert 'src="data:image/png;base64,' in html_render(report(f))
+
+
+def test_moments_at_the_same_time_share_one_pin_and_unmeasured_lines_say_so():
+    jpeg = b"\xff\xd8\xff" + b"0" * 10
+    f = defect_file(thumbs=(Thumbnail(5.0, "a", jpeg), Thumbnail(5.1, "b", jpeg),
+                            Thumbnail(20.0, "c", jpeg)))
+    silent = Series("loudness", "LUFS", (0.0, 1.0, 2.0), (None, None, None))
+    f = f.__class__(**{**f.__dict__, "series": (silent,)})
+    tags = parse(html_render(report(f)))
+    pins = [t for t in tags.text["text."] if re.fullmatch(r"[\d,]+", t)]
+    assert pins == ["1,2", "3"]
+    assert "not measurable" in tags.text["text.sub"]
+    assert not tags.all("path")
