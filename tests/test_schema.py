@@ -143,3 +143,13 @@ def test_contract_breaks_are_rejected():
     extra["files"][0]["findings"][0]["confidence"] = 0.9
     extra["files"][0]["measures"]["new_measure_db"] = -3.0
     assert errors(extra) == []
+
+
+def test_jsonl_lines_validate_against_the_file_schema(sample_tapes, tmp_path):
+    tapes = [sample_tapes / "defect-media_no-audio.mp4", sample_tapes / "ready_grid-man-denim.mp4"]
+    run = tapecheck("check", "--format", "jsonl", "--select", "media,orientation,resolution",
+                    *tapes, tmp_path / "missing.mp4")
+    lines = run.out.splitlines()
+    assert len(lines) == 3, run.err
+    for line in lines:
+        assert errors(json.loads(line), file_schema()) == []
