@@ -102,7 +102,11 @@ class AudioStream:
     def blocks(self) -> Iterator[AudioBlock]:
         import ffmpeg
 
-        stream = (ffmpeg.input(url(self.info.path))[str(self.info.audio_stream_index)]
+        in_opts = {}
+        if self.info.window_start_s is not None:  # a reel's clip: its window, times from its start
+            in_opts = {"ss": f"{self.info.window_start_s:.3f}",
+                       "t": f"{self.info.duration_s:.3f}"}
+        stream = (ffmpeg.input(url(self.info.path), **in_opts)[str(self.info.audio_stream_index)]
                   .filter("ebur128", peak="true", framelog="info")
                   .filter("aresample", self.sample_rate))
         args = (ffmpeg.output(stream, "pipe:", format="f32le", acodec="pcm_f32le",

@@ -78,18 +78,23 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
 
     `start_s`/`duration_s` restrict decoding to a window (for measures that need the full
     frame rate on a few seconds, e.g. lip sync); pass `rate=0` for every frame in the window.
+    For a clip of a reel (`info.window_start_s`), times count from the clip's start.
     """
     w, h = frame_size(info, max_side)
-    mode = "decode" if start_s is not None else sampling_mode(info, rate, quick)
+    full = rate <= 0 or start_s is not None
+    mode = "decode" if full else sampling_mode(info, rate, quick)
     in_opts: dict = {}
     if mode == "keyframes":
         in_opts["skip_frame"] = "nokey"
     else:
         in_opts["skip_loop_filter"] = "all"
-    if start_s is not None:
-        in_opts["ss"] = f"{max(0.0, start_s):.3f}"
+    base = info.window_start_s  # a reel's clip: the window of the file to read
+    if start_s is not None or base is not None:
+        in_opts["ss"] = f"{max(0.0, (base or 0.0) + (start_s or 0.0)):.3f}"
     if duration_s is not None:
         in_opts["t"] = f"{duration_s:.3f}"
+    elif base is not None:
+        in_opts["t"] = f"{max(0.0, info.duration_s - (start_s or 0.0)):.3f}"
     import ffmpeg
 
     stream = ffmpeg.input(url(info.path), **in_opts)[str(info.video_stream_index)]

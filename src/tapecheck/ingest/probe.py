@@ -55,6 +55,10 @@ class MediaInfo:
     audio_codec: str | None
     audio_sample_rate: int | None
     audio_channels: int | None
+    #: For one clip of a reel: where the clip starts in the file, s (None: the whole file).
+    #: `duration_s` is then the clip's length and ingest reads only that window, with times
+    #: counted from its start.
+    window_start_s: float | None = None
 
     @property
     def has_audio(self) -> bool:
