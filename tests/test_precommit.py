@@ -1,0 +1,90 @@
+"""The pre-commit hook: a valid manifest, and its entry run exactly as pre-commit runs it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml  # pre-commit's own dependency
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = ROOT / ".pre-commit-hooks.yaml"
+BIN = Path(sys.executable).parent  # the venv's bin: tapecheck and pre-commit live here
+
+
+def _env(tmp_path) -> dict:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def _hook() -> dict:
+    hooks = yaml.safe_load(MANIFEST.read_text())
+    return next(h for h in hooks if h["id"] == "tapecheck")
+
+
+def test_manifest_is_valid(tmp_path):
+    run = subprocess.run([str(BIN / "pre-commit"), "validate-manifest", str(MANIFEST)],
+                         capture_output=True, text=True, env=_env(tmp_path))
+    assert run.returncode == 0, run.stdout + run.stderr
+    hook = _hook()
+    assert hook["language"] == "system" and hook["require_serial"] is True
+
+
+def test_files_pattern_selects_videos_only():
+    pattern = re.compile(_hook()["files"])
+    for name in ("take1.mp4", "TAKE2.MOV", "reel.mkv", "a/b/old.avi", "x.webm", "cam.MTS"):
+        assert pattern.search(name), name
+    for name in ("notes.txt", "app.ts", "mp4.json", "take1.mp4.txt", "README.md"):
+        assert not pattern.search(name), name
+
+
+def test_entry_as_pre_commit_runs_it(tmp_path, sample_tapes):
+    """pre-commit runs `entry` split like a shell would, then `args`, then the staged files
+    matching `files` (several at once: require_serial keeps it to one process)."""
+    ready = tmp_path / "Role-Me-T1.mp4"
+    portrait = tmp_path / "Role-Me-T2.mov"
+    shutil.copy(sample_tapes / "ready_grid-man-denim.mp4", ready)
+    shutil.copy(sample_tapes / "defect-orientation_portrait.mp4", portrait)
+    (tmp_path / "notes.txt").write_text("sides for the audition\n")
+    hook = _hook()
+    pattern = re.compile(hook["files"])
+
+    def run(names):
+        files = [n for n in names if pattern.search(n)]
+        cmd = [*shlex.split(hook["entry"]), *hook.get("args", []), *files]
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path,
+                              env=_env(tmp_path), timeout=600)
+
+    ok = run(["Role-Me-T1.mp4", "notes.txt"])
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "READY" in ok.stdout
+    bad = run(["Role-Me-T1.mp4", "Role-Me-T2.mov", "notes.txt"])
+    assert bad.returncode == 1 and "portrait-orientation" in bad.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_pre_commit_try_repo(tmp_path, sample_tapes):
+    """pre-commit itself installs the hook from this repository (its committed HEAD) and runs
+    it on a staged portrait tape: the hook fails the commit."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True)
+    if head.returncode != 0:
+        pytest.skip("the source tree is not a git checkout")
+    repo = tmp_path / "tapes"
+    repo.mkdir()
+    env = _env(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    shutil.copy(sample_tapes / "defect-orientation_portrait.mp4", repo / "take.mp4")
+    subprocess.run(["git", "add", "take.mp4"], cwd=repo, check=True, env=env)
+    run = subprocess.run([str(BIN / "pre-commit"), "try-repo", str(ROOT), "tapecheck",
+                          "--ref", head.stdout.strip(), "--files", "take.mp4"],
+                         cwd=repo, capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Failed" in run.stdout and "portrait-orientation" in run.stdout
