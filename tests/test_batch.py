@@ -128,3 +128,18 @@ def test_text_ends_with_a_summary_table(tapes):
     assert rows["defect-media_no-audio.mp4"][1] == "unusable"
     assert "Record with sound on" in " ".join(rows["defect-media_no-audio.mp4"])
     assert "\x1b" not in run.err  # no progress bar when stderr is not a terminal
+
+
+def test_when_workers_cannot_start_files_are_judged_in_process(tmp_path, tapes, monkeypatch):
+    """E.g. a locked-down user who may not execute the interpreter again (the setpriv test in
+    test_bad_inputs.py): the batch still judges every file, one by one, and says so."""
+    import multiprocessing.spawn
+
+    exe = multiprocessing.spawn.get_executable()
+    monkeypatch.setattr(multiprocessing.spawn, "_python_exe",
+                        b"/bin/false" if isinstance(exe, bytes) else "/bin/false")
+    stats = BatchStats()
+    report = run_batch([str(tapes)], Settings(select=("media",)), jobs=2, stats=stats)
+    assert stats.fallback and "could not start" in stats.fallback
+    assert stats.judged == 3 and all(f.status == "judged" for f in report.files)
+    assert [f.path for f in report.files] == sorted(str(p) for p in tapes.iterdir())

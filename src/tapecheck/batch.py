@@ -47,6 +47,8 @@ class BatchStats:
     crashed: int = 0
     timed_out: int = 0
     judged_paths: list[str] = field(default_factory=list)
+    #: Set when worker processes could not start and files were judged in this process.
+    fallback: str | None = None
 
 
 def default_jobs() -> int:
@@ -121,8 +123,17 @@ def run_batch(paths: list[str], settings: Settings, *, jobs: int | None = None,
         finish(i, rep)
     elif pending:
         n = max(1, min(jobs or default_jobs(), len(pending)))
-        _Pool(n, settings, split, judge, stats).run(
-            pending, lambda i, digest, key, rep: (store(digest, key, rep), finish(i, rep)))
+
+        def deliver(i, digest, key, rep):
+            store(digest, key, rep)
+            finish(i, rep)
+
+        left = _Pool(n, settings, split, judge, stats).run(pending, deliver)
+        for i, path, digest, key in left:  # workers could not start: judge here instead
+            rep = judge(path, settings, split)
+            stats.judged += 1
+            stats.judged_paths.append(path)
+            deliver(i, digest, key, rep)
     return Report(files=tuple(r for r in results if r is not None), tool_version=__version__,
                   fail_on=settings.fail_on)
 
@@ -140,6 +151,7 @@ def _portable(settings: Settings) -> Settings:
 def _worker_main(conn, judge) -> None:
     """Loop in a worker process: receive (index, path, settings, split), send reports."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C for everyone
+    conn.send(("ready", -1, None))
     while True:
         try:
             msg = conn.recv()
@@ -170,6 +182,12 @@ class _Worker:
     task: tuple | None = None
     deadline: float = 0.0
     started: float = 0.0
+    #: The process said it is up (a worker that dies before that could not start at all).
+    ready: bool = False
+
+
+class _PoolBroken(Exception):
+    """Worker processes cannot start here (e.g. the interpreter cannot be executed again)."""
 
 
 class _Pool:
@@ -209,7 +227,8 @@ class _Pool:
             if w in self.workers:
                 self.workers.remove(w)
 
-    def run(self, pending: list, deliver: Callable) -> None:
+    def run(self, pending: list, deliver: Callable) -> list:
+        """Judge `pending` in workers; return the tasks left when workers cannot start."""
         queue = list(pending)
         try:
             while queue or any(w.task for w in self.workers):
@@ -224,6 +243,9 @@ class _Pool:
                     try:
                         w.conn.send((i, path, _portable(self.settings), self.split))
                     except (OSError, BrokenPipeError):
+                        if not w.ready:
+                            raise _PoolBroken("worker processes could not start; files were "
+                                              "judged one by one instead") from None
                         self._lost(w, deliver, "crashed")
                 busy = [w for w in self.workers if w.task is not None]
                 if not busy:
@@ -233,6 +255,13 @@ class _Pool:
                 wait([h for w in busy for h in (w.conn, w.proc.sentinel)], timeout=wait_s)
                 for w in busy:
                     self._service(w, deliver)
+            return []
+        except _PoolBroken as exc:
+            self.stats.fallback = str(exc)
+            queue = [w.task for w in self.workers if w.task is not None] + queue
+            for w in self.workers:
+                w.task = None
+            return sorted(queue)
         finally:
             for w in list(self.workers):
                 if w.task is None and w.proc.is_alive():
@@ -247,7 +276,9 @@ class _Pool:
         try:
             while w.task is not None and w.conn.poll():
                 kind, index, payload = w.conn.recv()
-                if kind == "probed" and index == w.task[0]:
+                if kind == "ready":
+                    w.ready = True
+                elif kind == "probed" and index == w.task[0]:
                     w.deadline = w.started + self._limit(payload)
                 elif kind == "done" and index == w.task[0]:
                     i, path, digest, key = w.task
@@ -260,8 +291,14 @@ class _Pool:
         if w.task is None:
             return
         if not w.proc.is_alive():
+            if not w.ready:
+                raise _PoolBroken(f"worker processes could not start (exit code "
+                                  f"{w.proc.exitcode}); files were judged one by one instead")
             self._lost(w, deliver, "crashed")
         elif time.monotonic() >= w.deadline:
+            if not w.ready:
+                raise _PoolBroken("worker processes did not start in time; files were judged "
+                                  "one by one instead")
             self._lost(w, deliver, "timeout")
 
     def _lost(self, w: _Worker, deliver: Callable, why: str) -> None:

@@ -124,6 +124,8 @@ def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, col
             if cache.warning and verbose:
                 click.echo(f"tapecheck: {cache.warning}", err=True)
             cache.close()
+    if stats.fallback:
+        click.echo(f"tapecheck: {stats.fallback}", err=True)
     if verbose:
         where = f" ({cache.path})" if cache is not None else " (cache off)"
         click.echo(f"tapecheck: {len(report.files)} file(s): {stats.judged} judged, "
