@@ -29,10 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from audio_helpers import decode, measure_audio, write_wav  # noqa: E402
+from audio_helpers import (decode, frame_power, measure_audio, mix_at,  # noqa: E402
+                           speech_track, write_wav)
 
-from tapecheck.measures.audioframes import SPEECH_BANDS, analyse, power_db  # noqa: E402
-from tapecheck.measures.speech import detect  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 RATE = 48000
@@ -47,32 +46,6 @@ STEADY_NOISES = ["speechcommands_exercise_bike.wav", "speechbrain_noise1.wav",
 NONSTEADY_NOISES = ["speechcommands_doing_the_dishes.wav"]
 SNRS = (5, 10, 15, 20, 25, 30)
 RIRS = sorted(p.name for p in (CORPUS / "noise").glob("rir_*.wav"))
-
-
-def speech_track(names: list[str], gap_s: float = 0.7, lead_s: float = 1.0) -> np.ndarray:
-    """Clean utterances in a row with pauses between, as an actor's lines."""
-    parts = [np.zeros(int(lead_s * RATE), np.float32)]
-    for n in names:
-        parts += [decode(CORPUS / "speech" / n, RATE), np.zeros(int(gap_s * RATE), np.float32)]
-    parts.append(np.zeros(int(lead_s * RATE), np.float32))
-    return np.concatenate(parts)
-
-
-def frame_power(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    bands, voicing = analyse(x, RATE)
-    return bands[:, SPEECH_BANDS].sum(axis=1).astype(np.float64), voicing
-
-
-def mix_at(speech: np.ndarray, noise: np.ndarray, snr_db: float, offset_s: float = 5.0):
-    """speech + noise scaled so that active speech level − mean noise level = snr_db."""
-    p, v = frame_power(speech)
-    act = detect(power_db(p), v, 0.02)
-    s_level = p[act.mask].mean()
-    start = int(offset_s * RATE) if len(noise) > len(speech) + int(offset_s * RATE) else 0
-    n = np.resize(noise[start:], len(speech)).astype(np.float32)
-    pn, _ = frame_power(n)
-    gain = np.sqrt(s_level / (pn.mean() * 10 ** (snr_db / 10)))
-    return (speech + gain * n).astype(np.float32)
 
 
 def measured_snr(samples: np.ndarray, tmp: Path) -> float | None:

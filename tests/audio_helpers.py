@@ -78,3 +78,79 @@ def write_wav(path: str | Path, samples: np.ndarray, rate: int = 48000) -> Path:
                     "-ar", str(rate), "-ac", str(ch), "-i", "-", "-c:a", "pcm_f32le", str(path)],
                    input=samples.tobytes(), check=True)
     return Path(path)
+
+
+def tape_from_audio(audio: str | Path, out: str | Path, *, af: str | None = None,
+                    channels: int | None = None) -> Path:
+    """A small tape: a plain 320×240 colour picture at 5 fps with the audio (AAC 48 kHz),
+    optionally through an ffmpeg audio filter chain `af`. Video is cheap so tests stay fast."""
+    args = [binary("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", str(audio),
+            "-f", "lavfi", "-i", "color=c=gray:size=320x240:rate=5",
+            "-map", "1:v", "-map", "0:a", "-shortest",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "160k", "-ar", "48000"]
+    if channels:
+        args += ["-ac", str(channels)]
+    if af:
+        args += ["-af", af]
+    subprocess.run(args + [str(out)], check=True, capture_output=True)
+    return Path(out)
+
+
+def judge(path: str | Path, *select: str):
+    """The real runner on one tape with only the named checks/categories selected."""
+    from tapecheck.runner import check_file
+    from tapecheck.settings import Settings
+
+    return check_file(str(path), Settings(select=tuple(select)))
+
+
+def codes(report, min_severity: str = "warning") -> set[str]:
+    from tapecheck.model import Severity
+
+    floor = Severity.parse(min_severity)
+    return {f.code for f in report.findings if f.severity >= floor}
+
+
+# --- mixing speech and noise at a known SNR (CONTRACT definition) ------------------------
+
+RATE = 48000
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def speech_track(names: list[str], gap_s: float = 0.7, lead_s: float = 1.0) -> np.ndarray:
+    """Clean utterances in a row with pauses between, as an actor's lines."""
+    parts = [np.zeros(int(lead_s * RATE), np.float32)]
+    for n in names:
+        parts += [decode(CORPUS / "speech" / n, RATE), np.zeros(int(gap_s * RATE), np.float32)]
+    parts.append(np.zeros(int(lead_s * RATE), np.float32))
+    return np.concatenate(parts)
+
+
+def frame_power(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Speech-band (80 Hz–8 kHz) power and voicing per 20 ms frame, as the measures see it."""
+    from tapecheck.measures.audioframes import SPEECH_BANDS, analyse
+
+    bands, voicing = analyse(x, RATE)
+    return bands[:, SPEECH_BANDS].sum(axis=1).astype(np.float64), voicing
+
+
+def mix_at(speech: np.ndarray, noise: np.ndarray, snr_db: float, offset_s: float = 5.0):
+    """speech + noise scaled so that active speech level − mean noise level = snr_db."""
+    return next(mixes(speech, noise, (snr_db,), offset_s))
+
+
+def mixes(speech: np.ndarray, noise: np.ndarray, snrs, offset_s: float = 5.0):
+    """`mix_at` for several SNRs, measuring the two levels once."""
+    from tapecheck.measures.audioframes import power_db
+    from tapecheck.measures.speech import detect
+
+    p, v = frame_power(speech)
+    act = detect(power_db(p), v, 0.02)
+    s_level = p[act.mask].mean()
+    start = int(offset_s * RATE) if len(noise) > len(speech) + int(offset_s * RATE) else 0
+    n = np.resize(noise[start:], len(speech)).astype(np.float32)
+    pn, _ = frame_power(n)
+    for snr_db in snrs:
+        gain = np.sqrt(s_level / (pn.mean() * 10 ** (snr_db / 10)))
+        yield (speech + gain * n).astype(np.float32)

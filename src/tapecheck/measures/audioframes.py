@@ -58,7 +58,10 @@ class FrameAnalyser:
         self.rate = sample_rate
         self.hop = int(round(sample_rate * HOP_S))
         self.win = 2 * self.hop
-        self.nfft = 1 << int(np.ceil(np.log2(2 * self.win)))
+        # 2048 points for a 1920-sample window: the autocorrelation below is circular, but a
+        # Hann window's own autocorrelation past 70 % of its length (where lags ≤ 14 ms wrap
+        # to) is < 1 % of its peak, and the window correction `wac` is computed the same way.
+        self.nfft = 1 << int(np.ceil(np.log2(self.win)))
         self.window = np.hanning(self.win + 2)[1:-1].astype(np.float32)
         wsum = float(np.sum(self.window.astype(np.float64) ** 2))
         # rfft bin powers → mean-square contribution (Parseval, one-sided).
@@ -68,6 +71,8 @@ class FrameAnalyser:
         edges[-1] = max(edges[-1], freqs[-1] + 1)
         self.band_of = np.clip(np.searchsorted(edges, freqs, side="right") - 1, 0, len(BAND_EDGES) - 2)
         self.nbands = len(BAND_EDGES) - 1
+        # band_of is non-decreasing over the bins: each band is one contiguous slice
+        self.band_starts = np.searchsorted(self.band_of, np.arange(self.nbands))
         self.voice_mask = ((freqs >= _VOICE_BAND_HZ[0]) & (freqs <= _VOICE_BAND_HZ[1])).astype(
             np.float64)
         wac = np.fft.irfft(np.abs(np.fft.rfft(self.window, self.nfft)) ** 2, self.nfft)
@@ -120,10 +125,7 @@ class FrameAnalyser:
             p = spec.real ** 2 + spec.imag ** 2
             pw = p if pw is None else pw + p
         pw /= frames.shape[2]
-        bands = np.zeros((frames.shape[0], self.nbands), np.float64)
-        for b in range(self.nbands):
-            bands[:, b] = pw[:, self.band_of == b].sum(axis=1)
-        bands *= self.scale
+        bands = np.add.reduceat(pw, self.band_starts, axis=1) * self.scale
         ac = np.fft.irfft(pw * self.voice_mask, self.nfft, axis=1)[:, :self.lag_hi + 1]
         r0 = ac[:, :1]
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -63,7 +63,7 @@ class DeadAir(AudioMeasure):
         if len(sound) >= 2:
             first, last = sound[0], sound[-1]
             inside = level[first:last + 1]
-            noise = float(np.percentile(inside[inside > DROPOUT_DBFS], 10))
+            noise = float(np.percentile(inside, 10))
             judged = noise > REAL_FLOOR_DBFS
             if judged:
                 low = (level <= DROPOUT_DBFS) | (level <= noise - DROPOUT_UNDER_NOISE_DB)

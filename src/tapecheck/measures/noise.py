@@ -118,12 +118,14 @@ class Hum(AudioMeasure):
         freqs = np.fft.rfftfreq(n, 1.0 / rate)
         win = np.hanning(n).astype(np.float32)
         scale = 2.0 / (n * float(np.sum(win.astype(np.float64) ** 2)))
-        tone_idx, bg_idx = [], []
-        for f0 in MAINS_HZ:
-            for h in range(1, HARMONICS + 1):
-                d = np.abs(freqs - f0 * h)
-                tone_idx.append(np.flatnonzero(d <= TONE_HZ))
-                bg_idx.append(np.flatnonzero((d >= BG_HZ[0]) & (d <= BG_HZ[1])))
+        df = freqs[1] - freqs[0]
+        tone_off = np.arange(-int(TONE_HZ / df), int(TONE_HZ / df) + 1)
+        bg_k = np.arange(int(np.ceil(BG_HZ[0] / df)), int(BG_HZ[1] / df) + 1)
+        bg_off = np.concatenate([-bg_k[::-1], bg_k])
+        centres = np.array([int(round(f0 * h / df)) for f0 in MAINS_HZ
+                            for h in range(1, HARMONICS + 1)])
+        tone_idx = np.clip(centres[:, None] + tone_off[None, :], 0, len(freqs) - 1)
+        bg_idx = np.clip(centres[:, None] + bg_off[None, :], 0, len(freqs) - 1)
         self._plan = (n, win, scale, tone_idx, bg_idx)
 
     def feed(self, block, upstream):
@@ -135,9 +137,8 @@ class Hum(AudioMeasure):
             spec = np.fft.rfft(x[k * n:(k + 1) * n] * win)
             pw = (spec.real ** 2 + spec.imag ** 2) * scale
             row = np.empty((len(tone_idx), 2), np.float32)
-            for j, (ti, bi) in enumerate(zip(tone_idx, bg_idx)):
-                row[j, 0] = pw[ti].sum()
-                row[j, 1] = float(np.median(pw[bi])) * len(ti)
+            row[:, 0] = pw[tone_idx].sum(axis=1)
+            row[:, 1] = np.median(pw[bg_idx], axis=1) * tone_idx.shape[1]
             self.rows.append(row)
             self.t0.append(block.t0 + k * n / block.sample_rate)
         return None
