@@ -141,7 +141,9 @@ def test_html_shows_verdict_fixes_findings_and_clips(defect):
     fixes = tags.text["span.fix-text"]
     assert fixes == [f.text for f in defect.verdict.fixes]
     rows = [a for t, a in tags.tags if t == "tr" and a.get("class", "").startswith("sev-")]
-    assert len(rows) == len(defect.findings)
+    # the tape's findings and each clip's
+    assert len(rows) == len(defect.findings) + sum(len(s.findings) for s in defect.segments)
+    assert "clip 1" in tags.text["table.findings"][0]
     assert len(tags.all("table", "segments")) == 1
     seg_rows = tags.text["table.segments"][0]
     assert "0:00–0:14" in seg_rows and "0:14–0:30" in seg_rows
@@ -217,3 +219,19 @@ def test_moments_at_the_same_time_share_one_pin_and_unmeasured_lines_say_so():
     assert pins == ["1,2", "3"]
     assert "not measurable" in tags.text["text.sub"]
     assert not tags.all("path")
+
+
+def test_reel_timeline_joins_clip_series_and_shows_the_clips(defect):
+    """A reel's runner names per-clip series "loudness · clip N" on the reel's timeline: one
+    row per measure, broken between clips, and a row of clips coloured by verdict."""
+    parts = (Series("loudness · clip 1", "LUFS", (0.0, 1.0), (-20.0, -21.0)),
+             Series("loudness · clip 2", "LUFS", (14.0, 15.0), (-22.0, -23.0)),
+             Series("speech · clip 1", "on/off", (0.0, 0.5), (1.0, 0.0)),
+             Series("speech · clip 2", "on/off", (14.0, 14.5), (1.0, 1.0)))
+    reel = defect.__class__(**{**defect.__dict__, "series": parts, "thumbnails": ()})
+    tags = parse(html_render(report(reel)))
+    drawn = [a["data-series"] for t, a in tags.tags if t == "g" and "data-series" in a]
+    assert drawn == ["loudness", "speech"]
+    assert len(tags.all("path")) == 2  # the loudness line breaks between the clips
+    clips = [a["class"] for t, a in tags.tags if t == "rect" and "clip" in a.get("class", "")]
+    assert clips == ["clip level-unusable", "clip level-ready"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from html import escape
 
 from ..model import FileReport, Finding, Report, Series, Severity, Thumbnail
@@ -37,6 +38,7 @@ _SERIES_LABEL = {
     "reader": "Reader speaking", "actor": "Actor speaking",
 }
 _BINARY_UNITS = {"on/off", "bool", "yes/no", "visible", "present"}
+_CLIP_SUFFIX = re.compile(r"\s*·\s*clip \d+$")
 
 
 def e(value) -> str:
@@ -139,7 +141,7 @@ def _tape(f: FileReport, anchor: str) -> str:
     if v.fixes:
         out.append('<h3>What to fix, most important first</h3><ol class="fixes">')
         for fx in v.fixes:
-            spans = sorted((s for fd in f.findings if fd.code in fx.codes
+            spans = sorted((s for _, fd in _all_findings(f) if fd.code in fx.codes
                             and not _whole(fd, f) for s in fd.spans), key=lambda s: s.start_s)
             tags = [f'<span class="tag cat">{e(fx.category)}</span>',
                     f'<span class="tag needs">{"needs a new take" if fx.reshoot else "fixable in editing"}</span>']
@@ -167,8 +169,8 @@ def _tape(f: FileReport, anchor: str) -> str:
     timeline = _timeline(f, thumbs)
     if timeline:
         out.append(f'<h3>Timeline</h3><div class="timeline-wrap">{timeline}</div>')
-    if f.findings:
-        out.append(_findings_table(f.findings, f, "findings"))
+    if _all_findings(f):
+        out.append(_findings_table(_all_findings(f), f))
     else:
         out.append('<p class="no-findings">No problems found.</p>')
     if f.segments:
@@ -215,12 +217,21 @@ def _thumb(t: Thumbnail, n: int, anchor: str) -> str:
             "</figcaption></figure>")
 
 
-def _findings_table(findings, f: FileReport | None, cls: str) -> str:
+def _all_findings(f: FileReport) -> list[tuple[int | None, Finding]]:
+    """The tape's findings, then each clip's (numbered from 1), for a reel split into clips."""
+    out: list[tuple[int | None, Finding]] = [(None, fd) for fd in f.findings]
+    for n, seg in enumerate(f.segments, 1):
+        out.extend((n, fd) for fd in seg.findings)
+    return out
+
+
+def _findings_table(findings: list[tuple[int | None, Finding]], f: FileReport) -> str:
     rows = []
-    for fd in sorted(findings, key=lambda x: (_SEV_ORDER[x.severity])):
+    for clip, fd in sorted(findings, key=lambda x: (_SEV_ORDER[x[1].severity], x[0] or 0)):
+        where = f"<br><small>clip {clip}</small>" if clip is not None else ""
         if not fd.spans:
             when = ""
-        elif f is not None and _whole(fd, f):
+        elif clip is None and _whole(fd, f):
             when = "whole tape"
         else:
             when = ", ".join(span_text(s) for s in fd.spans[:6])
@@ -230,10 +241,9 @@ def _findings_table(findings, f: FileReport | None, cls: str) -> str:
             f'<tr class="sev-{fd.severity.label}">'
             f'<td><span class="sev sev-{fd.severity.label}">{fd.severity.label}</span></td>'
             f"<td><code>{e(fd.code)}</code> {e(fd.name)}<br><small>{e(fd.category)}</small></td>"
-            f"<td>{e(fd.message)}</td><td class=\"when\">{e(when)}</td>"
+            f"<td>{e(fd.message)}</td><td class=\"when\">{e(when)}{where}</td>"
             f"<td>{e(fd.fix)}</td></tr>")
-    head = "<h3>Every finding</h3>" if cls == "findings" else ""
-    return (f'{head}<table class="{cls}"><thead><tr><th>severity</th><th>check</th>'
+    return ('<h3>Every finding</h3><table class="findings"><thead><tr><th>severity</th><th>check</th>'
             "<th>what was found</th><th>when</th><th>how to fix</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
 
@@ -269,8 +279,12 @@ def _timeline(f: FileReport, thumbs: list[Thumbnail]) -> str:
     for s in f.series:
         if s.t_s:
             duration = max(duration, s.t_s[-1])
-    timed = [fd for fd in f.findings if fd.spans]
-    if duration <= 0 or not (timed or f.series or thumbs):
+    by_code: dict[str, list[Finding]] = {}
+    for _, fd in _all_findings(f):
+        if fd.spans:
+            by_code.setdefault(fd.code, []).append(fd)
+    series = _merged_series(f.series)
+    if duration <= 0 or not (by_code or series or thumbs or f.segments):
         return ""
 
     def x(t: float) -> float:
@@ -286,30 +300,50 @@ def _timeline(f: FileReport, thumbs: list[Thumbnail]) -> str:
             rows.append(f'<text class="sub" x="{_LABEL_W - 8}" y="{cy + 11:.1f}" '
                         f'text-anchor="end">{e(sub)}</text>')
 
-    # problems: one row per finding that has spans (worst first)
-    if timed:
+    # a reel's clips, coloured by their verdicts
+    if f.segments:
+        rows.append('<g class="row clips">')
+        label("Clips", y + _BAND_H - 4)
+        for n, seg in enumerate(f.segments, 1):
+            x0, x1 = x(seg.start_s), x(seg.end_s)
+            rows.append(f'<rect class="clip level-{e(seg.verdict.level)}" x="{x0:.1f}" y="{y}" '
+                        f'width="{max(x1 - x0 - 1, 1):.1f}" height="{_BAND_H}"><title>clip {n} '
+                        f"{e(timecode(seg.start_s))}–{e(timecode(seg.end_s))}: "
+                        f"{e(seg.verdict.headline)}</title></rect>")
+            if x1 - x0 > 14:
+                rows.append(f'<text class="clipno" x="{(x0 + x1) / 2:.1f}" y="{y + _BAND_H - 4}" '
+                            f'text-anchor="middle">{n}</text>')
+        rows.append("</g>")
+        y += _BAND_H + _GAP + 10
+    # problems: one row per check that found something in time (worst first)
+    if by_code:
         rows.append(f'<text class="group" x="4" y="{y - 5:.1f}">Problems found</text>')
-    shown = sorted(timed, key=lambda fd: (_SEV_ORDER[fd.severity], fd.code))
-    for fd in shown[:MAX_FINDING_ROWS]:
-        rows.append(f'<g class="row finding sev-{fd.severity.label}">')
-        label(f"{fd.code} {fd.name}", y + _BAND_H - 4)
+    shown = sorted(by_code.values(), key=lambda g: (min(_SEV_ORDER[fd.severity] for fd in g),
+                                                    g[0].code))
+    for group in shown[:MAX_FINDING_ROWS]:
+        worst = min(group, key=lambda fd: _SEV_ORDER[fd.severity])
+        rows.append(f'<g class="row finding sev-{worst.severity.label}">')
+        label(f"{worst.code} {worst.name}", y + _BAND_H - 4)
         rows.append(f'<rect class="track" x="{_LABEL_W}" y="{y}" width="{_PLOT_W}" '
                     f'height="{_BAND_H}"/>')
-        for s in fd.spans:
-            x0, x1 = x(s.start_s), x(s.end_s)
-            rows.append(f'<rect class="span" x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 2):.1f}" '
-                        f'height="{_BAND_H}" fill="{_SEV_FILL[fd.severity]}">'
-                        f"<title>{e(fd.code)} {e(span_text(s))}: {e(fd.message)}</title></rect>")
+        for fd in group:
+            for sp in fd.spans:
+                x0, x1 = x(sp.start_s), x(sp.end_s)
+                rows.append(f'<rect class="span" x="{x0:.1f}" y="{y}" '
+                            f'width="{max(x1 - x0, 2):.1f}" height="{_BAND_H}" '
+                            f'fill="{_SEV_FILL[fd.severity]}"><title>{e(fd.code)} '
+                            f"{e(span_text(sp))}: {e(fd.message)}</title></rect>")
         rows.append("</g>")
         y += _BAND_H + _GAP
     if len(shown) > MAX_FINDING_ROWS:
         rows.append(f'<text class="sub" x="{_LABEL_W}" y="{y + 8}">and '
-                    f"{len(shown) - MAX_FINDING_ROWS} more findings in the table below</text>")
+                    f"{len(shown) - MAX_FINDING_ROWS} more checks with findings in the table "
+                    "below</text>")
         y += _BAND_H
-    if f.series:
-        y += 10 if timed else 0
+    if series:
+        y += 10 if by_code else 0
         rows.append(f'<text class="group" x="4" y="{y - 5:.1f}">Over the tape</text>')
-    for s in _ordered_series(f.series):
+    for s in _ordered_series(series):
         if _is_binary(s):
             h = _BAND_H
             rows.append(f'<g class="row series binary" data-series="{e(s.name)}">')
@@ -375,6 +409,31 @@ def _timeline(f: FileReport, thumbs: list[Thumbnail]) -> str:
             '<span class="key warn"></span>warning <span class="key info"></span>info '
             '<span class="key unk"></span>not measured · numbered pins are the moments '
             "pictured above</p>")
+
+
+def _merged_series(series) -> list[Series]:
+    """One row per measure: a reel's per-clip pieces ("loudness · clip 2", already on the
+    reel's timeline) join into one series, with a gap (None) where one clip ends."""
+    merged: dict[tuple[str, str], list[Series]] = {}
+    for s in series:
+        base = _CLIP_SUFFIX.sub("", s.name)
+        merged.setdefault((base, s.unit), []).append(s)
+    out = []
+    for (name, unit), parts in merged.items():
+        if len(parts) == 1:
+            out.append(parts[0] if parts[0].name == name else
+                       Series(name, unit, parts[0].t_s, parts[0].values))
+            continue
+        t_s: list[float] = []
+        values: list[float | None] = []
+        for part in sorted(parts, key=lambda p: p.t_s[0] if p.t_s else 0.0):
+            if t_s and part.t_s:
+                t_s.append((t_s[-1] + part.t_s[0]) / 2)  # a gap between the clips
+                values.append(None)
+            t_s.extend(part.t_s)
+            values.extend(part.values)
+        out.append(Series(name, unit, tuple(t_s), tuple(values)))
+    return out
 
 
 def _ordered_series(series) -> list[Series]:
@@ -457,27 +516,33 @@ def _range(s: Series) -> tuple[float, float]:
 
 
 def _paths(s: Series, x, y: float, h: float, lo: float, hi: float) -> list[str]:
-    """Polylines (broken where a value is missing), at most one point per timeline pixel."""
-    buckets: dict[int, list[float]] = {}
-    order: list[int] = []
+    """Polylines, broken wherever a value is missing, at most one point per timeline pixel
+    (the mean of the samples that fall on it)."""
+    paths: list[list[str]] = []
+    cur: list[str] = []
+    bucket: list[float] = []
+    bucket_px: int | None = None
+
+    def flush() -> None:
+        if bucket:
+            v = sum(bucket) / len(bucket)
+            cur.append(f"{bucket_px:d},{y + h - 3 - (v - lo) / (hi - lo) * (h - 6):.1f}")
+            bucket.clear()
+
     for t, v in zip(s.t_s, s.values):
-        px = int(x(t))
-        if px not in buckets:
-            buckets[px] = []
-            order.append(px)
-        if v is not None and math.isfinite(v):
-            buckets[px].append(v)
-    paths, cur = [], []
-    for px in order:
-        vals = buckets[px]
-        if not vals:
+        if v is None or not math.isfinite(v):
+            flush()
             if cur:
                 paths.append(cur)
             cur = []
+            bucket_px = None
             continue
-        v = sum(vals) / len(vals)
-        cy = y + h - 3 - (v - lo) / (hi - lo) * (h - 6)
-        cur.append(f"{px:d},{cy:.1f}")
+        px = int(x(t))
+        if px != bucket_px:
+            flush()
+            bucket_px = px
+        bucket.append(v)
+    flush()
     if cur:
         paths.append(cur)
     # a lone point still shows, as a short dash
@@ -578,6 +643,8 @@ svg.timeline .sub,svg.timeline .time{fill:var(--muted);font-size:10px}
 svg.timeline .group{fill:var(--muted);font-size:11px;font-weight:700;text-transform:uppercase}
 svg.timeline .track{fill:#f0f2f5}
 svg.timeline .track.off{fill:#e9ebee}
+svg.timeline .clip.level-ready{fill:#bfe3c9}svg.timeline .clip.level-fix-first{fill:#f6dd9a}
+svg.timeline .clip.level-unusable{fill:#f2b8b2}svg.timeline .clipno{fill:var(--ink);font-size:10px}
 svg.timeline .unknown{fill:#c9ced6;opacity:.6}
 svg.timeline .axis,svg.timeline .tick{stroke:#9aa2ad}
 svg.timeline .moment line{stroke:var(--ink);stroke-dasharray:3 3;opacity:.6}
