@@ -78,8 +78,8 @@ def _fix_tags(fx: Fix, f: FileReport) -> str:
     tags = [fx.category, "new take" if fx.reshoot else "in editing"]
     if fx.severity == Severity.INFO:
         tags.append("optional")
-    spans = [s for fd in f.findings if fd.code in fx.codes and not _whole(fd, f)
-             for s in fd.spans]
+    found = list(f.findings) + [fd for seg in f.segments for fd in seg.findings]
+    spans = [s for fd in found if fd.code in fx.codes and not _whole(fd, f) for s in fd.spans]
     if spans:
         tags.append(f"at {spans_text(sorted(spans, key=lambda s: s.start_s), limit=3)}")
     return ", ".join(tags)
