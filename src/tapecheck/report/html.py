@@ -141,8 +141,8 @@ def _tape(f: FileReport, anchor: str) -> str:
     if v.fixes:
         out.append('<h3>What to fix, most important first</h3><ol class="fixes">')
         for fx in v.fixes:
-            spans = sorted((s for _, fd in _all_findings(f) if fd.code in fx.codes
-                            and not _whole(fd, f) for s in fd.spans), key=lambda s: s.start_s)
+            spans = sorted({s for _, fd in _all_findings(f) if fd.code in fx.codes
+                            and not _whole(fd, f) for s in fd.spans}, key=lambda s: s.start_s)
             tags = [f'<span class="tag cat">{e(fx.category)}</span>',
                     f'<span class="tag needs">{"needs a new take" if fx.reshoot else "fixable in editing"}</span>']
             if fx.decides:

@@ -79,7 +79,7 @@ def _fix_tags(fx: Fix, f: FileReport) -> str:
     if fx.severity == Severity.INFO:
         tags.append("optional")
     found = list(f.findings) + [fd for seg in f.segments for fd in seg.findings]
-    spans = [s for fd in found if fd.code in fx.codes and not _whole(fd, f) for s in fd.spans]
+    spans = {s for fd in found if fd.code in fx.codes and not _whole(fd, f) for s in fd.spans}
     if spans:
         tags.append(f"at {spans_text(sorted(spans, key=lambda s: s.start_s), limit=3)}")
     return ", ".join(tags)
