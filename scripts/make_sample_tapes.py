@@ -120,6 +120,68 @@ def _(out: Path) -> None:
     grid_tape("grid_brbk7n.mpg", out, frame=grid_frame(640, 360))
 
 
+# --- sound: loudness, noise, clipping, hum, clarity, channels, speech (issue 4) -------------
+# Each adds one sound problem to a clean GRID tape; `mix(...)` lays a second source under the
+# voice (GRID audio is 44.1 kHz stereo).
+
+def mix(*sources: str) -> str:
+    """audio_after that mixes lavfi/amovie source chains under the voice."""
+    labels = "".join(f"[m{i}]" for i in range(len(sources)))
+    chains = ";".join(f"{src}[m{i}]" for i, src in enumerate(sources))
+    return (f"anull[voice];{chains};[voice]{labels}amix=inputs={len(sources) + 1}:"
+            "normalize=0:duration=first")
+
+
+@recipe("defect-loudness_too-quiet.mp4")
+def _(out: Path) -> None:
+    grid_tape("grid_lbax4n.mpg", out, lufs=-36.0)  # A101: speech under −30 LUFS
+
+
+@recipe("defect-noise_fan.mp4")
+def _(out: Path) -> None:
+    # real exercise-bike whirr (Speech Commands background noise, CC BY 4.0) ≈ 10 dB under
+    # the voice: A201
+    bike = CORPUS / "noise" / "speechcommands_exercise_bike.wav"
+    grid_tape("grid_lwbsza.mpg", out, audio_after=mix(
+        f"amovie={bike}:seek_point=10,aresample=44100,pan=stereo|c0=c0|c1=c0,volume=3dB"))
+
+
+@recipe("defect-clipping_overdriven.mp4")
+def _(out: Path) -> None:
+    # driven 15 dB past the rail and hard clipped at 16 bits: A105
+    grid_tape("grid_brbk7n.mpg", out, audio_after="volume=15dB,aformat=sample_fmts=s16")
+
+
+@recipe("defect-hum_mains-50hz.mp4")
+def _(out: Path) -> None:
+    # 50 Hz mains hum with its 2nd and 3rd harmonics, ≈ 25 dB under the voice: A202
+    grid_tape("grid_swiz3n.mpg", out, audio_after=mix(
+        "sine=f=50:sample_rate=44100,volume=0.04,pan=stereo|c0=c0|c1=c0",
+        "sine=f=100:sample_rate=44100,volume=0.022,pan=stereo|c0=c0|c1=c0",
+        "sine=f=150:sample_rate=44100,volume=0.011,pan=stereo|c0=c0|c1=c0"))
+
+
+@recipe("defect-clarity_muffled.mp4")
+def _(out: Path) -> None:
+    # a mic under clothing: everything above ≈ 1 kHz rolled off (24 dB/octave): A301
+    grid_tape("grid_bbaf2n.mpg", out,
+              audio_after="lowpass=f=1000:poles=2,lowpass=f=1000:poles=2")
+
+
+@recipe("defect-channels_opposite-phase.mp4")
+def _(out: Path) -> None:
+    # right channel = left inverted: the voice cancels in mono: A402 (error)
+    grid_tape("grid_lrwp9a.mpg", out, audio_after="pan=stereo|c0=c0|c1=-1*c0")
+
+
+@recipe("defect-speech_no-voice.mp4")
+def _(out: Path) -> None:
+    # the picture speaks but the track holds only faint room tone (mic on the wrong input): A501
+    grid_tape("grid_id2_vcd_swwp2s.mpg", out, audio_after="volume=0," + mix(
+        "anoisesrc=color=pink:amplitude=0.01:seed=5:sample_rate=44100,"
+        "pan=stereo|c0=c0|c1=c0"))
+
+
 def main(argv: list[str]) -> int:
     if not GRID.is_dir():
         sys.exit(f"corpus not found at {GRID}: the sample tapes are made from it")

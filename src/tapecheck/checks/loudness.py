@@ -22,9 +22,10 @@ def _speech_or_integrated(m) -> tuple[float, str]:
     loud = m["loudness"]
     if math.isfinite(loud.speech_lufs) and loud.speech_blocks >= 3:
         return loud.speech_lufs, "Speech loudness"
-    if math.isfinite(loud.integrated_lufs) and loud.integrated_lufs > -70.0:
-        return loud.integrated_lufs, "Integrated loudness"
-    raise Skip("no sound above BS.1770's −70 LUFS gate (the track is silent: see M002)")
+    if not (math.isfinite(loud.integrated_lufs) and loud.integrated_lufs > -70.0):
+        raise Skip("no sound above BS.1770's −70 LUFS gate (the track is silent: see M002)")
+    raise Skip("no speech found to measure (A501); integrated loudness "
+               f"{loud.integrated_lufs:.1f} LUFS")
 
 
 @check(code="A101", name="voice-too-quiet", category="loudness", severity=Severity.WARNING,
@@ -44,7 +45,7 @@ def voice_too_quiet(m, p):
     broadcast target (−23 LUFS) and 14 LU under the AES TD1004 online speech range (−16 … −20),
     where turning the volume up brings up the noise too; the error at −40 LUFS is the level of
     EBU's own "too quiet" reference file (../shared/corpus/loudness).
-    Measured on the speech only (`speech_lufs`) when speech was found, else integrated.
+    Measured on the speech only (`speech_lufs`); skipped when no speech was found (A501).
     How to fix: record closer to the mic, or normalise the take to about −20 LUFS in an editor.
     """
     value, what = _speech_or_integrated(m)
