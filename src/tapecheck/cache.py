@@ -53,10 +53,12 @@ def cache_dir() -> Path:
 
 
 _CODE_VERSION: str | None = None
+_NOT_JUDGING = frozenset({"report"})
 
 
 def code_version() -> str:
-    """The package version plus a short hash of tapecheck's own .py files."""
+    """The package version plus a short hash of tapecheck's own .py files (those that make
+    a report, not the reporters or the CLI)."""
     global _CODE_VERSION
     if _CODE_VERSION is None:
         from . import __version__
@@ -64,6 +66,9 @@ def code_version() -> str:
         root = Path(__file__).resolve().parent
         h = hashlib.sha256()
         for p in sorted(root.rglob("*.py")):
+            rel = p.relative_to(root).parts
+            if rel[0] in _NOT_JUDGING or p.name.startswith("cli"):
+                continue  # reporters and the CLI read a FileReport; they do not make one
             h.update(str(p.relative_to(root)).encode())
             try:
                 h.update(p.read_bytes())
