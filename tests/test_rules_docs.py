@@ -104,3 +104,22 @@ def test_readme_explains_the_same_bands():
     assert "tapecheck explain" in readme
     for level, (lo, hi) in scorer.BANDS.items():
         assert f"{lo}–{hi}" in readme, f"README's scoring section lacks the {level} band"
+
+
+def test_sections_find_markers_inside_a_line_too():
+    from tapecheck.checks.base import check
+    from tapecheck.model import Severity
+
+    @check(code="Z001", name="z", category="media", severity=Severity.INFO, needs=(), unit="",
+           fix="Fix.")
+    def z(m, p):
+        """Short. Why casting cares: it matters.
+        How to fix: do it. More
+        words.
+
+        Last paragraph of the fix.
+        """
+
+    s = rules.sections(z)
+    assert s == {"summary": "Short.", "details": "", "why": "it matters.",
+                 "how_to_fix": "do it. More words.\n\nLast paragraph of the fix."}

@@ -118,3 +118,10 @@ def test_score_stays_in_its_level_band():
         lo, hi = score.BANDS[v.level]
         assert lo <= v.score <= hi, (v.level, v.score)
     assert verdict(cases[5]).score < verdict(cases[4]).score  # more wrong, lower score
+
+
+def test_a_fix_names_its_worst_finding_first():
+    v = verdict([f("A104", "clipping", Severity.INFO, fix="Peaks."),
+                 f("A105", "clipping", Severity.WARNING, fix="Clipped.")])
+    assert v.fixes[0].codes == ("A105", "A104") and v.fixes[0].text == "Clipped."
+    assert "the distorted (clipped) sound" in v.headline

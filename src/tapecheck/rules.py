@@ -30,18 +30,19 @@ def find(key: str) -> Check:
 
 def sections(check: Check) -> dict[str, str]:
     """The docstring cut into summary, details, why and how_to_fix (paragraphs kept)."""
-    doc = check.doc
-    first, _, rest = doc.partition("\n\n")
+    # the markers may start a line or sit inside one (test_registry only asks they appear)
+    pattern = "(" + "|".join(re.escape(m) for _, m in _MARKERS) + ")"
+    keys = {m.lower(): k for k, m in _MARKERS}
+    head, *pieces = re.split(pattern, check.doc, flags=re.I)
+    first, _, rest = head.partition("\n\n")
     out = {"summary": _unwrap(first), "details": [], "why": [], "how_to_fix": []}
+    out["details"].extend(line.strip() for line in rest.splitlines())
     current = "details"
-    for line in rest.splitlines():
-        stripped = line.strip()
-        for key, marker in _MARKERS:
-            if stripped.lower().startswith(marker.lower()):
-                current = key
-                stripped = stripped[len(marker):].strip()
-                break
-        out[current].append(stripped)
+    for piece in pieces:
+        if piece.lower() in keys:
+            current = keys[piece.lower()]
+            continue
+        out[current].extend(line.strip() for line in piece.splitlines())
     for key in ("details", "why", "how_to_fix"):
         out[key] = _paragraphs(out[key])
     return out

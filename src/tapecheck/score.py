@@ -23,10 +23,11 @@ Score (0–100)
   disagree: ready 90–100, fix-first 50–89, unusable 0–49.
 
 Fixes
-  One fix per category (the fix of its worst finding), ordered by impact: first what makes
-  an answer false, then other errors, then warnings, then info; within a rank, eyes
-  categories before voice categories before the rest, then by code. Each says whether
-  editing can repair it or it needs a new take.
+  One fix per category: the fix of its worst finding (whose code comes first in `codes`
+  and names the problem in the headline). Ordered by impact: first what makes an answer
+  false, then other errors, then warnings, then info; within a rank, eyes categories
+  before voice categories before the rest, then by code. Each says whether editing can
+  repair it or it needs a new take.
 
 Headline (one sentence, plain words)
   unusable   "Casting can't see your eyes clearly / hear your voice clearly: fix <the
@@ -59,9 +60,20 @@ _PLAIN = {
     "channels": "the audio channels", "speech": "the missing speech",
     "reader-balance": "your reader's level", "sync": "the sound sync",
     "platform": "the casting site's file limits",
-    # codes whose category alone would read wrong
+    # checks whose category alone would read vaguely or wrong
     "M001": "the missing audio track", "M002": "the silent audio track",
-    "M003": "the length of the file",
+    "M003": "the length of the file", "M004": "the variable frame rate",
+    "M005": "the HDR video",
+    "A101": "the quiet voice", "A102": "the very loud voice", "A103": "the speech level",
+    "A104": "the peaks", "A105": "the distorted (clipped) sound",
+    "A301": "the muffled voice", "A302": "the phone-call sound", "A303": "the room echo",
+    "A304": "the thumps and wind noise", "A401": "the lopsided audio channels",
+    "A402": "the out-of-phase audio channels", "A403": "the off-centre audio (DC offset)",
+    "A501": "the missing voice", "A502": "how little of the tape has speech",
+    "A503": "the long wait before your first line", "A504": "the dead air after your last line",
+    "A505": "the sound dropouts",
+    "P101": "the file type", "P102": "the file size", "P103": "the file size",
+    "P104": "the file name", "P105": "the number of clips", "P106": "the codec",
 }
 
 
@@ -95,7 +107,7 @@ def fixes(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Fix, ...]:
         rank = 0 if deciding else 4 - int(worst.severity)
         out.append((rank, _family(cat), worst.code, Fix(
             category=cat, text=worst.fix, severity=worst.severity,
-            codes=tuple(sorted({f.code for f in group})),
+            codes=(worst.code, *sorted({f.code for f in group} - {worst.code})),
             reshoot=any(f.reshoot for f in group if f.severity == worst.severity),
             decides=deciding[0][1] if deciding else "")))
     out.sort(key=lambda x: x[:3])
