@@ -71,6 +71,8 @@ def test_headline_names_one_fix_per_false_answer():
 def test_no_audio_headline_does_not_say_clearly():
     v = verdict([f("M001", "media", Severity.ERROR, blocks="voice")])
     assert v.headline == "Casting can't hear your voice: fix the missing audio track first."
+    mute = verdict([f("A501", "speech", Severity.ERROR)])
+    assert mute.headline == "Casting can't hear your voice: fix the missing voice first."
     noisy = verdict([f("A201", "noise", Severity.ERROR)])
     assert noisy.headline == ("Casting can't hear your voice clearly: fix the background noise "
                               "first.")

@@ -32,7 +32,8 @@ Fixes
 Headline (one sentence, plain words)
   unusable   "Casting can't see your eyes clearly / hear your voice clearly: fix <the
              first fix that decides it> first." — naming one fix per false answer when
-             both are false, and dropping "clearly" when there is no sound at all.
+             both are false, and dropping "clearly" when there is no sound or no
+             voice at all.
   fix-first  "Casting can see your eyes and hear your voice, but fix <the first two
              fixes> before you send it."
   ready      "Ready to send: casting can see your eyes and hear your voice."
@@ -46,6 +47,8 @@ ERROR_COST = 25
 BLOCKING_ERROR_COST = 35
 WARNING_COST = 8
 BANDS = {"ready": (90, 100), "fix-first": (50, 89), "unusable": (0, 49)}
+#: Checks whose error means there is no voice to hear at all (besides the media ones).
+NOTHING_TO_HEAR = frozenset({"A501"})
 
 #: What to name in a headline, as a noun phrase: "fix {this} first".
 _PLAIN = {
@@ -149,8 +152,10 @@ def headline(eyes: bool, voice: bool, level: str, ordered: tuple[Fix, ...]) -> s
     deciding = [f for f in ordered if f.decides]
     eyes_fix = next((f for f in deciding if f.decides == "eyes"), None)
     voice_fix = next((f for f in deciding if f.decides == "voice"), None)
-    # a missing or silent track: nothing to hear at all, "clearly" would understate it
-    clearly = "" if voice_fix is not None and voice_fix.category == "media" else " clearly"
+    # no track, a silent one, or no voice on it: "clearly" would understate it
+    clearly = "" if voice_fix is not None and (voice_fix.category == "media" or
+                                               voice_fix.codes[0] in NOTHING_TO_HEAR) else \
+        " clearly"
     if not eyes and not voice:
         named = [plain(f) for f in (eyes_fix, voice_fix) if f is not None] or \
             [plain(f) for f in ordered[:2]]
