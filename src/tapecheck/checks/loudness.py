@@ -88,8 +88,9 @@ def voice_too_loud(m, p):
 def loudness_off_target(m, p):
     """The speech loudness is outside the recommended −23 … −16 LUFS (a note, not a problem).
 
-    Why: −23 LUFS is the EBU R128 broadcast target, −16 LUFS the top of AES TD1004's range for
-    online speech; inside that range your voice sits where casting's volume already is.
+    Why casting cares: −23 LUFS is the EBU R128 broadcast target, −16 LUFS the top of AES
+    TD1004's range for online speech; inside that range your voice sits where casting's volume
+    already is.
     Recommended, not required: casting platforms publish no loudness rule.
     How to fix: loudness-normalise the take to about −20 LUFS.
     """
@@ -108,7 +109,7 @@ def loudness_off_target(m, p):
 def true_peak_high(m, p):
     """The true peak (BS.1770-4 Annex 2, 4× oversampled) is above −1 dBTP.
 
-    Why: EBU R128 and AES TD1008 cap true peak at −1 dBTP because lossy re-encoding — which
+    Why casting cares: EBU R128 and AES TD1008 cap true peak at −1 dBTP because lossy re-encoding — which
     every casting platform does on upload — overshoots and clips peaks that sit closer to
     full scale. A note: clipping you can hear is A105.
     How to fix: lower the take by the excess, or use a true-peak limiter at −1 dBTP.

@@ -69,8 +69,8 @@ def little_speech(m, p):
 def long_lead_in(m, p):
     """Long dead air before the first word.
 
-    Casting guidance: start the slate or scene promptly; directors scrub past or stop a tape
-    that opens on several seconds of nothing. 3 s allows a breath and a beat before the first
+    Why casting cares: casting guidance says start the slate or scene promptly; directors
+    scrub past or stop a tape that opens on several seconds of nothing. 3 s allows a breath and a beat before the first
     line (the GRID clips, like most takes, start speaking within 0.3–0.5 s).
     How to fix: trim the head of the clip in any editor; no new take needed.
     """
@@ -90,8 +90,8 @@ def long_lead_in(m, p):
 def long_tail(m, p):
     """Long dead air after the last word.
 
-    Casting guidance asks actors to hold the moment for a beat after the last line; 5 s allows
-    that hold (2–3 s is usual) without the tape running on.
+    Why casting cares: casting guidance asks actors to hold the moment for a beat after the
+    last line; 5 s allows that hold (2–3 s is usual) without the tape running on and on.
     How to fix: trim the tail; no new take needed.
     """
     d = m["dead_air"]
