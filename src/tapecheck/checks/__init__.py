@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .base import Check, Hit, Param, Skip, check, spans_from_mask
 from . import media
+from . import visibility, lighting, framing, focus, picture
 from . import loudness, noise, clarity, channels, speech
 from . import platform
 
@@ -22,6 +23,26 @@ REGISTRY: tuple[Check, ...] = (
     media.hdr_video,
     media.portrait_orientation,
     media.low_resolution,
+    visibility.face_not_visible,
+    visibility.face_lost,
+    visibility.eyes_in_shadow,
+    visibility.glare_on_glasses,
+    visibility.eyeline_turned_away,
+    visibility.looking_down,
+    visibility.second_face,
+    lighting.face_too_dark,
+    lighting.backlit,
+    lighting.face_overexposed,
+    lighting.uneven_light,
+    framing.framed_too_wide,
+    framing.framed_too_tight,
+    framing.eyes_too_low,
+    framing.face_cut_off,
+    framing.off_centre,
+    focus.face_out_of_focus,
+    focus.camera_shake,
+    picture.black_frames,
+    picture.frozen_video,
     loudness.voice_too_quiet,
     loudness.voice_too_loud,
     loudness.loudness_off_target,

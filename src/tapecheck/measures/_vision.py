@@ -50,6 +50,18 @@ def person_mask(face, width: int, height: int) -> np.ndarray:
     return mask
 
 
+def cut_edges(face, width: int, height: int) -> str:
+    """Which frame edges cut the face: 'l', 'r', 't', 'b' for each edge its box reaches.
+
+    The detector clips its boxes to the picture, so a box within 1 % of the picture size
+    (at least 2 px) of an edge is a face running out of the frame there.
+    """
+    x1, y1, x2, y2 = face.box
+    tx, ty = max(2.0, 0.01 * width), max(2.0, 0.01 * height)
+    return "".join(e for e, hit in (("l", x1 <= tx), ("r", x2 >= width - tx),
+                                    ("t", y1 <= ty), ("b", y2 >= height - ty)) if hit)
+
+
 def eye_distance(face) -> float:
     (ax, ay), (bx, by) = face.eyes
     return math.hypot(bx - ax, by - ay)

@@ -26,6 +26,8 @@ Per frame with the actor's face (faces.py), from its five landmarks:
   the nose tip sits between eye line and mouth (positive = looking down). Roll is removed
   first. On the corpus' frontal talking heads |yaw| ≤ 15° and pitch −5…+12° per frame
   (5-point landmarks jitter by a few degrees). A head turned past `PROFILE_DEG` hides an eye.
+  A face cut by a frame edge gets no pose (its landmarks crowd into what is left: measured
+  yaw 40–76° and pitch 19–24° on frontal faces pushed half out of the frame).
 
 States per frame: visible, no-face, shadow, glare, profile.
 """
@@ -37,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import WorstFrame, clip_box, eye_distance
+from ._vision import WorstFrame, clip_box, cut_edges, eye_distance
 from .base import VideoMeasure
 
 SHADOW_RATIO = 0.45
@@ -166,10 +168,13 @@ class Eyes(VideoMeasure):
         if face is None:
             state, yaw, pitch, shadow = NO_FACE, None, None, None
         else:
-            yaw, pitch = head_pose(face)
+            if cut_edges(face, ff.width, ff.height):
+                yaw = pitch = None  # a face cut by the frame edge misplaces its landmarks
+            else:
+                yaw, pitch = head_pose(face)
             regions = eye_regions(frame.gray, face)
             shadow = regions[0] if regions else None
-            if abs(yaw) > PROFILE_DEG:
+            if yaw is not None and abs(yaw) > PROFILE_DEG:
                 state = PROFILE
             elif regions is not None and regions[1] > GLARE_SHARE:
                 state = GLARE

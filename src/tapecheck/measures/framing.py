@@ -10,8 +10,8 @@ All as shares of the displayed frame (rotation applied by ingest):
 * `crown` — estimated top of the head from the top ÷ frame height: box top − 0.38 × box
   height. Calibrated on the GRID clips, whose whole head shows (hair top 0.38 box heights
   above the box top, ±0.05); below 0 the head is cut off by the top edge.
-* `edges` — which frame edges the face box touches (the detector clips boxes to the frame,
-  so a touching box is a face cut by that edge): a string of 'l', 'r', 't', 'b'.
+* `edges` — which frame edges cut the face (`_vision.cut_edges`): a string of 'l', 'r',
+  't', 'b'.
 
 Named: `face_height_ratio` and `eye_line_height_ratio` are medians over frames with a face.
 """
@@ -20,12 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._vision import WorstFrame, median_or_none
+from ._vision import WorstFrame, cut_edges, median_or_none
 from .base import VideoMeasure
 
 CROWN_ABOVE_BOX = 0.38
-#: A box edge within this many pixels of the frame edge touches it.
-EDGE_PX = 1.0
 
 
 @dataclass(frozen=True)
@@ -94,8 +92,7 @@ class Framing(VideoMeasure):
             return None
         w, h = ff.width, ff.height
         x1, y1, x2, y2 = face.box
-        edges = "".join(e for e, hit in (("l", x1 <= EDGE_PX), ("r", x2 >= w - EDGE_PX),
-                                         ("t", y1 <= EDGE_PX), ("b", y2 >= h - EDGE_PX)) if hit)
+        edges = cut_edges(face, w, h)
         eyes = (face.eyes[0][1] + face.eyes[1][1]) / 2
         fr = FramingFrame(frame.t, (y2 - y1) / h, eyes / h, ((x1 + x2) / 2 - w / 2) / w,
                           (y1 - CROWN_ABOVE_BOX * (y2 - y1)) / h, edges)

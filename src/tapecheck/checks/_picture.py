@@ -1,0 +1,37 @@
+"""Small helpers the picture checks share (pure: numbers and spans, no measuring)."""
+
+from __future__ import annotations
+
+from ..model import Span
+from .base import Skip, spans_from_mask
+
+
+def mmss(t: float) -> str:
+    t = max(0.0, t)
+    return f"{int(t // 60)}:{t % 60:04.1f}"
+
+
+def longest(spans) -> Span | None:
+    return max(spans, key=lambda s: s.end_s - s.start_s, default=None)
+
+
+def length(span: Span | None) -> float:
+    return 0.0 if span is None else span.end_s - span.start_s
+
+
+def spans(times, mask, duration: float, min_len_s: float = 0.0) -> tuple[Span, ...]:
+    return spans_from_mask(times, mask, min_len_s=min_len_s, end_s=duration)
+
+
+def need_frames(n: int, what: str = "the face") -> None:
+    if n == 0:
+        raise Skip(f"{what} was not found in any sampled frame")
+
+
+def where(spans_, limit: int = 3) -> str:
+    """'at 0:12.0–0:15.5, 0:40.0–0:42.0' for a message (the first few spans)."""
+    if not spans_:
+        return ""
+    shown = ", ".join(f"{mmss(s.start_s)}–{mmss(s.end_s)}" for s in spans_[:limit])
+    more = f" and {len(spans_) - limit} more" if len(spans_) > limit else ""
+    return f" at {shown}{more}"

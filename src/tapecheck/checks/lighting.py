@@ -1,0 +1,147 @@
+"""Lighting checks (V2xx): is your face lit so casting can read it?
+
+Measure: measures/light.py — per frame, the face region's own histogram (its mean and its
+95th percentile, the face's highlights), the background outside the actor, and the two
+halves of the face. Skin tones differ, so nothing here compares a face with one "right"
+brightness: darkness is judged on the face's highlights (a well-lit face of any skin tone
+puts its brightest planes high in the range; an underexposed one has none), backlight on
+face against background *and* a face left in shadow.
+
+Calibration (scripts/calibrate_vision.py, medians over each tape's frames; Y′ 0–255):
+face highlights on the clean corpus 107–209 (grid_swiz3n, a Black man in studio light, 144;
+videoretalking_face2, a white man in a dim office, 107; photos 128–219); exposure −2 stops
+55–103, −3 stops 40–75, −4.5 stops 25–46.
+"""
+
+from __future__ import annotations
+
+from ..model import Severity
+from ._picture import need_frames, spans
+from .base import Hit, Param, check
+
+
+@check(code="V201", name="face-too-dark", category="lighting", severity=Severity.WARNING,
+       needs=("light",), unit="Y′",
+       params=(Param("min_highlights", 80.0, "Y′",
+                     "the face's brightest 5 % below this (0–255) warns", 0.0, 255.0),
+               Param("error_highlights", 50.0, "Y′",
+                     "below this the face is far too dark (error)", 0.0, 255.0)),
+       fix="Add light in front of you — a lamp behind the camera or face a window — or raise "
+           "the exposure (tap your face on the phone screen and slide the brightness up).")
+def face_too_dark(m, p):
+    """Your face is underexposed.
+
+    Judged on the face's own highlights — the 95th percentile of luma over the face, the
+    brightest planes of forehead, nose and cheekbones — not on its average, so darker skin in
+    good light is not called dark: on the corpus grid_swiz3n (dark skin, studio light) has
+    highlights at 144 and the darkest clean clip is a light-skinned face in a dim office (107).
+    Warned below 80, which every corpus face reaches only 2 stops underexposed or worse
+    (−2 stops: 55–103; −3 stops: 40–75); an error below 50, a face so dark its brightest
+    parts sit in the bottom fifth of the range (−4.5 stops: 25–46) and the eyes are lost.
+    Why casting cares: casting watches on laptops, often in bright offices; a dark face hides
+    the eyes and every small reaction, and brightening it afterwards brings up noise.
+    How to fix: light the face from the front (a lamp or window behind the camera); lock the
+    exposure on your face, not on a bright background.
+    """
+    light = m["light"]
+    need_frames(len(light.frames))
+    high, mean = light.face_high, light.face_luma
+    if high < p.error_highlights:
+        return Hit(f"Your face is far too dark: its brightest parts reach {high:.0f} of 255 "
+                   f"(below {p.error_highlights:.0f}; face average {mean:.0f})", measured=high,
+                   threshold=p.error_highlights, severity=Severity.ERROR)
+    if high < p.min_highlights:
+        return Hit(f"Your face is dark: its brightest parts reach {high:.0f} of 255 (below "
+                   f"{p.min_highlights:.0f}; face average {mean:.0f})", measured=high,
+                   threshold=p.min_highlights)
+
+
+@check(code="V202", name="backlit", category="lighting", severity=Severity.WARNING,
+       needs=("light",), unit="ratio",
+       params=(Param("max_ratio", 0.5, "ratio",
+                     "face ÷ background brightness below this counts as backlit", 0.05, 1.0),
+               Param("min_background", 200.0, "Y′",
+                     "only when the background's bright tenth is at least this (a window)",
+                     0.0, 255.0),
+               Param("lit_highlights", 130.0, "Y′",
+                     "a face whose highlights reach this is lit well enough anyway", 0.0,
+                     255.0)),
+       fix="Turn so the window or lamp is in front of you, not behind you, or close the "
+           "curtains behind you and light your face.")
+def backlit(m, p):
+    """The light is behind you: your face is much darker than a bright background.
+
+    Three conditions, all medians over the frames with a face: face mean ÷ background mean
+    below 0.5; the background's brightest tenth at least 200 (a window, a lamp, the sky);
+    and the face itself not well exposed (highlights below 130). The last keeps well-lit
+    darker skin in front of a light wall from being called backlit: grid_swiz3n's face is
+    0.64 of its bright cyan background with highlights at 144. Corpus: clean clips 0.55–2.09
+    (none backlit; videoretalking_face5's bright window sits beside a well-lit face, 1.15);
+    windows drawn beside the head with the face 1.5 stops down: 0.26–0.42, highlights 64–113.
+    Why casting cares: a camera exposes for the bright window and leaves the face a
+    silhouette — the most common self-tape lighting mistake.
+    How to fix: face the window (put it behind the camera); close blinds behind you.
+    """
+    light = m["light"]
+    need_frames(len(light.frames))
+    ratio, bg_high, high = light.backlight_ratio, light.background_high, light.face_high
+    if ratio is None or bg_high is None:
+        return None
+    if ratio < p.max_ratio and bg_high >= p.min_background and high < p.lit_highlights:
+        return Hit(f"Your face is {ratio:.2f} × as bright as the background behind you (below "
+                   f"{p.max_ratio:.2f}, background highlights {bg_high:.0f} of 255): the light "
+                   "is behind you", measured=ratio, threshold=p.max_ratio)
+
+
+@check(code="V203", name="face-overexposed", category="lighting", severity=Severity.WARNING,
+       needs=("light",), unit="ratio",
+       params=(Param("max_clipped", 0.05, "ratio",
+                     "share of the face blown to white (Y′ ≥ 250) that warns", 0.0, 1.0),),
+       fix="Lower the exposure (tap your face on the screen and slide the brightness down) or "
+           "move the light further away or diffuse it.")
+def face_overexposed(m, p):
+    """Part of your face is blown out to white.
+
+    Share of the face region at Y′ ≥ 250, averaged over the frames: detail there is gone.
+    Corpus: 0 on every clean clip; reflections over the eyes 0.4–1.6 %; exposure +1.5 stops
+    on a light face 34.6 % (on the GRID studio face 1 %, washed out but not blown).
+    Why casting cares: blown skin looks flat and plastic and erases expression lines.
+    Warned from 5 % of the face.
+    How to fix: expose for the face (lock it on your face), soften or move back the light.
+    """
+    light = m["light"]
+    need_frames(len(light.frames))
+    clipped = light.clipped_ratio
+    if clipped > p.max_clipped:
+        return Hit(f"{clipped:.0%} of your face is blown out to white (above "
+                   f"{p.max_clipped:.0%})", measured=clipped, threshold=p.max_clipped)
+
+
+@check(code="V204", name="uneven-light", category="lighting", severity=Severity.WARNING,
+       needs=("light",), unit="stops",
+       params=(Param("max_stops", 1.5, "stops",
+                     "one side of the face darker than the other by more than this warns",
+                     0.5, 6.0),),
+       fix="Add a second, softer light (or a white card or wall) on the darker side of your "
+           "face, or turn towards your main light.")
+def uneven_light(m, p):
+    """One side of your face is in deep shadow (strong side light).
+
+    The face is split at the nose; the two halves' brightness is compared in linear light
+    (stops: 1 stop = twice the light). Portrait lighting calls a 2:1 key-to-fill ratio
+    (1 stop) flat and 4:1 (2 stops) dramatic; 1.5 stops (≈ 3:1) is warned. Corpus: clean
+    clips 0.06–0.41 stops (1.04 on the full-body clip's tiny face); half the picture darkened
+    by 2.5 stops: 1.6–2.3 stops.
+    Why casting cares: a face half in shadow hides one eye and reads as a mood choice nobody
+    asked for; self-tape guidance asks for soft, even, frontal light.
+    How to fix: fill the dark side — a lamp, a reflector, a white wall — or face the light.
+    """
+    light = m["light"]
+    need_frames(len(light.frames))
+    stops = light.side_stops
+    if stops is not None and stops > p.max_stops:
+        uneven = [f.side is not None and f.side > p.max_stops for f in light.frames]
+        found = spans(light.times, uneven, light.duration_s, 1.0)
+        return Hit(f"One side of your face is {stops:.1f} stops darker than the other (above "
+                   f"{p.max_stops:g} stops)", measured=stops, threshold=p.max_stops,
+                   spans=found)

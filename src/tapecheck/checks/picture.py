@@ -1,0 +1,86 @@
+"""Picture-edit checks (V5xx): black frames and frozen video inside the take.
+
+Measure: measures/picture.py — the rules of ffmpeg's blackdetect and freezedetect filters
+applied to the sampled frames (2 per second).
+"""
+
+from __future__ import annotations
+
+from ..model import Severity, Span
+from ._picture import length, where
+from .base import Hit, Param, Skip, check
+
+
+@check(code="V501", name="black-frames", category="edit", severity=Severity.WARNING,
+       needs=("picture",), unit="s", reshoot=False,
+       params=(Param("min_black_s", 1.0, "s", "black picture at least this long warns", 0.5,
+                     60.0),),
+       fix="Trim the black part out in your editor, or export the take again.")
+def black_frames(m, p):
+    """The picture goes black for a while.
+
+    A sampled frame is black when 98 % of its pixels are at or below 10 % of the luma range
+    (ffmpeg blackdetect's defaults); a run of them lasting 1 s or more (two sampled frames in
+    a row) is reported. Corpus: no clip has black frames; a tape blacked out from 1.0 to 2.3 s
+    is found as one span.
+    Why casting cares: black at the head of a tape makes casting wonder whether it plays;
+    black in the middle looks like a broken export or a lens cover.
+    How to fix: trim it in an editor (no new take needed) and check the export plays through.
+    """
+    pic = m["picture"]
+    if not pic.times:
+        raise Skip("no picture frames were sampled")
+    found = _runs(pic.times, pic.black, pic.duration_s, p.min_black_s)
+    if found:
+        total = sum(length(s) for s in found)
+        return Hit(f"The picture is black for {total:.1f} s{where(found)} (warned from "
+                   f"{p.min_black_s:g} s)", measured=total, threshold=p.min_black_s,
+                   spans=found)
+
+
+@check(code="V502", name="frozen-video", category="edit", severity=Severity.WARNING,
+       needs=("picture",), unit="s",
+       params=(Param("min_frozen_s", 1.0, "s", "a still picture at least this long warns",
+                     0.5, 60.0),),
+       fix="Record again with the phone's storage and battery saver checked (frozen video is "
+           "frames the camera dropped); if it came from an edit, export again.")
+def frozen_video(m, p):
+    """The picture freezes while the tape goes on.
+
+    Consecutive sampled frames with no difference (mean absolute difference ≤ 0.26 grey
+    levels, ffmpeg freezedetect's default noise of −60 dB) form a frozen stretch from the
+    first identical frame's predecessor; 1 s or more is reported. Corpus: frames 0.5 s apart
+    differ by ≥ 1 level on every clip (a talking actor, sensor noise); a frame held for
+    1.6 s is found.
+    Why casting cares: a frozen face while the voice goes on looks like a broken file, and
+    the moment it covers is lost.
+    How to fix: frozen frames are frames the phone dropped (full storage, overheating, a
+    battery saver) or an editing glitch: free space and record again, or re-export.
+    """
+    pic = m["picture"]
+    if len(pic.times) < 2:
+        raise Skip("fewer than two picture frames were sampled")
+    found = []
+    i, n = 0, len(pic.times)
+    while i < n:
+        if pic.frozen[i]:
+            j = i
+            while j + 1 < n and pic.frozen[j + 1]:
+                j += 1
+            span = Span(pic.times[i - 1], pic.times[j])
+            if length(span) >= p.min_frozen_s - 1e-6:
+                found.append(span)
+            i = j + 1
+        else:
+            i += 1
+    if found:
+        total = sum(length(s) for s in found)
+        return Hit(f"The picture freezes for {total:.1f} s{where(found)} (warned from "
+                   f"{p.min_frozen_s:g} s)", measured=total, threshold=p.min_frozen_s,
+                   spans=tuple(found))
+
+
+def _runs(times, flags, duration, min_s) -> tuple[Span, ...]:
+    from ._picture import spans
+
+    return spans(times, list(flags), duration, min_s)

@@ -1,0 +1,261 @@
+"""Face, eyes and extra-face checks (V1xx): can casting see your face and your eyes?
+
+Measures: measures/faces.py (CenterFace, the actor = the largest face), measures/eyes.py (eye
+regions and head pose from the five landmarks). Calibration: scripts/calibrate_vision.py,
+numbers quoted in each check. A face or eyes *error* means casting cannot see your eyes
+(`can_see_eyes` false); these are kept for what the issue calls "truly cannot see the eyes":
+face missing most of the tape, eyes hidden most of the tape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..measures.eyes import GLARE, PROFILE, SHADOW
+from ..model import Severity
+from ._picture import length, longest, mmss, need_frames, spans, where
+from .base import Hit, Param, Skip, check
+
+
+@check(code="V101", name="face-not-visible", category="face", severity=Severity.WARNING,
+       needs=("faces",), unit="ratio",
+       params=(Param("min_visible", 0.9, "ratio",
+                     "share of sampled frames showing your face below which it warns", 0.0, 1.0),
+               Param("error_visible", 0.5, "ratio",
+                     "share below which casting cannot see you (error)", 0.0, 1.0)),
+       fix="Stay in the frame facing the camera for the whole take; check the framing on the "
+           "screen before you start.")
+def face_not_visible(m, p):
+    """Your face is missing from much of the tape.
+
+    Share of sampled frames (2 per second) in which the face detector finds the actor's face.
+    Why casting cares: casting judges the read through your face; every second it is gone (out
+    of frame, turned away, covered) is a second of the audition they cannot see. Thresholds:
+    a warning below 90 % — on the corpus every talking-head clip shows the face in 100 % of its
+    frames (92 of 92 talking-head frames; 153 of 153 frames of all face clips) and the no-face
+    clip in 0 % — and an error below 50 %, when the face is missing for most of the tape.
+    How to fix: frame yourself from mid-chest up, centred, and play the scene towards the
+    camera (your reader sits beside the lens).
+    """
+    faces = m["faces"]
+    if faces.frames == 0:
+        raise Skip("no picture frames were sampled")
+    ratio = faces.visible_ratio
+    lost = spans(faces.times, [not v for v in faces.visible], faces.duration_s, 1.0)
+    if ratio < p.error_visible:
+        return Hit(f"Your face is visible in {ratio:.0%} of the tape (below "
+                   f"{p.error_visible:.0%}): casting cannot see you", measured=ratio,
+                   threshold=p.error_visible, spans=lost, severity=Severity.ERROR)
+    if ratio < p.min_visible:
+        return Hit(f"Your face is visible in {ratio:.0%} of the tape (below {p.min_visible:.0%})",
+                   measured=ratio, threshold=p.min_visible, spans=lost)
+
+
+@check(code="V102", name="face-lost", category="face", severity=Severity.WARNING,
+       needs=("faces",), unit="s",
+       params=(Param("min_lost_s", 1.0, "s",
+                     "a stretch without your face at least this long warns", 0.5, 30.0),),
+       fix="Keep your face in the frame and towards the camera; if you move in the scene, "
+           "frame wider or mark where you stand.")
+def face_lost(m, p):
+    """Your face leaves the picture for a moment (turned away, out of frame, covered).
+
+    Stretches of at least 1 s (two sampled frames in a row) without the actor's face.
+    Only judged when the face shows in at least half the tape: below that V101 reports it as
+    an error and these moments are the whole tape.
+    Why casting cares: a turn away from the lens or a step out of frame in the middle of a
+    line loses the moment casting is watching for. One second is the issue's "longer than
+    about a second"; single sampled frames without a face are ignored (a blink of the detector).
+    How to fix: play towards the camera; if the scene needs movement, keep it inside the frame.
+    """
+    faces = m["faces"]
+    if faces.frames == 0:
+        raise Skip("no picture frames were sampled")
+    if faces.visible_ratio < 0.5:
+        return None
+    lost = spans(faces.times, [not v for v in faces.visible], faces.duration_s, p.min_lost_s)
+    if lost:
+        worst = longest(lost)
+        return Hit(f"Your face leaves the picture {len(lost)} time(s), longest {length(worst):.1f} s"
+                   f" from {mmss(worst.start_s)} (warned from {p.min_lost_s:g} s)",
+                   measured=length(worst), threshold=p.min_lost_s, spans=lost)
+
+
+def _hidden(m, p, state: str, what: str):
+    eyes = m["eyes"]
+    face_frames = sum(s != "no-face" for s in eyes.states)
+    need_frames(face_frames)
+    mask = eyes.mask(state)
+    count = sum(mask)
+    if count == 0:
+        return None
+    share_face = count / face_frames
+    share_tape = count / eyes.frames
+    found = spans(eyes.times, mask, eyes.duration_s, 0.0)
+    long = [s for s in found if length(s) >= p.max_span_s]
+    if share_tape >= p.error_share:
+        return Hit(f"Your eyes are hidden by {what} in {share_tape:.0%} of the tape (error from "
+                   f"{p.error_share:.0%}): casting cannot see your eyes", measured=share_tape,
+                   threshold=p.error_share, spans=found, severity=Severity.ERROR)
+    if share_face >= p.max_share or long:
+        span_text = where(long or found)
+        return Hit(f"Your eyes are hidden by {what} in {share_face:.0%} of the frames showing your"
+                   f" face{span_text} (warned from {p.max_share:.0%} or {p.max_span_s:g} s in a"
+                   f" row)", measured=share_face, threshold=p.max_share,
+                   spans=tuple(long or found))
+
+
+_HIDDEN_PARAMS = (
+    Param("max_share", 0.2, "ratio",
+          "share of the frames with your face in which hidden eyes warn", 0.0, 1.0),
+    Param("max_span_s", 3.0, "s", "hidden this long in a row warns on its own", 0.5, 60.0),
+    Param("error_share", 0.5, "ratio",
+          "share of the whole tape with hidden eyes that is an error", 0.0, 1.0),
+)
+
+
+@check(code="V110", name="eyes-in-shadow", category="eyes", severity=Severity.WARNING,
+       needs=("eyes",), unit="ratio", params=_HIDDEN_PARAMS,
+       fix="Put a soft light in front of you at eye height (a lamp or window behind the "
+           "camera) so it fills your eye sockets; avoid light only from the ceiling.")
+def eyes_in_shadow(m, p):
+    """Your eyes sit in dark sockets: light from above leaves them in shadow.
+
+    Per frame (measures/eyes.py): the brightest tenth of each eye region is compared with the
+    cheek below it; both eyes under 0.45 × the cheek are "in shadow". Corpus: clean eyes
+    measure 0.67–1.05 on all 15 face clips, darker and lighter skin alike (it is a ratio to
+    the actor's own cheek); eyes with the band from brows to below the eyes darkened to 30 %
+    measure 0.28–0.49 and are flagged in 44–86 % of frames.
+    Why casting cares: "the eyes are the audition" — casting reads thought in the eyes, and
+    top light (a ceiling lamp, midday sun) turns them into dark holes. Warned when it holds
+    for a fifth of the frames or 3 s in a row (a glance down is not a problem); an error when
+    the eyes are hidden for half the tape.
+    How to fix: add a frontal, soft light at eye level — a lamp behind the camera bounced off
+    a wall, or face a window.
+    """
+    return _hidden(m, p, SHADOW, "shadow")
+
+
+@check(code="V111", name="glare-on-glasses", category="eyes", severity=Severity.WARNING,
+       needs=("eyes",), unit="ratio", params=_HIDDEN_PARAMS,
+       fix="Tilt your glasses down slightly, or move the light higher and to the side, until "
+           "the reflection leaves the lenses (or take the glasses off if the role allows).")
+def glare_on_glasses(m, p):
+    """A reflection (on glasses) covers your eyes.
+
+    Per frame: more than 30 % of an eye region is near white (luma ≥ 235) while the cheek is
+    not blown out. Corpus: catchlights — the small reflections casting wants — cover at most
+    1.9 % of an eye region (0 % on most clips; the glasses in grid_lbax4n, videoretalking_face5
+    and liveportrait d13 give none); white patches over the lenses are flagged in 89–100 % of
+    frames.
+    Why casting cares: a bright patch where the eyes should be hides exactly what they watch.
+    Same thresholds as V110.
+    How to fix: raise the light or move it to the side so its reflection misses the lenses;
+    tilt the frames down a little at the temples; anti-reflective lenses help.
+    """
+    return _hidden(m, p, GLARE, "a reflection (glare)")
+
+
+def _pose_spans(eyes, values, limit: float, min_s: float):
+    mask = [v is not None and v > limit for v in values]
+    return mask, spans(eyes.times, mask, eyes.duration_s, min_s)
+
+
+@check(code="V112", name="eyeline-turned-away", category="eyes", severity=Severity.WARNING,
+       needs=("eyes",), unit="°",
+       params=(Param("max_yaw_deg", 35.0, "°",
+                     "head turned further than this from the lens (left or right) counts", 10.0,
+                     90.0),
+               Param("max_span_s", 3.0, "s", "turned away this long in a row warns", 0.5, 60.0),
+               Param("error_share", 0.5, "ratio",
+                     "share of the tape in profile (one eye hidden) that is an error", 0.0,
+                     1.0)),
+       fix="Place your reader (or the eyeline mark) right beside the camera lens so you play "
+           "just off it, not to the side.")
+def eyeline_turned_away(m, p):
+    """Your head is turned well away from the camera (towards profile) for a while.
+
+    Head yaw from the five landmarks (measures/eyes.py, a generic-head model; frontal corpus
+    faces read within ±15° per frame, ±25–37° when the actor glances aside). Past 50° one eye
+    is lost behind the nose (profile).
+    Why casting cares: casting wants the eyeline just off the lens — the reader stands beside
+    the camera, 10–20° off axis at a normal distance — so both eyes read. A head turned past 35°
+    for more than 3 s (the issue: profile "tolerated for a few seconds") plays to someone
+    casting cannot see; in profile for half the tape they lose your eyes altogether (error).
+    How to fix: put your reader or eyeline mark next to the lens, at eye height.
+    """
+    eyes = m["eyes"]
+    need_frames(sum(y is not None for y in eyes.yaw), "a face with a measurable head turn")
+    yaw = [None if y is None else abs(y) for y in eyes.yaw]
+    profile = sum(s == PROFILE for s in eyes.states) / eyes.frames
+    _, found = _pose_spans(eyes, yaw, p.max_yaw_deg, p.max_span_s)
+    turned = [y for y, t in zip(yaw, eyes.times) if y is not None and y > p.max_yaw_deg]
+    typical = float(np.median(turned)) if turned else None
+    if profile >= p.error_share:
+        return Hit(f"Your face is in profile (one eye hidden) in {profile:.0%} of the tape (error "
+                   f"from {p.error_share:.0%})", measured=typical, threshold=p.max_yaw_deg,
+                   spans=found, severity=Severity.ERROR)
+    if found:
+        worst = longest(found)
+        return Hit(f"Your head is turned about {typical:.0f}° away from the camera for "
+                   f"{length(worst):.1f} s from {mmss(worst.start_s)} (warned past "
+                   f"{p.max_yaw_deg:.0f}° for {p.max_span_s:g} s)", measured=typical,
+                   threshold=p.max_yaw_deg, spans=found)
+
+
+@check(code="V113", name="looking-down", category="eyes", severity=Severity.WARNING,
+       needs=("eyes",), unit="°",
+       params=(Param("max_pitch_deg", 20.0, "°", "head tipped further down than this counts",
+                     5.0, 80.0),
+               Param("max_span_s", 3.0, "s", "looking down this long in a row warns", 0.5, 60.0)),
+       fix="Hold your sides at eye level just beside the lens (or learn the lines) so you read "
+           "them without dropping your head.")
+def looking_down(m, p):
+    """You look down (at the script) for stretches of the take.
+
+    Head pitch from the landmarks (measures/eyes.py): where the nose tip sits between eye line
+    and mouth, against a generic head; the corpus' frontal faces read −5…+12° per frame
+    (medians −5…+5°); a head tipped 20° down moves the nose to 0.69 of the eye–mouth height.
+    Why casting cares: casting directors' most common note on self-tapes is "you're reading the
+    sides" — eyes dropped to a script in the lap hide them under the lids. Warned for 20° or
+    more, 3 s in a row (a glance down at the page between lines is normal).
+    How to fix: put your pages at eye level beside the camera, or be off-book.
+    """
+    eyes = m["eyes"]
+    need_frames(sum(v is not None for v in eyes.pitch), "a face with a measurable head tilt")
+    _, found = _pose_spans(eyes, eyes.pitch, p.max_pitch_deg, p.max_span_s)
+    if found:
+        down = [v for v in eyes.pitch if v is not None and v > p.max_pitch_deg]
+        typical = float(np.median(down))
+        worst = longest(found)
+        return Hit(f"You look down about {typical:.0f}° for {length(worst):.1f} s from "
+                   f"{mmss(worst.start_s)} (warned past {p.max_pitch_deg:.0f}° for "
+                   f"{p.max_span_s:g} s)", measured=typical, threshold=p.max_pitch_deg,
+                   spans=found)
+
+
+@check(code="V120", name="second-face", category="extra-face", severity=Severity.WARNING,
+       needs=("faces",), unit="s",
+       params=(Param("min_span_s", 1.0, "s",
+                     "a second face in shot this long in a row warns", 0.5, 60.0),),
+       fix="Have your reader sit beside the camera, out of the shot, and check nobody else "
+           "(or a poster or photo of a face) is in the frame.")
+def second_face(m, p):
+    """A second face is in the shot: your reader, someone passing, a face on a poster.
+
+    Counted when the detector finds another face at least a quarter the height of the
+    actor's (smaller ones are too far back to compete) in two sampled frames in a row (1 s).
+    The corpus' single-actor clips have none; the two-people photo has one in every frame.
+    Why casting cares: self-tape guidance from casting directors and platforms alike: the
+    reader is heard, not seen; a second face pulls the eye from yours.
+    How to fix: seat the reader next to the camera, out of frame; check the background.
+    """
+    faces = m["faces"]
+    if faces.frames == 0:
+        raise Skip("no picture frames were sampled")
+    found = spans(faces.times, list(faces.extra), faces.duration_s, p.min_span_s)
+    if found:
+        total = sum(length(s) for s in found)
+        return Hit(f"A second face is in the shot for {total:.1f} s{where(found)} (warned from "
+                   f"{p.min_span_s:g} s in a row)", measured=total, threshold=p.min_span_s,
+                   spans=found)
