@@ -63,8 +63,8 @@ def test_headline_names_one_fix_per_false_answer():
                  f("A201", "noise", Severity.ERROR, fix="Quiet.")])
     assert (v.can_see_eyes, v.can_hear_voice) == (False, False)
     # the first eyes fix and the first voice fix, not the first two (both eyes) fixes
-    assert v.headline == ("Casting can't see your eyes or hear your voice: fix the light on "
-                          "your face and the background noise first.")
+    assert v.headline == ("Casting can't see your eyes or hear your voice: fix the dim light "
+                          "on your face and the background noise first.")
     assert [x.decides for x in v.fixes] == ["eyes", "eyes", "voice"]
 
 
