@@ -127,3 +127,13 @@ def test_a_fix_names_its_worst_finding_first():
                  f("A105", "clipping", Severity.WARNING, fix="Clipped.")])
     assert v.fixes[0].codes == ("A105", "A104") and v.fixes[0].text == "Clipped."
     assert "the distorted (clipped) sound" in v.headline
+
+
+def test_media_findings_are_separate_problems_with_separate_fixes():
+    v = verdict([f("M001", "media", Severity.ERROR, blocks="voice", fix="Sound on."),
+                 f("M004", "media", Severity.WARNING, fix="Constant frame rate.")])
+    assert [x.text for x in v.fixes] == ["Sound on.", "Constant frame rate."]
+    side = f("M006", "orientation", Severity.ERROR)
+    two = verdict([side, f("M004", "media", Severity.WARNING), f("M005", "media", Severity.WARNING)])
+    one = verdict([side, f("M004", "media", Severity.WARNING)])
+    assert (one.score, two.score) == (100 - 25 - 8, 100 - 25 - 16)

@@ -15,15 +15,21 @@ Level
   fix-first  otherwise, when any finding is a warning or an error;
   ready      otherwise (info findings allowed).
 
+Problems
+  Findings are grouped into problems: one per category (five lighting findings are one
+  lighting problem), except that in `media` and `platform`, whose checks look at
+  unrelated properties of the file (no audio track, variable frame rate, file size), each
+  check is a problem of its own.
+
 Score (0–100)
-  Start at 100. Each *category* with findings costs once, by its worst finding: an error
-  25 points (35 when it decides one of the two answers), a warning 8 points; info costs
-  nothing. Five lighting warnings are one lighting problem, so they cost 8, not 40.
+  Start at 100. Each problem costs once, by its worst finding: an error 25 points (35
+  when it decides one of the two answers), a warning 8 points; info costs nothing. Five
+  lighting warnings cost 8, not 40.
   The score is then kept inside its level's band so the number and the level never
   disagree: ready 90–100, fix-first 50–89, unusable 0–49.
 
 Fixes
-  One fix per category: the fix of its worst finding (whose code comes first in `codes`
+  One fix per problem: the fix of its worst finding (whose code comes first in `codes`
   and names the problem in the headline). Ordered by impact: first what makes an answer
   false, then other errors, then warnings, then info; within a rank, eyes categories
   before voice categories before the rest, then by code. Each says whether editing can
@@ -47,6 +53,8 @@ ERROR_COST = 25
 BLOCKING_ERROR_COST = 35
 WARNING_COST = 8
 BANDS = {"ready": (90, 100), "fix-first": (50, 89), "unusable": (0, 49)}
+#: Categories holding unrelated properties of the file: each check in them is its own problem.
+PER_CHECK = frozenset({"media", "platform"})
 #: Checks whose error means there is no voice to hear at all (besides the media ones).
 NOTHING_TO_HEAR = frozenset({"A501"})
 
@@ -107,12 +115,18 @@ def _family(category: str) -> int:
     return 0 if category in EYES_CATEGORIES else 1 if category in VOICE_CATEGORIES else 2
 
 
+def area(f: Finding) -> str:
+    """The problem a finding belongs to: its category, or its own check in media/platform."""
+    return f"{f.category}:{f.code}" if f.category in PER_CHECK else f.category
+
+
 def fixes(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Fix, ...]:
-    by_cat: dict[str, list[Finding]] = {}
+    by_area: dict[str, list[Finding]] = {}
     for f in findings:
-        by_cat.setdefault(f.category, []).append(f)
+        by_area.setdefault(area(f), []).append(f)
     out = []
-    for cat, group in by_cat.items():
+    for group in by_area.values():
+        cat = group[0].category
         worst = max(group, key=lambda f: (f.severity, bool(blocks(f)), f.code))
         worst = min((f for f in group if f.severity == worst.severity and
                      bool(blocks(f)) == bool(blocks(worst))), key=lambda f: f.code)
@@ -139,9 +153,10 @@ def verdict(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
         level = "ready"
     worst: dict[str, Finding] = {}
     for f in findings:
-        if f.category not in worst or (f.severity, bool(blocks(f))) > \
-                (worst[f.category].severity, bool(blocks(worst[f.category]))):
-            worst[f.category] = f
+        key = area(f)
+        if key not in worst or (f.severity, bool(blocks(f))) > \
+                (worst[key].severity, bool(blocks(worst[key]))):
+            worst[key] = f
     cost = 0
     for f in worst.values():
         if f.severity == Severity.ERROR:
