@@ -1,6 +1,6 @@
 """The two channels: balance, phase, DC offset.
 
-Per 20 ms frame we keep ΣL², ΣR² and ΣL·R (3 float32, ≈ 43 MB for 2 hours at most); per
+Per 20 ms frame we keep ΣL², ΣR² and ΣL·R (3 float32, ≈ 4.3 MB for 2 hours); per
 channel the running sum for the DC offset. Read over the speech frames (all frames when no
 speech was found), so a quiet room does not decide the balance of a voice.
 

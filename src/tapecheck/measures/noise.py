@@ -10,7 +10,9 @@ S3.5-1997's Speech Intelligibility Index uses 150 Hz–8.5 kHz). The noise is al
 the speech frames, so its mean power is subtracted from theirs before taking the level
 (power subtraction; without it 5 dB SNR reads as 6.2 dB). Calibrated on corpus speech mixed
 with corpus noise at known SNR by the same definition (scripts/calibrate_audio.py, test
-tests/test_audio_noise.py): within ±2 dB from 5 to 30 dB for steady and for kitchen noise.
+tests/test_audio_noise.py), 5 to 30 dB, three speakers: within ±0.8 dB for the exercise bike and
+the running tap, ±1.5 dB for the (non-steady) dishes, ±3.0 dB for speechbrain noise1 (which
+reads high at 5 dB: its fluctuations pass the voice detector's noise margin).
 
 `hum_db` — mains hum: the power of the 50 Hz or 60 Hz series (fundamental and harmonics up to
 the 8th) standing out of the neighbouring spectrum, relative to the active speech level (dB;
