@@ -15,7 +15,7 @@ from tapecheck.report.html import CSP, render
 
 #: Defect tapes whose problems happen at moments (so the page has moments to show), best first.
 MOMENT_CATEGORIES = ("face", "eyes", "lighting", "framing", "focus", "stability", "extra-face",
-                     "edit", "loudness", "clipping", "noise", "speech", "reader-balance")
+                     "edit", "clipping", "speech", "reader-balance", "noise", "loudness")
 
 
 def defect_tape(sample_tapes):
@@ -70,6 +70,9 @@ def test_cli_html_report_of_a_defect_tape_in_chromium(sample_tapes, tmp_path):
     assert got["fixes"][0] == len(js["verdict"]["fixes"]) >= 1
     assert got["findings_rows"][0] == len(js["findings"])
     assert got["levels"][1] == "Ready"
+    timed = {fd["code"] for fd in js["findings"] if fd["spans"]}
+    if timed:  # the defect's moments are drawn on the timeline
+        assert got["timelines"] >= 1 and got["finding_rows"] >= len(timed)
     shot = screenshot(page, f"html-report-{tape.stem}.png", tmp_path)
     assert_not_blank(shot)
 
