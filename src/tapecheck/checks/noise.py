@@ -53,11 +53,12 @@ def noisy_background(m, p):
 def mains_hum(m, p):
     """Mains hum (50/60 Hz and harmonics) is audible in the pauses.
 
-    `hum_db` is the power of the prominent 50 Hz or 60 Hz series in the pauses relative to the
-    active speech level (measures/noise.py). Threshold, measured: the GRID studio recordings
-    (the clips our ready sample tapes use) carry a faint 100 Hz mains component at −39 … −58 dB
-    under the voice, inaudible at normal volume; at −35 dB and closer, a hum is plainly heard in
-    the pauses on headphones (50 Hz plus harmonics mixed under corpus speech, tests).
+    `hum_db` is the A-weighted power of the prominent 50 Hz or 60 Hz series in the pauses
+    relative to the active speech level (measures/noise.py). Threshold, measured: every corpus
+    speech file and GRID clip reads −52 dB or lower (the loudest: a bare 60 Hz tone under
+    LibriSpeech libri3, −52 dB; GRID's faint 100 Hz mains −58 … −98 dB); a 50/100/150 Hz hum mixed
+    under corpus speech that is plainly heard in the pauses reads −31 dB (the defect-hum sample
+    tape). −35 dB sits between.
     Why casting cares: a steady buzz under the read marks the tape as amateur and tires the
     ear. How to fix: find the source (charger, dimmer, ground loop in an audio interface).
     """
