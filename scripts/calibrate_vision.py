@@ -21,6 +21,7 @@ lowercase an info; `·` nothing. Made files are cached in $TMPDIR/tapecheck-cali
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import subprocess
@@ -49,6 +50,8 @@ TALKING = ("grid_bbaf2n", "grid_brbk7n", "grid_id2_vcd_swwp2s", "grid_lbax4n", "
 OTHER = ("liveportrait_d13_portrait_selfie_noaudio", "liveportrait_s13_fullbody_smallface",
          "liveportrait_s20_portrait_silent", "liveportrait_s32_offcenter_silent",
          "opencv_tree_noface")
+#: Seconds of each source a degraded tape keeps.
+SECONDS = 4.0
 #: Clips the degradations are applied to (light and dark skin, tight and loose framing).
 DEGRADED = ("grid_bbaf2n", "grid_swiz3n", "sadtalker_WDA_KatieHill_000", "videoretalking_face2")
 
@@ -73,7 +76,7 @@ def photo_tape(photo: Path) -> Path:
     if not out.exists():
         vf = ("scale='min(1280,iw)':-2,pad=ceil(iw/2)*2+8:ceil(ih/2)*2+8:4:4,"
               "crop=iw-8:ih-8:x='4+sin(2*PI*0.4*t)':y='4+sin(2*PI*0.3*t)',"
-              "noise=alls=4:allf=t+u,format=yuv420p")
+              "noise=alls=12:allf=t+u,format=yuv420p")
         ffmpeg("-loop", "1", "-framerate", "25", "-i", str(photo), "-t", "3", "-vf", vf,
                "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-an", str(out))
     return out
@@ -86,6 +89,7 @@ def clean_tape(name: str) -> Path:
     return src
 
 
+@functools.lru_cache(maxsize=64)
 def geometry(path: Path) -> dict:
     """Median face box and eyes of a clip, in its own (displayed) pixels."""
     info = probe(str(path))
@@ -156,6 +160,7 @@ def degradations(g: dict) -> dict[str, tuple[str, str]]:
     tw, th = _even(W * tight), _even(H * tight)
     out = {
         "clean": ("null", "as recorded"),
+        "dark-1": (stops(-1), "exposure −1 stop"),
         "dark-2": (stops(-2), "exposure −2 stops"),
         "dark-3": (stops(-3), "exposure −3 stops"),
         "dark-4.5": (stops(-4.5), "exposure −4.5 stops"),
@@ -206,7 +211,7 @@ def degraded(name: str, deg: str) -> Path:
     if not graph.startswith("[0:v]"):
         graph = f"[0:v]{graph}[v]"
     graph = graph[:-3] + ",format=yuv420p[v]" if graph.endswith("[v]") else graph
-    ffmpeg("-i", str(src), "-t", "4", "-filter_complex", graph, "-map", "[v]",
+    ffmpeg("-i", str(src), "-t", str(SECONDS), "-filter_complex", graph, "-map", "[v]",
            "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-an", str(out))
     return out
 

@@ -7,7 +7,7 @@ applied to the sampled frames (2 per second).
 from __future__ import annotations
 
 from ..model import Severity, Span
-from ._picture import length, where
+from ._picture import GRACE_S, length, where
 from .base import Hit, Param, Skip, check
 
 
@@ -47,11 +47,11 @@ def black_frames(m, p):
 def frozen_video(m, p):
     """The picture freezes while the tape goes on.
 
-    Consecutive sampled frames with no difference (mean absolute difference ≤ 0.26 grey
-    levels, ffmpeg freezedetect's default noise of −60 dB) form a frozen stretch from the
-    first identical frame's predecessor; 1 s or more is reported. Corpus: frames 0.5 s apart
-    differ by ≥ 1 level on every clip (a talking actor, sensor noise); a frame held for
-    1.6 s is found.
+    Consecutive sampled frames with no difference (no cell of a 4 × 4 grid changes by more
+    than 0.5 grey levels on average; measures/picture.py) form a frozen stretch from the
+    first identical frame's predecessor; 1 s or more is reported (two sampled frames in a
+    row). Corpus: the busiest cell changes by ≥ 3.5 levels between frames 0.5 s apart on
+    every clip; a frame held for 1.6 s is found.
     Why casting cares: a frozen face while the voice goes on looks like a broken file, and
     the moment it covers is lost.
     How to fix: frozen frames are frames the phone dropped (full storage, overheating, a
@@ -68,7 +68,7 @@ def frozen_video(m, p):
             while j + 1 < n and pic.frozen[j + 1]:
                 j += 1
             span = Span(pic.times[i - 1], pic.times[j])
-            if length(span) >= p.min_frozen_s - 1e-6:
+            if length(span) >= p.min_frozen_s - GRACE_S:
                 found.append(span)
             i = j + 1
         else:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..measures.eyes import GLARE, PROFILE, SHADOW
 from ..model import Severity
-from ._picture import length, longest, mmss, need_frames, spans, where
+from ._picture import GRACE_S, length, longest, mmss, need_frames, spans, where
 from .base import Hit, Param, Skip, check
 
 
@@ -92,7 +92,7 @@ def _hidden(m, p, state: str, what: str):
     share_face = count / face_frames
     share_tape = count / eyes.frames
     found = spans(eyes.times, mask, eyes.duration_s, 0.0)
-    long = [s for s in found if length(s) >= p.max_span_s]
+    long = [s for s in found if length(s) >= p.max_span_s - GRACE_S]
     if share_tape >= p.error_share:
         return Hit(f"Your eyes are hidden by {what} in {share_tape:.0%} of the tape (error from "
                    f"{p.error_share:.0%}): casting cannot see your eyes", measured=share_tape,
