@@ -183,6 +183,113 @@ def _(out: Path) -> None:
         "pan=stereo|c0=c0|c1=c0"))
 
 
+
+# --- picture: face, eyes, extra face, lighting, framing, focus, stability, edit (issue 3) ----
+# Each changes one thing about the picture of a clean GRID tape. Positions are in the 1280×720
+# tape, where grid_frame() scales the 360×288 clip ×2.5 and centres it (x + 190); the face
+# boxes and eyes quoted were measured with the face model on the composed clips.
+
+#: A static tiled wall (plenty of corners) for tapes whose check needs background detail or
+#: must not show the blurred copy's big face: camera shake, the actor leaving the frame.
+WALL = ("color=c=0x7d6f60:s=1280x720:r=25,drawgrid=w=80:h=60:t=3:c=0x4a3f35,"
+        "drawgrid=x=40:y=30:w=160:h=120:t=2:c=0xb0a18c")
+
+
+def stops(k: float) -> str:
+    """An exposure change of k stops on gamma-coded RGB (2^(k/2.2))."""
+    g = 2 ** (k / 2.2)
+    return f"lutrgb=r='clip(val*{g:.3f},0,255)':g='clip(val*{g:.3f},0,255)':" \
+           f"b='clip(val*{g:.3f},0,255)'"
+
+
+def wall_tape(clip: str, out: Path, *, fg_x: str = "(W-w)/2", video_after: str = "",
+              seconds: float = 3.0) -> None:
+    """A GRID clip at full height over the tiled wall (instead of its blurred copy)."""
+    src = GRID / clip
+    gain = TARGET_LUFS - integrated_lufs(src)
+    graph = (f"{WALL},trim=duration={seconds}[wall];[0:v]scale=-2:720:flags=lanczos,"
+             f"setsar=1[fg];[wall][fg]overlay=x='{fg_x}':y=0:eval=frame:shortest=1,"
+             f"format=yuv420p" + (f",{video_after}" if video_after else "") + "[v];"
+             f"[0:a]volume={gain:.2f}dB[a]")
+    ffmpeg("-i", str(src), "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
+           *VIDEO_CODEC, *AUDIO_CODEC, str(out))
+
+
+@recipe("defect-face_leaves-frame.mp4")
+def _(out: Path) -> None:
+    # the actor is out of the picture from 1.0 to 2.2 s (the frame shows the empty wall):
+    # face visible ≈ 60 % of the tape (V101) and lost for 1.2 s (V102)
+    wall_tape("grid_lbax4n.mpg", out, fg_x="if(between(t,1.0,2.2),W,(W-w)/2)")
+
+
+@recipe("defect-eyes_in-shadow.mp4")
+def _(out: Path) -> None:
+    # top light: the band from the brows to below the eyes at 30 % (eyes at (576, 392) and
+    # (697, 391), 121 px apart): V110
+    grid_tape("grid_id2_vcd_swwp2s.mpg", out,
+              video_after="drawbox=x=522:y=350:w=229:h=69:t=fill:color=black@0.7")
+
+
+@recipe("defect-extra-face_reader-in-shot.mp4")
+def _(out: Path) -> None:
+    # the reader (another GRID speaker, scaled to 300 px high) sits in the bottom-right corner
+    # for the whole take: V120
+    main, reader = GRID / "grid_lrwp9a.mpg", GRID / "grid_brbk7n.mpg"
+    gain = TARGET_LUFS - integrated_lufs(main)
+    graph = (grid_frame() + "[base];[1:v]scale=-2:300:flags=lanczos,setsar=1[r];"
+             "[base][r]overlay=x=W-w-20:y=H-h,format=yuv420p[v];"
+             f"[0:a]volume={gain:.2f}dB[a]")
+    ffmpeg("-i", str(main), "-i", str(reader), "-filter_complex", graph, "-map", "[v]",
+           "-map", "[a]", "-shortest", *VIDEO_CODEC, *AUDIO_CODEC, str(out))
+
+
+@recipe("defect-lighting_backlit.mp4")
+def _(out: Path) -> None:
+    # the face 2 stops down and a bright window on each side of the head (the face box runs
+    # x 484–746, y 262–644): face ÷ background ≈ 0.4 with the face's highlights under 130: V202
+    grid_tape("grid_brbk7n.mpg", out, video_after=(
+        f"{stops(-2)},drawbox=x=0:y=0:w=350:h=600:t=fill:color=0xF4F4F0,"
+        "drawbox=x=880:y=0:w=400:h=600:t=fill:color=0xF4F4F0"))
+
+
+@recipe("defect-lighting_dark.mp4")
+def _(out: Path) -> None:
+    # exposure 3 stops under: the face's brightest parts ≈ 70 of 255 (V201 warns below 80)
+    grid_tape("grid_lwbsza.mpg", out, video_after=stops(-3))
+
+
+@recipe("defect-framing_too-wide.mp4")
+def _(out: Path) -> None:
+    # the clip 220 px high in the middle of a plain wall of its own studio colour: the face
+    # fills ≈ 15 % of the frame height (V301 warns below 18 %)
+    gain = TARGET_LUFS - integrated_lufs(GRID / "grid_bbaf2n.mpg")
+    graph = ("[0:v]scale=-2:220:flags=lanczos,setsar=1,pad=1280:720:(ow-iw)/2:(oh-ih)/2:"
+             f"color=0x2d8fa3,format=yuv420p[v];[0:a]volume={gain:.2f}dB[a]")
+    ffmpeg("-i", str(GRID / "grid_bbaf2n.mpg"), "-filter_complex", graph, "-map", "[v]",
+           "-map", "[a]", *VIDEO_CODEC, *AUDIO_CODEC, str(out))
+
+
+@recipe("defect-focus_blurred.mp4")
+def _(out: Path) -> None:
+    # a soft lens: Gaussian blur σ = 10 px, ≈ 2.5 % of the 400 px face (V401)
+    grid_tape("grid_brbk7n.mpg", out, video_after="gblur=sigma=10")
+
+
+@recipe("defect-stability_shaky.mp4")
+def _(out: Path) -> None:
+    # handheld wobble: the picture (actor over a tiled wall) moves ±15 px in two wobbles,
+    # ≈ 8 px at 640 width between frames 0.5 s apart (V410 warns above 3)
+    wall_tape("grid_swiz3n.mpg", out, video_after=(
+        "pad=1340:780:30:30,crop=1280:720:x='30+15*sin(2*PI*1.3*t)+9*sin(2*PI*2.9*t+1)':"
+        "y='30+10*sin(2*PI*1.7*t+2)'"))
+
+
+@recipe("defect-edit_frozen.mp4")
+def _(out: Path) -> None:
+    # frame 25 (1.0 s) held for 40 frames while the sound goes on: frozen 1.0–2.6 s (V502)
+    grid_tape("grid_lrwp9a.mpg", out,
+              video_after="loop=loop=40:size=1:start=25,trim=duration=3,setpts=PTS-STARTPTS")
+
 def main(argv: list[str]) -> int:
     if not GRID.is_dir():
         sys.exit(f"corpus not found at {GRID}: the sample tapes are made from it")

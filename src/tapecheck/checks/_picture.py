@@ -6,11 +6,6 @@ from ..model import Span
 from .base import Skip, spans_from_mask
 
 
-def mmss(t: float) -> str:
-    t = max(0.0, t)
-    return f"{int(t // 60)}:{t % 60:04.1f}"
-
-
 def longest(spans) -> Span | None:
     return max(spans, key=lambda s: s.end_s - s.start_s, default=None)
 
@@ -31,12 +26,3 @@ def spans(times, mask, duration: float, min_len_s: float = 0.0) -> tuple[Span, .
 def need_frames(n: int, what: str = "the face") -> None:
     if n == 0:
         raise Skip(f"{what} was not found in any sampled frame")
-
-
-def where(spans_, limit: int = 3) -> str:
-    """'at 0:12.0–0:15.5, 0:40.0–0:42.0' for a message (the first few spans)."""
-    if not spans_:
-        return ""
-    shown = ", ".join(f"{mmss(s.start_s)}–{mmss(s.end_s)}" for s in spans_[:limit])
-    more = f" and {len(spans_) - limit} more" if len(spans_) > limit else ""
-    return f" at {shown}{more}"

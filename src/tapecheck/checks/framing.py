@@ -12,7 +12,7 @@ Framing warnings never make `can_see_eyes` false.
 from __future__ import annotations
 
 from ..model import Severity
-from ._picture import need_frames, spans, where
+from ._picture import need_frames, spans
 from .base import Hit, Param, check
 
 
@@ -129,7 +129,7 @@ def face_cut_off(m, p):
         which = sorted({sides[e] for f in fr.frames for e in f.edges})
         found = spans(fr.times, cut, fr.duration_s, 0.0)
         return Hit(f"Your face is cut off by the {' and '.join(which)} edge of the frame in "
-                   f"{share:.0%} of the frames showing it{where(found)} (warned from "
+                   f"{share:.0%} of the frames showing it (warned from "
                    f"{p.max_share:.0%})", measured=share, threshold=p.max_share, spans=found)
 
 

@@ -7,7 +7,7 @@ applied to the sampled frames (2 per second).
 from __future__ import annotations
 
 from ..model import Severity, Span
-from ._picture import GRACE_S, length, where
+from ._picture import GRACE_S, length
 from .base import Hit, Param, Skip, check
 
 
@@ -33,7 +33,7 @@ def black_frames(m, p):
     found = _runs(pic.times, pic.black, pic.duration_s, p.min_black_s)
     if found:
         total = sum(length(s) for s in found)
-        return Hit(f"The picture is black for {total:.1f} s{where(found)} (warned from "
+        return Hit(f"The picture is black for {total:.1f} s (warned from "
                    f"{p.min_black_s:g} s)", measured=total, threshold=p.min_black_s,
                    spans=found)
 
@@ -42,13 +42,13 @@ def black_frames(m, p):
        needs=("picture",), unit="s",
        params=(Param("min_frozen_s", 1.0, "s", "a still picture at least this long warns",
                      0.5, 60.0),),
-       fix="Record again with the phone's storage and battery saver checked (frozen video is "
-           "frames the camera dropped); if it came from an edit, export again.")
+       fix="Free up storage, turn off battery saver and record again (a frozen picture is frames "
+           "the phone dropped); if it froze in an edit, export the take again.")
 def frozen_video(m, p):
     """The picture freezes while the tape goes on.
 
     Consecutive sampled frames with no difference (no cell of a 4 × 4 grid changes by more
-    than 0.5 grey levels on average; measures/picture.py) form a frozen stretch from the
+    than 1 grey level on average; measures/picture.py) form a frozen stretch from the
     first identical frame's predecessor; 1 s or more is reported (two sampled frames in a
     row). Corpus: the busiest cell changes by ≥ 3.5 levels between frames 0.5 s apart on
     every clip; a frame held for 1.6 s is found.
@@ -75,7 +75,7 @@ def frozen_video(m, p):
             i += 1
     if found:
         total = sum(length(s) for s in found)
-        return Hit(f"The picture freezes for {total:.1f} s{where(found)} (warned from "
+        return Hit(f"The picture freezes for {total:.1f} s (warned from "
                    f"{p.min_frozen_s:g} s)", measured=total, threshold=p.min_frozen_s,
                    spans=tuple(found))
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..measures.eyes import GLARE, PROFILE, SHADOW
 from ..model import Severity
-from ._picture import GRACE_S, length, longest, mmss, need_frames, spans, where
+from ._picture import GRACE_S, length, longest, need_frames, spans
 from .base import Hit, Param, Skip, check
 
 
@@ -76,8 +76,8 @@ def face_lost(m, p):
     lost = spans(faces.times, [not v for v in faces.visible], faces.duration_s, p.min_lost_s)
     if lost:
         worst = longest(lost)
-        return Hit(f"Your face leaves the picture {len(lost)} time(s), longest {length(worst):.1f} s"
-                   f" from {mmss(worst.start_s)} (warned from {p.min_lost_s:g} s)",
+        return Hit(f"Your face leaves the picture {len(lost)} time(s), the longest for "
+                   f"{length(worst):.1f} s (warned from {p.min_lost_s:g} s)",
                    measured=length(worst), threshold=p.min_lost_s, spans=lost)
 
 
@@ -98,9 +98,8 @@ def _hidden(m, p, state: str, what: str):
                    f"{p.error_share:.0%}): casting cannot see your eyes", measured=share_tape,
                    threshold=p.error_share, spans=found, severity=Severity.ERROR)
     if share_face >= p.max_share or long:
-        span_text = where(long or found)
         return Hit(f"Your eyes are hidden by {what} in {share_face:.0%} of the frames showing your"
-                   f" face{span_text} (warned from {p.max_share:.0%} or {p.max_span_s:g} s in a"
+                   f" face (warned from {p.max_share:.0%} or {p.max_span_s:g} s in a"
                    f" row)", measured=share_face, threshold=p.max_share,
                    spans=tuple(long or found))
 
@@ -198,7 +197,7 @@ def eyeline_turned_away(m, p):
     if found:
         worst = longest(found)
         return Hit(f"Your head is turned about {typical:.0f}° away from the camera for "
-                   f"{length(worst):.1f} s from {mmss(worst.start_s)} (warned past "
+                   f"{length(worst):.1f} s at a stretch (warned past "
                    f"{p.max_yaw_deg:.0f}° for {p.max_span_s:g} s)", measured=typical,
                    threshold=p.max_yaw_deg, spans=found)
 
@@ -228,8 +227,8 @@ def looking_down(m, p):
         down = [v for v in eyes.pitch if v is not None and v > p.max_pitch_deg]
         typical = float(np.median(down))
         worst = longest(found)
-        return Hit(f"You look down about {typical:.0f}° for {length(worst):.1f} s from "
-                   f"{mmss(worst.start_s)} (warned past {p.max_pitch_deg:.0f}° for "
+        return Hit(f"You look down about {typical:.0f}° for {length(worst):.1f} s at a stretch "
+                   f"(warned past {p.max_pitch_deg:.0f}° for "
                    f"{p.max_span_s:g} s)", measured=typical, threshold=p.max_pitch_deg,
                    spans=found)
 
@@ -256,6 +255,6 @@ def second_face(m, p):
     found = spans(faces.times, list(faces.extra), faces.duration_s, p.min_span_s)
     if found:
         total = sum(length(s) for s in found)
-        return Hit(f"A second face is in the shot for {total:.1f} s{where(found)} (warned from "
+        return Hit(f"A second face is in the shot for {total:.1f} s (warned from "
                    f"{p.min_span_s:g} s in a row)", measured=total, threshold=p.min_span_s,
                    spans=found)

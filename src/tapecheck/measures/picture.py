@@ -7,12 +7,13 @@ the video pass already decodes (no second decode):
   defaults `pic_th=0.98`, `pix_th=0.10`; 10 % of the coded range 16–235 is Y′ ≤ 25 in the
   decoded full-range picture).
 * frozen — the frame equals the previous sampled one: in every cell of a 4 × 4 grid the mean
-  absolute difference of the grey pictures is ≤ 0.5 levels (freezedetect compares the whole
+  absolute difference of the grey pictures is ≤ 1 level (freezedetect compares the whole
   picture against −60 dB = 0.26 levels; per cell, so a small moving picture inside a static
   border is not called frozen: a GRID clip shrunk to 28 % on grey measured 0.08–0.24 over the
   whole frame but 0.7–2.9 in its busiest cell). Measured: held frames re-encoded by x264
-  0.01–0.15 (the first held frame up to 0.93, while the encoder refines it); every corpus clip
-  changes by ≥ 3.5 levels in its busiest cell between frames 0.5 s apart.
+  0.0–0.15, 0.53 across a keyframe inside the hold (it re-quantises the picture); every
+  corpus clip changes by ≥ 3.5 levels in its busiest cell between frames 0.5 s apart. One
+  near-still pair is not a freeze: the checks want two in a row (≈ 1 s).
   Black frames are not also called frozen.
 
 Spans are judged by the checks (V5xx); sampled at 2 fps, anything shorter than ≈ 0.5 s can be
@@ -29,7 +30,7 @@ from .base import VideoMeasure
 
 BLACK_LUMA = 25
 BLACK_SHARE = 0.98
-FROZEN_DIFF = 0.5
+FROZEN_DIFF = 1.0
 GRID = 4
 #: Frames compared for freezing are reduced to this width first (speed; noise averages out
 #: equally in both frames so an exact copy still reads 0).
