@@ -32,7 +32,7 @@ def face_not_visible(m, p):
     Why casting cares: casting judges the read through your face; every second it is gone (out
     of frame, turned away, covered) is a second of the audition they cannot see. Thresholds:
     a warning below 90 % — on the corpus every talking-head clip shows the face in 100 % of its
-    frames (92 of 92 talking-head frames; 153 of 153 frames of all face clips) and the no-face
+    frames (105 of 105 talking-head frames; 170 of 170 frames of all face clips) and the no-face
     clip in 0 % — and an error below 50 %, when the face is missing for most of the tape.
     How to fix: frame yourself from mid-chest up, centred, and play the scene towards the
     camera (your reader sits beside the lens).

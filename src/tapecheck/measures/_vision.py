@@ -18,6 +18,12 @@ from ..model import Thumbnail
 THUMB_SIDE = 320
 
 
+def gray_of(face_frame, frame) -> np.ndarray:
+    """The frame's grey picture, converted once by the face measure (or here, if not)."""
+    gray = getattr(face_frame, "gray", None)
+    return gray if gray is not None else frame.gray
+
+
 def clip_box(box, width: int, height: int) -> tuple[int, int, int, int]:
     """A float box (x1, y1, x2, y2) as integer pixel bounds inside the image (possibly empty)."""
     x1, y1, x2, y2 = box

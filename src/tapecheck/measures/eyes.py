@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import WorstFrame, clip_box, cut_edges, eye_distance
+from ._vision import WorstFrame, clip_box, cut_edges, eye_distance, gray_of
 from .base import VideoMeasure
 
 SHADOW_RATIO = 0.45
@@ -172,7 +172,7 @@ class Eyes(VideoMeasure):
                 yaw = pitch = None  # a face cut by the frame edge misplaces its landmarks
             else:
                 yaw, pitch = head_pose(face)
-            regions = eye_regions(frame.gray, face)
+            regions = eye_regions(gray_of(ff, frame), face)
             shadow = regions[0] if regions else None
             if yaw is not None and abs(yaw) > PROFILE_DEG:
                 state = PROFILE

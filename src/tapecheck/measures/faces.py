@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -174,6 +174,8 @@ class FaceFrame:
     height: int
     faces: tuple[Face, ...]     # the actor (largest face) first
     extras: tuple[Face, ...]    # other faces big enough to be a person in shot
+    #: The frame's grey picture (Y′), converted once here for every later measure.
+    gray: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def main(self) -> Face | None:
@@ -218,24 +220,26 @@ class Faces(VideoMeasure):
     `feed` returns a `FaceFrame` so the other picture measures (which `require` "faces") read
     the detections from `upstream["faces"]` instead of running the model again.
 
-    Measured on ../shared/corpus (2 cores, cv2.dnn, all video clips sampled at 2 fps: 92
-    frames of talking heads in 9 clips, 61 frames of portrait / full-body / off-centre clips,
-    38 frames of the no-face tree clip; scripts/calibrate_vision.py --model prints it):
+    Measured on ../shared/corpus (`scripts/calibrate_vision.py --model`; cv2.dnn on 2 cores;
+    every clip in corpus/video sampled at 2 fps: 105 frames of the 11 talking-head clips, 65
+    of the portrait / full-body / off-centre clips, 42 of the no-face tree clip; ms/frame
+    measured on an idle machine, about 3–4 × that while other jobs load both cores):
 
-        input long side   ms/frame   faces found (153 face frames)   false faces (tree clip)
-        224               9          153                              0
-        256               11         153                              0
-        320               15         153                              0
-        416               21         153                              0
-        640               54         153                              0
+        input long side   ms/frame   talking-head frames   other face clips   tree: false faces
+        224               9          105/105               65/65              0/42
+        256               11         105/105               65/65              0/42
+        320               15         105/105               65/65              0/42
+        416               21         105/105               65/65              0/42
+        640               54         105/105               65/65              0/42
 
-    Every size finds every face in the corpus clips at score ≥ 0.5 (lowest 0.72 at 224 px,
-    0.78 at 320 px: the full-body clip, face ≈ 10 % of the frame height) and no face in the
-    tree clip even at score 0.2. What separates the sizes is small faces: a GRID face pasted
-    smaller and smaller into a 640×360 frame is found down to 8 % of the frame height at
-    320 px, 5 % at 416 px, 4 % at 640 px. So: 320 px (≈ 15 ms), and when that finds nothing
-    a second look at 480 px (≈ 30 ms) so a wide shot reads as "too wide", not "no face".
-    Darkening the frame to 8 % of its brightness or blurring it (σ = 8 px) lost no face.
+    Every size finds every face in the corpus clips at score ≥ 0.5 (lowest best score 0.72 at
+    224 px, 0.78 at 320 px: the full-body clip, face ≈ 10 % of the frame height) and no face
+    in the tree clip (none even at score 0.2). What separates the sizes is small faces: a GRID
+    face pasted smaller and smaller into a 640×360 frame is found down to 8 % of the frame
+    height at 320 px, 5 % at 416–480 px, 4 % at 640 px. So: 320 px, and when that finds
+    nothing a second look at 480 px (≈ 2 × the cost, only on frames without a face) so a wide
+    shot reads as "too wide", not "no face". Darkening frames to 8 % of their brightness or
+    blurring them (σ = 8 px) lost no face on four clips (GRID ×2, SadTalker, VideoReTalking).
     """
 
     name = "faces"
@@ -275,7 +279,7 @@ class Faces(VideoMeasure):
             big = max(extras, key=lambda f: f.height)
             self._worst_extra.offer(big.height, frame.t, image, big.box,
                                     label=f"{len(extras) + 1} faces")
-        return FaceFrame(frame.t, w, h, tuple(found), extras)
+        return FaceFrame(frame.t, w, h, tuple(found), extras, frame.gray)
 
     def finish(self, done) -> FacesResult:
         thumbs = tuple(t for t in (self._worst_lost.thumbnail(), self._worst_extra.thumbnail())

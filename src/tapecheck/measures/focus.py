@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import median_or_none, inner_face, person_mask
+from ._vision import gray_of, inner_face, median_or_none, person_mask
 from .base import VideoMeasure
 
 CANON_PX = 64
@@ -147,13 +147,14 @@ class Focus(VideoMeasure):
         self.frames: list[FocusFrame] = []
 
     def feed(self, frame, upstream):
-        face = upstream["faces"].main
+        ff = upstream["faces"]
+        face = ff.main
         if face is None:
             return None
         if face.height < MIN_FACE_PX:
             ff = FocusFrame(frame.t, None, None, face.height)
         else:
-            gray = frame.gray
+            gray = gray_of(ff, frame)
             sharp, scale = face_sharpness(gray, face)
             bg = background_sharpness(gray, face, scale) if sharp is not None else None
             ff = FocusFrame(frame.t, sharp, bg, face.height)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import WorstFrame, inner_face, median_or_none, person_mask
+from ._vision import WorstFrame, gray_of, inner_face, median_or_none, person_mask
 from .base import VideoMeasure
 
 CLIP_LUMA = 250
@@ -109,10 +109,11 @@ class Light(VideoMeasure):
         self._dark = WorstFrame("Darkest face")
 
     def feed(self, frame, upstream):
-        face = upstream["faces"].main
+        ff = upstream["faces"]
+        face = ff.main
         if face is None:
             return None
-        gray = frame.gray
+        gray = gray_of(ff, frame)
         h, w = gray.shape
         x1, y1, x2, y2 = inner_face(face, w, h)
         region = gray[y1:y2, x1:x2]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import median_or_none, person_mask
+from ._vision import gray_of, median_or_none, person_mask
 from .base import VideoMeasure
 
 WORK_WIDTH = 320
@@ -99,7 +99,7 @@ class Motion(VideoMeasure):
         ff = upstream["faces"]
         h, w = frame.image.shape[:2]
         scale = WORK_WIDTH / w if w > WORK_WIDTH else 1.0
-        gray = frame.gray
+        gray = gray_of(ff, frame)
         if scale < 1.0:
             gray = cv2.resize(gray, (WORK_WIDTH, max(1, round(h * scale))),
                               interpolation=cv2.INTER_AREA)
