@@ -14,6 +14,7 @@ from . import media
 from . import visibility, lighting, framing, focus, picture
 from . import loudness, noise, clarity, channels, speech
 from . import platform
+from . import crossmodal
 
 REGISTRY: tuple[Check, ...] = (
     media.no_audio_track,
@@ -62,6 +63,9 @@ REGISTRY: tuple[Check, ...] = (
     speech.long_lead_in,
     speech.long_tail,
     speech.audio_dropout,
+    crossmodal.reader_too_loud,
+    crossmodal.lip_sync_offset,
+    crossmodal.sync_drift,
     platform.container_not_accepted,
     platform.file_too_large,
     platform.file_larger_than_recommended,

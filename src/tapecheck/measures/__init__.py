@@ -15,6 +15,7 @@ from .framing import Framing
 from .focus import Focus
 from .motion import Motion
 from .picture import Picture
+from .mouth import Mouth
 from .audioframes import AudioFrames
 from .speech import Speech
 from .loudness import Clipping, Loudness
@@ -22,6 +23,8 @@ from .noise import Hum, Noise
 from .clarity import Clarity
 from .channels import Channels
 from .deadair import DeadAir
+from .speakers import Speakers
+from .sync import Sync
 
 #: Every measure, in an order where each comes after what it `requires`.
 MEASURES: tuple[type[Measure], ...] = (
@@ -33,6 +36,7 @@ MEASURES: tuple[type[Measure], ...] = (
     Focus,
     Motion,
     Picture,
+    Mouth,
     Signal,
     AudioFrames,
     Speech,
@@ -43,6 +47,8 @@ MEASURES: tuple[type[Measure], ...] = (
     Clarity,
     Channels,
     DeadAir,
+    Speakers,
+    Sync,
 )
 
 BY_NAME: dict[str, type[Measure]] = {m.name: m for m in MEASURES}

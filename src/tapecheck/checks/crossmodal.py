@@ -1,0 +1,162 @@
+"""Cross-modal checks (X1xx): picture and sound together — the reader's level and lip sync.
+
+Sources:
+* Casting guidance on the reader: Erica Sbream Casting, "Self-Tape Tips Part 3: Sound"
+  (ericasbreamcasting.com) — "Your reader is 20x louder than you. This is the MOST common sound
+  problem we see in self-tapes", and sound out of sync "is the #1 thing that will make us turn
+  off a self-tape"; Acting Coach Scotland, "Do I need a reader for my self tape?" — the reader
+  stands by the camera, so "closer to the microphone than you are", and "should purposefully
+  keep their volume lower … audible to the CD, but not dominating the audio". Neither gives a
+  number; see X101 for ours.
+* Lip sync: ITU-R BT.1359-1 (1998), "Relative timing of sound and vision for broadcasting":
+  viewers *detect* sound more than about 45 ms before the picture or 125 ms after it, and find
+  it *unacceptable* beyond 90 ms early / 185 ms late. EBU R37 (2007) allows a broadcast chain
+  only 40 ms early / 60 ms late so that the end-to-end result stays inside BT.1359's window.
+  Sign: BT.1359 counts sound *advanced* as positive; tapecheck's `av_offset_ms` counts sound
+  *late* as positive (CONTRACT.md) — so "45 ms early" is av_offset_ms −45, "125 ms late" +125.
+"""
+
+from __future__ import annotations
+
+from ..model import Severity, Span
+from .base import Hit, Param, Skip, check
+
+
+@check(code="X101", name="reader-too-loud", category="reader-balance",
+       severity=Severity.WARNING, needs=("speakers",), unit="dB",
+       params=(Param("max_reader_to_actor_db", -2.0, "dB",
+                     "reader loudness minus yours above which it is a warning (the reader "
+                     "should be quieter than you)", -20.0, 20.0),),
+       fix="Move your reader behind the camera and ask them to speak at half volume.")
+def reader_too_loud(m, p):
+    """The off-camera reader is as loud as the actor, or louder.
+
+    Speech is split into the actor's lines and the reader's by whether the actor's mouth moves
+    while someone speaks (measures/speakers.py); `reader_to_actor_db` is the BS.1770-4 gated
+    loudness of the reader's lines minus the actor's. Lines the mouth cannot attribute (face
+    turned away, too short) count for neither. A tape with no reader lines — a monologue, or
+    one where the mouth could not tell the voices apart — gets no finding and says so.
+    Why casting cares: casting directors name a reader louder than the actor as the most
+    common sound problem of self-tapes (Erica Sbream Casting); the reader stands beside the
+    phone, nearer its microphone than the actor, and should keep their volume down so the
+    actor's voice leads (Acting Coach Scotland). Guidance says "quieter" without a number; a
+    reader within 2 dB of the actor is "as loud" to the ear (level differences of 1–2 dB
+    between voices are at the threshold of what listeners notice), hence −2 dB; the ideal is
+    several dB quieter. The estimate recovers known reader levels within ±3 dB on the corpus
+    (scripts/calibrate_crossmodal.py), so readers reported here are not borderline cases of
+    measurement.
+    How to fix: put the reader behind the camera (not beside the phone's microphone) and have
+    them read at half volume; a clip-on mic on the actor helps most.
+    """
+    sp = m["speakers"]
+    readers = sp.lines_of("reader")
+    if not readers:
+        if not sp.told_apart:
+            raise Skip("no reader lines found: all the speech is taken as yours (a monologue, "
+                       "or the mouth could not tell two voices apart)")
+        raise Skip("no reader lines found: a monologue (all the speech is yours)")
+    value = sp.reader_to_actor_db
+    if value is None:
+        if sp.actor_lufs is None:
+            raise Skip("reader lines found, but none of yours long enough to measure")
+        raise Skip("reader lines found, but too short to measure their loudness")
+    if value > p.max_reader_to_actor_db:
+        loud = [ln for ln in readers if ln.lufs is not None
+                and ln.lufs - sp.actor_lufs > p.max_reader_to_actor_db]
+        loud.sort(key=lambda ln: -ln.lufs)
+        spans = tuple(sorted((Span(ln.start_s, ln.end_s) for ln in loud[:5]),
+                             key=lambda s: s.start_s))
+        how = "louder than" if value > 0.05 else "as loud as"
+        return Hit(f"Your reader is {how} you: {value:+.1f} dB against your voice (should be at "
+                   f"least {-p.max_reader_to_actor_db:g} dB quieter; several dB is ideal)",
+                   measured=value, threshold=p.max_reader_to_actor_db, spans=spans)
+
+
+def _offset_words(ms: float) -> str:
+    return f"{ms:.0f} ms behind the lips" if ms >= 0 else f"{-ms:.0f} ms ahead of the lips"
+
+
+@check(code="X102", name="lip-sync-offset", category="sync", severity=Severity.WARNING,
+       needs=("sync",), unit="ms", quick=False, reshoot=False,
+       params=(Param("max_audio_late_ms", 125.0, "ms",
+                     "sound later than the lips by more than this is noticed (BT.1359)",
+                     0.0, 1000.0),
+               Param("max_audio_early_ms", 45.0, "ms",
+                     "sound earlier than the lips by more than this is noticed (BT.1359)",
+                     0.0, 1000.0),
+               Param("tolerance_ms", 40.0, "ms",
+                     "measurement tolerance added to both limits before warning", 0.0, 500.0)),
+       fix="Export the take again straight from the camera app (not through a messaging app "
+           "or screen recording); if it is still off, slide the sound in your editor until "
+           "the lips match.")
+def lip_sync_offset(m, p):
+    """The sound is out of sync with the lips by more than viewers notice.
+
+    `av_offset_ms` (+ = sound late) comes from matching the speed at which the actor's lips
+    open and close against the rise and fall of their voice over a few seconds of their lines
+    at full frame rate (measures/sync.py). When the match is weak or ambiguous there is no
+    estimate and this check says why instead of guessing.
+    Why casting cares: casting directors call sound out of sync the #1 thing that makes them
+    turn off a self-tape (Erica Sbream Casting). ITU-R BT.1359 puts the threshold of
+    detection at sound 125 ms late or 45 ms early (tapecheck's sign: +125 / −45 ms); a warning
+    needs the estimate beyond that by the measurement tolerance (40 ms: the largest error on
+    the studio-synchronised GRID clips, scripts/calibrate_crossmodal.py), so only offsets
+    that are surely noticeable are reported. EBU R37's tighter +60/−40 ms is a budget for
+    broadcast chains, not for what a viewer sees, and is not used.
+    How to fix: phones record in sync; offsets come from re-encoding (messaging apps, screen
+    recorders, some editors). Export again from the original, or shift the audio track in an
+    editor by the amount reported.
+    """
+    s = m["sync"]
+    if s.av_offset_ms is None:
+        raise Skip(f"no lip movement could be measured reliably: {s.reason}")
+    v = s.av_offset_ms
+    spans = tuple(Span(w.start_s, w.end_s) for w in s.confident)
+    if v > p.max_audio_late_ms + p.tolerance_ms:
+        return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_late_ms:g} ms "
+                   "late, ITU-R BT.1359)", measured=v, threshold=p.max_audio_late_ms,
+                   spans=spans)
+    if v < -(p.max_audio_early_ms + p.tolerance_ms):
+        return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_early_ms:g} ms "
+                   "early, ITU-R BT.1359)", measured=v, threshold=-p.max_audio_early_ms,
+                   spans=spans)
+
+
+@check(code="X103", name="sync-drift", category="sync", severity=Severity.WARNING,
+       needs=("sync",), unit="ms", quick=False, reshoot=False,
+       params=(Param("max_drift_ms", 80.0, "ms",
+                     "change of the sound's offset from the start to the end of the take",
+                     10.0, 1000.0),),
+       fix="Record with a constant frame rate (turn off variable or 'auto' frame rate in the "
+           "camera app) or export again at a constant frame rate.")
+def sync_drift(m, p):
+    """The sound drifts out of sync during the take (its offset at the end differs from the
+    start).
+
+    For takes of 20 s or more the offset is measured near the start and near the end
+    (measures/sync.py); drift is their difference.
+    Why casting cares: a tape that starts in sync and slides out of it looks like a dubbed
+    film by the end (Erica Sbream Casting: sync is what makes casting turn off a tape). 80 ms
+    is about half of ITU-R BT.1359's window of unnoticed offsets (−45…+125 ms, 170 ms wide):
+    a take drifting more than that cannot be in sync at both ends. It is also twice the
+    measurement tolerance of each estimate (40 ms); on the corpus the same clip's estimate
+    moves by ≤ 10 ms when the whole sound is shifted, so a drift this size is not noise.
+    The usual cause is variable frame rate (phones lower it in dim light) or a separate
+    recorder whose clock runs at a slightly different speed.
+    How to fix: set a constant frame rate before recording, or re-export at constant frame
+    rate; sound from a separate recorder needs aligning at the end as well as the start.
+    """
+    s = m["sync"]
+    if len(s.windows) < 2:
+        raise Skip("the take is shorter than 20 s: drift is measured on longer takes")
+    d = s.drift_ms
+    if d is None:
+        raise Skip("the offset could not be measured both near the start and near the end")
+    if abs(d) > p.max_drift_ms:
+        a, b = s.windows[0], s.windows[-1]
+        return Hit(f"The sound drifts {abs(d):.0f} ms {'later' if d > 0 else 'earlier'} "
+                   f"during the take: {_offset_words(a.offset_ms)} at "
+                   f"{a.center_s:.0f} s, {_offset_words(b.offset_ms)} at {b.center_s:.0f} s "
+                   f"(more than {p.max_drift_ms:g} ms)", measured=abs(d),
+                   threshold=p.max_drift_ms,
+                   spans=(Span(a.start_s, a.end_s), Span(b.start_s, b.end_s)))
