@@ -47,7 +47,7 @@ def black_frames(m, p):
 def frozen_video(m, p):
     """The picture freezes while the tape goes on.
 
-    Consecutive sampled frames with no difference (no cell of a 4 × 4 grid changes by more
+    Consecutive sampled frames with no difference (no cell of an 8 × 8 grid changes by more
     than 1 grey level on average; measures/picture.py) form a frozen stretch from the
     first identical frame's predecessor; 1 s or more is reported (two sampled frames in a
     row). Corpus: the busiest cell changes by ≥ 3.5 levels between frames 0.5 s apart on

@@ -17,6 +17,19 @@ from ._picture import GRACE_S, length, longest, need_frames, spans
 from .base import Hit, Param, Skip, check
 
 
+def _judged(faces) -> tuple[float, list[bool]]:
+    """Share of the non-black sampled frames showing the face, and where it is lost (black
+    frames are V501's: the face is not called lost there)."""
+    black = faces.black or (False,) * faces.frames
+    judged = faces.frames - sum(black)
+    if faces.frames == 0:
+        raise Skip("no picture frames were sampled")
+    if judged == 0:
+        raise Skip("the picture is black throughout (V501)")
+    seen = sum(v for v, b in zip(faces.visible, black) if not b)
+    return seen / judged, [not v and not b for v, b in zip(faces.visible, black)]
+
+
 @check(code="V101", name="face-not-visible", category="face", severity=Severity.WARNING,
        needs=("faces",), unit="ratio",
        params=(Param("min_visible", 0.9, "ratio",
@@ -28,7 +41,8 @@ from .base import Hit, Param, Skip, check
 def face_not_visible(m, p):
     """Your face is missing from much of the tape.
 
-    Share of sampled frames (2 per second) in which the face detector finds the actor's face.
+    Share of sampled frames (2 per second) in which the face detector finds the actor's face;
+    black frames are left out (V501 reports them).
     Why casting cares: casting judges the read through your face; every second it is gone (out
     of frame, turned away, covered) is a second of the audition they cannot see. Thresholds:
     a warning below 90 % — on the corpus every talking-head clip shows the face in 100 % of its
@@ -38,10 +52,8 @@ def face_not_visible(m, p):
     camera (your reader sits beside the lens).
     """
     faces = m["faces"]
-    if faces.frames == 0:
-        raise Skip("no picture frames were sampled")
-    ratio = faces.visible_ratio
-    lost = spans(faces.times, [not v for v in faces.visible], faces.duration_s, 1.0)
+    ratio, lost_mask = _judged(faces)
+    lost = spans(faces.times, lost_mask, faces.duration_s, 1.0)
     if ratio < p.error_visible:
         return Hit(f"Your face is visible in {ratio:.0%} of the tape (below "
                    f"{p.error_visible:.0%}): casting cannot see you", measured=ratio,
@@ -69,11 +81,10 @@ def face_lost(m, p):
     How to fix: play towards the camera; if the scene needs movement, keep it inside the frame.
     """
     faces = m["faces"]
-    if faces.frames == 0:
-        raise Skip("no picture frames were sampled")
-    if faces.visible_ratio < 0.5:
+    ratio, lost_mask = _judged(faces)
+    if ratio < 0.5:
         return None
-    lost = spans(faces.times, [not v for v in faces.visible], faces.duration_s, p.min_lost_s)
+    lost = spans(faces.times, lost_mask, faces.duration_s, p.min_lost_s)
     if lost:
         worst = longest(lost)
         return Hit(f"Your face leaves the picture {len(lost)} time(s), the longest for "

@@ -189,6 +189,8 @@ class FacesResult:
     extra: tuple[bool, ...]         # another person's face in this frame too
     duration_s: float
     _thumbs: tuple = ()
+    #: The picture is black here (picture.py's rule): no face to find, and V501 says so.
+    black: tuple[bool, ...] = ()
 
     @property
     def frames(self) -> int:
@@ -247,11 +249,15 @@ class Faces(VideoMeasure):
 
     def __init__(self, ctx):
         from ._vision import WorstFrame
+        from .picture import is_black
+
+        self._is_black = is_black
 
         self.ctx = ctx
         self.times: list[float] = []
         self.visible: list[bool] = []
         self.extra: list[bool] = []
+        self.black: list[bool] = []
         self._lost_run = 0
         self._worst_lost = WorstFrame("Face not found")
         self._worst_extra = WorstFrame("Second face in shot")
@@ -266,10 +272,12 @@ class Faces(VideoMeasure):
         main = found[0] if found else None
         extras = tuple(f for f in found[1:] if main is not None
                        and f.height >= EXTRA_MIN_REL_HEIGHT * main.height)
+        gray = frame.gray
         self.times.append(frame.t)
         self.visible.append(main is not None)
         self.extra.append(bool(extras))
-        if main is None:
+        self.black.append(main is None and self._is_black(gray))
+        if main is None and not self.black[-1]:
             self._lost_run += 1
             self._worst_lost.offer(self._lost_run, frame.t, image,
                                    label=f"{self._lost_run} sampled frames without a face")
@@ -279,10 +287,10 @@ class Faces(VideoMeasure):
             big = max(extras, key=lambda f: f.height)
             self._worst_extra.offer(big.height, frame.t, image, big.box,
                                     label=f"{len(extras) + 1} faces")
-        return FaceFrame(frame.t, w, h, tuple(found), extras, frame.gray)
+        return FaceFrame(frame.t, w, h, tuple(found), extras, gray)
 
     def finish(self, done) -> FacesResult:
         thumbs = tuple(t for t in (self._worst_lost.thumbnail(), self._worst_extra.thumbnail())
                        if t is not None)
         return FacesResult(tuple(self.times), tuple(self.visible), tuple(self.extra),
-                           self.ctx.info.duration_s, thumbs)
+                           self.ctx.info.duration_s, thumbs, tuple(self.black))
