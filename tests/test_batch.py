@@ -30,14 +30,15 @@ def tapes(tmp_path_factory, sample_tapes):
     return d
 
 
-def test_pool_isolates_a_crash_a_hang_and_a_bug(tmp_path, sample_tapes):
-    good = tmp_path / "good.mp4"
-    shutil.copy(sample_tapes / "ready_grid-man-denim.mp4", good)
+def test_pool_isolates_a_crash_a_hang_and_a_bug(tmp_path):
+    # the good tape is tiny and judged --quick so it finishes well inside the limit that
+    # stops the hang, even on a loaded machine; the limit is what the hang costs the test
+    tape(tmp_path / "good.mp4", seconds=1.2, size="320x240")
     for name in ("crash.mp4", "hang.mp4", "raise.mp4"):
         (tmp_path / name).write_bytes(b"never read")
     stats = BatchStats()
     paths = [str(tmp_path / n) for n in ("crash.mp4", "hang.mp4", "good.mp4", "raise.mp4")]
-    report = run_batch(paths, replace(Settings(), file_timeout_s=4.0), jobs=2,
+    report = run_batch(paths, replace(Settings(quick=True), file_timeout_s=8.0), jobs=2,
                        judge=batch_faults.faulty, stats=stats)
     by_name = {f.path.rsplit("/", 1)[-1]: f for f in report.files}
     assert [f.path for f in report.files] == paths  # input order, whatever finished first
@@ -45,10 +46,10 @@ def test_pool_isolates_a_crash_a_hang_and_a_bug(tmp_path, sample_tapes):
     assert by_name["crash.mp4"].error.code == "decode-failed"
     assert "crashed (signal 9)" in by_name["crash.mp4"].error.message
     assert by_name["hang.mp4"].error.code == "timeout"
-    assert "longer than 4 s" in by_name["hang.mp4"].error.message
+    assert "longer than 8 s" in by_name["hang.mp4"].error.message
     assert by_name["raise.mp4"].error.code == "decode-failed"
     assert "RuntimeError" in by_name["raise.mp4"].error.message
-    assert by_name["good.mp4"].status == "judged" and by_name["good.mp4"].verdict.level == "ready"
+    assert by_name["good.mp4"].status == "judged" and by_name["good.mp4"].check_errors == ()
     assert (stats.crashed, stats.timed_out) == (1, 1)
     assert report.exit_code() == 2
 
@@ -123,7 +124,9 @@ def test_text_ends_with_a_summary_table(tapes):
     lines = run.out.splitlines()
     table = lines[next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["file", "verdict"]):]
     assert table[0].split() == ["file", "verdict", "score", "top", "fix"]
-    rows = {line.split()[0].rsplit("/", 1)[-1]: line.split() for line in table[2:]}
+    body = table[2:table.index("")] if "" in table else table[2:]
+    rows = {line.split()[0].rsplit("/", 1)[-1]: line.split() for line in body}
+    assert len(rows) == 3 and lines[-1].startswith("3 files: 1 ready")  # then the count
     assert rows["ready_grid-man-denim.mp4"][1:3] == ["ready", "100"]
     assert rows["defect-media_no-audio.mp4"][1] == "unusable"
     assert "Record with sound on" in " ".join(rows["defect-media_no-audio.mp4"])

@@ -1,7 +1,8 @@
-"""The command line, part two: how `check` runs many files (config, pool, cache, streaming
-output, progress) and the `reel` and `cache` commands. Part of the CLI layer: it prints.
+"""The command line, part two: how `check` and `reel` run (config, pool, cache, streaming
+output, progress) and the `cache` commands. Part of the CLI layer: it prints.
 
-`cli.py` keeps the options every user sees first; `batch_options` adds the rest to `check`.
+`cli.py` keeps the commands and the options every user sees first; `batch_options` adds the
+rest. Imported by `cli.py` at start-up, so heavy modules are imported inside functions.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import sys
 
 import click
 
-from .model import Severity
-from .report import FORMATS
+from .errors import UsageError
 
 #: Formats that are written one file at a time as each finishes.
 STREAMING = ("jsonl",)
@@ -78,7 +78,6 @@ def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, col
               timeout=None, no_cache=False, split=False) -> int:
     """Judge, write the report, return the exit code."""
     from .batch import BatchStats, run_batch
-    from .cli import _tell_errors, _write
     from .report import render
 
     resolved = resolve_settings(fail_on=fail_on, strict=strict, quick=quick, select=select,
@@ -131,13 +130,29 @@ def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, col
         click.echo(f"tapecheck: {len(report.files)} file(s): {stats.judged} judged, "
                    f"{stats.cached} from the cache{where}", err=True)
     if sink is None:
-        text = render(report, fmt, color=color, verbose=verbose)
-        if fmt == "text" and len(report.files) > 1:
-            from .report.table import summary_table
-
-            text += "\n" + summary_table(report)
-        _write(text, output)
+        _write(render(report, fmt, color=color, verbose=verbose), output)
     return report.exit_code()
+
+
+def _tell_errors(file_report) -> None:
+    """One line on stderr per file that could not be judged or whose check crashed."""
+    if file_report.status == "error":
+        click.echo(f"tapecheck: {file_report.error.message}", err=True)
+    for e in file_report.check_errors:
+        click.echo(f"tapecheck: {file_report.path}: check {e.code} failed: {e.message} "
+                   "(a bug in tapecheck; please report it)", err=True)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to {output}: {exc.strerror}") from None
 
 
 def pick_format(fmt: str) -> str:
@@ -151,8 +166,6 @@ class _Sink:
     """Where streamed lines go: stdout, or the -o file opened once."""
 
     def __init__(self, output: str | None):
-        from .cli import Failure
-
         self.fh = sys.stdout
         self.own = False
         if output is not None:
@@ -160,7 +173,7 @@ class _Sink:
                 self.fh = open(output, "w", encoding="utf-8")
                 self.own = True
             except OSError as exc:
-                raise Failure(f"cannot write the report to {output}: {exc.strerror}") from None
+                raise UsageError(f"cannot write the report to {output}: {exc.strerror}") from None
 
     def write(self, text: str) -> None:
         self.fh.write(text)
@@ -196,33 +209,7 @@ class _Progress:
             self.shown = False
 
 
-# --- reel and cache commands -----------------------------------------------------------------
-
-@click.command()
-@click.argument("reel", nargs=-1, required=True)
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice([*FORMATS, "auto"]),
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of stdout.")
-@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
-              help="Exit 1 when a finding reaches this severity [default: error].")
-@click.option("--strict", is_flag=True, help="Same as --fail-on warning.")
-@click.option("--quick", is_flag=True, help="Keyframes only (faster, fewer checks).")
-@click.option("--select", multiple=True, help="Run only these codes or categories.")
-@click.option("--ignore", multiple=True, help="Leave out these codes or categories.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list what was not checked and why.")
-@batch_options
-def reel(reel, fmt, output, fail_on, strict, quick, select, ignore, verbose, **batch) -> None:
-    """Split a reel into clips and judge each clip (same as `check --split`)."""
-    from .cli import _split
-
-    batch["split"] = True
-    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    sys.exit(run_check(list(reel), fmt=fmt, output=output, fail_on=fail_on, strict=strict,
-                       quick=quick, select=_split(select), ignore=_split(ignore), color=color,
-                       verbose=verbose, **batch))
-
+# --- cache commands ------------------------------------------------------------------------
 
 @click.group()
 def cache() -> None:

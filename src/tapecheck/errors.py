@@ -16,6 +16,10 @@ class IngestError(TapecheckError):
         self.message = message
 
 
+class UsageError(TapecheckError):
+    """A command-line mistake the user can fix (a missing -o, an unknown check). Exit code 2."""
+
+
 class ConfigError(TapecheckError):
     """Bad settings: an unknown key, a value out of range. Exit code 2."""
 

@@ -18,7 +18,9 @@ def render(report: Report, *, color: bool = False, verbose: bool = False) -> str
     paint = _painter(color)
     blocks = [render_file(f, paint, verbose) for f in report.files]
     if len(report.files) > 1:
-        blocks.append(summary(report, paint))
+        from .table import summary_table
+
+        blocks += [summary_table(report), summary(report, paint)]
     return "\n".join(blocks)
 
 
