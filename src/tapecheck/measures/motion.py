@@ -30,7 +30,7 @@ WORK_WIDTH = 320
 REPORT_WIDTH = 640
 MAX_GAP_S = 0.75
 MIN_POINTS = 12
-MAX_POINTS = 200
+MAX_POINTS = 120
 #: Forward–backward tracking error above which a point does not vote, px at 320 width.
 FB_MAX_PX = 0.5
 
