@@ -185,9 +185,10 @@ def _pose_spans(eyes, values, limit: float, min_s: float):
 def eyeline_turned_away(m, p):
     """Your head is turned well away from the camera (towards profile) for a while.
 
-    Head yaw from the five landmarks (measures/eyes.py, a generic-head model; frontal corpus
-    faces read within ±15° per frame, ±25–37° when the actor glances aside). Past 50° one eye
-    is lost behind the nose (profile).
+    Head yaw from the five landmarks (measures/eyes.py, a generic-head model; the corpus'
+    talking heads read within ±6° per frame on GRID and up to 25° when the speaker glances
+    aside; the off-centre LivePortrait clip, looking past the lens, 37° for a moment). Past
+    50° one eye is lost behind the nose (profile).
     Why casting cares: casting wants the eyeline just off the lens — the reader stands beside
     the camera, 10–20° off axis at a normal distance — so both eyes read. A head turned past 35°
     for more than 3 s (the issue: profile "tolerated for a few seconds") plays to someone
@@ -224,8 +225,8 @@ def looking_down(m, p):
     """You look down (at the script) for stretches of the take.
 
     Head pitch from the landmarks (measures/eyes.py): where the nose tip sits between eye line
-    and mouth, against a generic head; the corpus' frontal faces read −5…+12° per frame
-    (medians −5…+5°); a head tipped 20° down moves the nose to 0.69 of the eye–mouth height.
+    and mouth, against a generic head; the corpus' talking heads have medians of −5…+5°;
+    a head tipped 20° down moves the nose to 0.69 of the eye–mouth height.
     Why casting cares: casting directors' most common note on self-tapes is "you're reading the
     sides" — eyes dropped to a script in the lap hide them under the lids. Warned for 20° or
     more, 3 s in a row (a glance down at the page between lines is normal).

@@ -24,7 +24,8 @@ Per frame with the actor's face (faces.py), from its five landmarks:
   set so the corpus' frontal faces, nose at 0.555 of the eye-to-mouth height, read 0°):
   yaw = atan(2.46 · nose offset from the eye–mouth midline / eye distance), pitch from where
   the nose tip sits between eye line and mouth (positive = looking down). Roll is removed
-  first. On the corpus' frontal talking heads |yaw| ≤ 15° and pitch −5…+12° per frame
+  first. On the corpus' talking heads |yaw| stays within 6° per frame on GRID and reaches
+  15–25° where the speaker glances aside (SadTalker, VideoReTalking); pitch medians −5…+5°
   (5-point landmarks jitter by a few degrees). A head turned past `PROFILE_DEG` hides an eye.
   A face cut by a frame edge gets no pose (its landmarks crowd into what is left: measured
   yaw 40–76° and pitch 19–24° on frontal faces pushed half out of the frame).

@@ -13,7 +13,7 @@ stability check is skipped with that reason.
 Motion is reported in px at 640 px picture width (whatever the tape's size) between frames at
 most `MAX_GAP_S` apart (the sampled frames, 0.5 s at the default 2 fps; `--quick` keyframes
 further apart measure drift, not shake, and are skipped). `shake_px` is the median over the
-measured pairs. Numbers: see checks/stability.py.
+measured pairs. Calibration numbers: the stability check, checks/focus.py (V410).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ WORK_WIDTH = 320
 REPORT_WIDTH = 640
 MAX_GAP_S = 0.75
 MIN_POINTS = 12
-MAX_POINTS = 120
+MAX_POINTS = 200
 #: Forward–backward tracking error above which a point does not vote, px at 320 width.
 FB_MAX_PX = 0.5
 
