@@ -364,7 +364,9 @@ def run_model() -> None:
 def run_speed() -> None:
     """Vision cost per sampled frame: the measures alone, on frames decoded beforehand."""
     from tapecheck.measures.base import Context as Ctx
+    from tapecheck.measures.faces import detect
 
+    detect(np.zeros((64, 64, 3), np.uint8))  # load the model first: a once-per-process cost
     for name in ("grid_swiz3n", "videoretalking_face2", "liveportrait_d13_portrait_selfie_noaudio",
                  "opencv_tree_noface"):
         info = probe(str(source(name)))
