@@ -165,7 +165,8 @@ class Mouth(VideoMeasure):
         act = None
         prev_t = None
         if why is None:
-            crop = normalised(mouth_crop(frame.gray, face.landmarks))
+            gray = ff.gray if getattr(ff, "gray", None) is not None else frame.gray
+            crop = normalised(mouth_crop(gray, face.landmarks))
             if self._prev is not None and frame.t - self._prev[0] <= MAX_GAP_S:
                 prev_t = self._prev[0]
                 act = change(crop, self._prev[1])

@@ -5,27 +5,39 @@ says whether it is the actor. Speech while the actor's mouth moves is the actor'
 while it stays still is someone off camera — in a self-tape, the reader.
 
 **Scale from the tape itself.** How much a mouth "moves" between two sampled frames depends on
-the picture (resolution, compression, face size), so each tape is read against its own two
-levels: *still* — the median activity of frame pairs in the pauses (no speech within 0.1 s of
-either frame) — and *talking* — the 90th percentile of the activity of the frame pairs during
-speech (an actor speaks in every self-tape, so the most active speech is theirs). Without
-`MIN_PAUSE_PAIRS` pause pairs (≈ 1.5 s of pauses with the face in view) there is no
-evidence of what the mouth looks like at rest, and when talking is less than `CONTRAST_MIN`
-× still the mouth does not tell the voices apart: either way all speech is taken as the
-actor's (confidence 0.5), so a tape where nothing can be told is never said to have a loud
-reader. (A first version took the 10th percentile of the speech pairs as "still" when pauses
-were missing: on the continuous 8 s SadTalker monologue that labelled a confident reader —
-speech at 2 fps has its own slow moments, so "still" must be seen, not guessed.)
+the picture (resolution, compression, face size) and, at 2 fps, on where the samples fall in
+the speech, so each tape is read against its own levels. The activities of all frame pairs
+during speech are split in two (Otsu's threshold on their logarithms): when the upper group
+(*talking*, its geometric mean) is at least `SPLIT_CONTRAST` × the lower (*still*), with
+`MIN_GROUP_PAIRS` pairs in each, the lower group is speech while the actor's mouth rests —
+someone else's voice. An actor speaks in every self-tape, so the upper group is theirs.
+When the pauses show the mouth at rest (≥ `MIN_PAUSE_PAIRS` pairs with no speech within
+0.1 s), the still group must also be no more active than `PAUSE_SANITY` × their median: a
+stretch of the actor's own speech that merely moved little cannot pass for listening if
+listening, on this tape, looks stiller. Otherwise the mouth does not tell voices apart and
+all speech is taken as the actor's (confidence 0.5), so a tape where nothing can be told is
+never said to have a loud reader.
 
-**Labels.** Each frame pair during speech gets a score x = log(activity / mid) / log(talking /
-mid), mid being the geometric mean of still and talking (x ≈ +1: talking, ≈ −1: still),
-smoothed by a running median of three pairs within the segment; runs of one sign become
-*lines* (a speech segment where actor and reader follow each other within half a second
-splits at the sampled frame where the sign changes). A line's confidence is
-min(1, |mean x|) × min(1, pairs / 2) × the share of its sampled frames where the mouth could
-be judged; below `MIN_CONFIDENCE` a line is *unknown*, and so is any line whose face is
-missing or turned away in most of its frames, or too short to hold one frame pair (< ≈ 0.5 s
-at 2 fps). Unknown stays unknown: it counts for neither voice.
+Why these numbers (scripts/calibrate_crossmodal.py): at 2 fps the same spoken sentence gives
+frame-pair medians 0.20 or 0.35 depending on where the samples fall, so talking and still
+within 2× of each other cannot be told apart; a mouth resting while someone else speaks
+reads 0.03–0.10 against 0.25–0.45 for the actor's speech (≥ 2.5×). Earlier versions took
+"still" from the pauses alone (median, then with a 10th-percentile fallback): an actor who
+prepares to speak or shifts in the pauses (GRID lrwp9a) made her own lines read as a
+reader's, and a continuous monologue without pauses (SadTalker) did too.
+
+**Labels.** Each frame pair during speech gets a score x = log(activity / still) /
+log(talking / still) (0: still, 1: talking),
+smoothed by a running median of three pairs within the segment; runs on one side of
+`MIDDLE` become *lines* (a speech segment where actor and reader follow each other within
+half a second splits at the sampled frame where the side changes). A line's confidence is
+how far its mean score lies beyond the undecided band (actor from `ACTOR_FROM` up, reader
+from `READER_UPTO` down, full confidence `SURE_WIDTH` further) × min(1, pairs / 2) × the
+share of its sampled frames where the mouth could be judged; below `MIN_CONFIDENCE` a line is
+*unknown*, and so is any line whose face is missing or turned away in most of its frames, or
+too short to hold one frame pair (< ≈ 0.5 s at 2 fps). Unknown stays unknown: it counts for
+neither voice. Only lines of confidence ≥ `COUNT_CONFIDENCE` count for the loudness of a
+voice.
 
 **Loudness of each voice** (`reader_to_actor_db`): BS.1770-4 gated loudness (`loudness.
 gated_loudness`, the same gating as `speech_lufs`) of ffmpeg's 400 ms momentary blocks (one
@@ -47,15 +59,23 @@ from .base import DerivedMeasure, Missing
 from .loudness import MOMENTARY_STEP_S, SPEECH_QUARTERS, gated_loudness
 
 ACTOR, READER, UNKNOWN = "actor", "reader", "unknown"
-#: Talking must be at least this many times as active as still for the mouth to tell voices
-#: apart (scripts/calibrate_crossmodal.py: speaking vs still medians differ 1.5–3× per clip).
-CONTRAST_MIN = 1.45
+#: Talking (upper group of speech pairs) must be this many times still (lower group).
+SPLIT_CONTRAST = 2.5
+MIN_GROUP_PAIRS = 2
+#: Where a line's score x (0 = still, 1 = talking; module docstring) makes it the actor's or
+#: the reader's: confidence rises from 0 at `ACTOR_FROM` (`READER_UPTO`) to 1 over
+#: `SURE_WIDTH` on its side; runs split at `MIDDLE`.
+ACTOR_FROM = 0.30
+READER_UPTO = 0.45
+SURE_WIDTH = 0.5
+MIDDLE = 0.375
 #: Lines below this confidence are unknown.
 MIN_CONFIDENCE = 0.3
 #: Lines at or above this confidence count for the loudness of a voice.
 COUNT_CONFIDENCE = 0.5
-#: Frame pairs in pauses needed to know what the actor's mouth looks like at rest.
+#: Pause pairs needed to hold the still group against the pauses, and the allowed excess.
 MIN_PAUSE_PAIRS = 3
+PAUSE_SANITY = 1.25
 #: Pause pairs: no speech within this of either frame.
 PAUSE_GUARD_S = 0.1
 #: Below this share of judged frames a line is unknown (face missing, turned away).
@@ -142,8 +162,26 @@ def _speech_near(mask: np.ndarray, hop: float, t0: float, t1: float) -> bool:
     return bool(mask[a:b].any()) if b > a else False
 
 
+def otsu_split(values) -> tuple[float, float, int, int] | None:
+    """Two groups of positive values split at Otsu's threshold on their logarithms:
+    (geometric mean of the lower, of the upper, count lower, count upper)."""
+    v = np.sort(np.log(np.maximum(np.asarray(values, np.float64), 1e-6)))
+    n = len(v)
+    if n < 2:
+        return None
+    best, best_k = -1.0, 1
+    for k in range(1, n):
+        lo, hi = v[:k], v[k:]
+        between = k * (n - k) * (hi.mean() - lo.mean()) ** 2
+        if between > best:
+            best, best_k = between, k
+    lo, hi = v[:best_k], v[best_k:]
+    return float(np.exp(lo.mean())), float(np.exp(hi.mean())), len(lo), len(hi)
+
+
 def _levels(mouth, speech) -> tuple[float | None, float | None]:
-    """(still, talking) activity levels of this tape (see the module docstring)."""
+    """(still, talking) activity levels of this tape, still None when the mouth does not tell
+    voices apart (see the module docstring)."""
     pause, talk = [], []
     segs = speech.segments
     for t, p, a in zip(mouth.times, mouth.prev_t, mouth.activity):
@@ -153,10 +191,14 @@ def _levels(mouth, speech) -> tuple[float | None, float | None]:
             pause.append(a)
         elif any(p >= s.start_s - 0.05 and t <= s.end_s + 0.05 for s in segs):
             talk.append(a)
-    if not talk:
-        return None, None
-    talking = float(np.percentile(talk, 90))
-    still = float(np.median(pause)) if len(pause) >= MIN_PAUSE_PAIRS else None
+    split = otsu_split(talk)
+    if split is None:
+        return None, (float(np.median(talk)) if talk else None)
+    still, talking, n_lo, n_hi = split
+    if talking < SPLIT_CONTRAST * still or min(n_lo, n_hi) < MIN_GROUP_PAIRS:
+        return None, talking
+    if len(pause) >= MIN_PAUSE_PAIRS and still > PAUSE_SANITY * float(np.median(pause)):
+        return None, talking
     return still, talking
 
 
@@ -187,10 +229,8 @@ def label_lines(mouth, speech) -> tuple[list[tuple[float, float, str, float, flo
     """Lines (start, end, label, confidence, activity, pairs, reason), still, talking,
     told_apart — the labelling of the module docstring, without loudness."""
     still, talking = _levels(mouth, speech)
-    told = still is not None and talking is not None and still > 0 and \
-        talking >= CONTRAST_MIN * still
-    mid = math.sqrt(still * talking) if told else None
-    half = math.log(talking / mid) if told else None
+    told = still is not None and talking is not None and still > 0
+    span = math.log(talking / still) if told else None
     out = []
     for seg in speech.segments:
         s, e = seg.start_s, seg.end_s
@@ -209,15 +249,15 @@ def label_lines(mouth, speech) -> tuple[list[tuple[float, float, str, float, flo
         if not told:
             out.append((s, e, ACTOR, 0.5 * share, float(np.median(acts)), len(pairs), ""))
             continue
-        x = np.array([math.log(max(a, 1e-6) / mid) / half for a in acts])
+        x = np.array([math.log(max(a, 1e-6) / still) / span for a in acts])
         if len(x) >= 3:
             xs = np.array([np.median(x[max(0, i - 1):i + 2]) for i in range(len(x))])
         else:
             xs = np.full(len(x), float(np.mean(x)))
-        # runs of one sign
+        # runs on one side of the middle of the undecided band
         runs: list[list[int]] = []
         for i, v in enumerate(xs):
-            if runs and (xs[runs[-1][0]] > 0) == (v > 0):
+            if runs and (xs[runs[-1][0]] > MIDDLE) == (v > MIDDLE):
                 runs[-1][1] = i
             else:
                 runs.append([i, i])
@@ -226,14 +266,16 @@ def label_lines(mouth, speech) -> tuple[list[tuple[float, float, str, float, flo
             end = e if r == len(runs) - 1 else pairs[j][1]
             score = float(np.mean(xs[i:j + 1]))
             n = j - i + 1
-            conf = min(1.0, abs(score)) * min(1.0, n / 2.0) * share
+            label = ACTOR if score > MIDDLE else READER
+            sure = (score - ACTOR_FROM) / SURE_WIDTH if label == ACTOR else \
+                (READER_UPTO - score) / SURE_WIDTH
+            conf = min(1.0, max(0.0, sure)) * min(1.0, n / 2.0) * share
             act = float(np.median(acts[i:j + 1]))
             if conf < MIN_CONFIDENCE:
                 out.append((start, end, UNKNOWN, round(conf, 3), act, n,
                             "the mouth neither clearly moves nor clearly rests"))
             else:
-                out.append((start, end, ACTOR if score > 0 else READER, round(conf, 3), act, n,
-                            ""))
+                out.append((start, end, label, round(conf, 3), act, n, ""))
     return out, still, talking, told
 
 

@@ -333,7 +333,7 @@ class Sync(DerivedMeasure):
             if isinstance(v, Missing):
                 raise MeasureUnavailable(v.reason)
         info = self.ctx.info
-        spans = [(ln.start_s, ln.end_s) for ln in speakers.lines_of(ACTOR)]
+        spans = [(ln.start_s, ln.end_s) for ln in speakers.lines_of(ACTOR, confident=False)]
         if sum(e - s for s, e in spans) < MIN_ACTOR_SPEECH_S:
             raise MeasureUnavailable("no lip movement could be measured: too little speech "
                                      "with the actor's mouth in view")

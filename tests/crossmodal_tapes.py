@@ -1,0 +1,188 @@
+"""Test tapes for the cross-modal measures, built from the real-media corpus with known truth.
+
+* `reader_tape` — a talking-head clip (its own voice = the actor) says its line, then
+  *listens* while another speaker from `corpus/speech` (the reader) says theirs (with
+  `PAUSE_S` of silence before and after), then says its line again. Listening is the
+  stillest quarter second of the clip's silent lead-in or tail (`still_frames`) played
+  forwards and backwards in a loop, so the face stays alive but the mouth does not speak. The actor's voice is set to −23 LUFS and the reader's to −23 + `reader_db`
+  (BS.1770 integrated loudness of each voice alone, pyloudnorm): the true
+  `reader_to_actor_db` is `reader_db`.
+* `shifted_tape` — a clip with its sound moved by `shift_ms` (+ = later, zeros in front;
+  − = earlier, the first |shift| cut): the true `av_offset_ms` is the clip's own offset
+  plus `shift_ms`.
+* `drift_tape` — a clip repeated `copies` times whose sound runs slow like a recorder with
+  its own clock: in sync at 0 s, `drift_ms` late at the end.
+
+Used by tests/test_crossmodal*.py and scripts/calibrate_crossmodal.py. Everything is
+encoded H.264/AAC in MP4 like a phone export.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from synth import CORPUS, FFMPEG
+
+RATE = 48000
+ACTOR_LUFS = -23.0
+#: The silent lead-in of GRID clips used as "listening" (before the first word at ≈ 0.5 s).
+LEAD_S = 0.36
+#: Frames of the stillest stretch looped forwards and backwards while the actor listens.
+STILL_FRAMES = 6
+FPS = 25
+#: Silence the actor listens through before and after the reader's line, s.
+PAUSE_S = 0.8
+VIDEO = ("-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+         "-g", "25")
+AUDIO = ("-c:a", "aac", "-b:a", "128k", "-ar", "48000")
+
+
+def _run(args: list[str]) -> None:
+    proc = subprocess.run([FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", *args],
+                          capture_output=True, timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {' '.join(args)}\n{proc.stderr.decode()[-2000:]}")
+
+
+def decode(path: str | Path, start_s: float = 0.0, dur_s: float | None = None) -> np.ndarray:
+    args = [FFMPEG, "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-ss",
+            f"{start_s:.3f}"]
+    if dur_s is not None:
+        args += ["-t", f"{dur_s:.3f}"]
+    args += ["-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"]
+    raw = subprocess.run(args, capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.float32).astype(np.float64)
+
+
+def lufs(x: np.ndarray) -> float:
+    import pyloudnorm
+
+    return float(pyloudnorm.Meter(RATE).integrated_loudness(np.asarray(x, np.float64)))
+
+
+def at_lufs(x: np.ndarray, target: float) -> np.ndarray:
+    return x * 10 ** ((target - lufs(x)) / 20)
+
+
+def _write_wav(path: Path, x: np.ndarray) -> Path:
+    subprocess.run([FFMPEG, "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(RATE),
+                    "-ac", "1", "-i", "-", "-c:a", "pcm_f32le", str(path)],
+                   input=np.asarray(x, np.float32).tobytes(), check=True)
+    return path
+
+
+def _mux(video_args: list[str], graph: str, wav: Path, out: Path) -> Path:
+    _run([*video_args, "-i", str(wav), "-filter_complex", graph, "-map", "[v]", "-map",
+          f"{video_args.count('-i')}:a", *VIDEO, *AUDIO, "-shortest", str(out)])
+    return out
+
+
+def clip_path(name: str) -> Path:
+    found = sorted((CORPUS / "video").glob(name + ".*"))
+    if not found:
+        raise FileNotFoundError(name)
+    return found[0]
+
+
+def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
+                reader_s: float | None = None) -> Path:
+    """Actor line, reader line (actor listening), actor line again (see the module doc)."""
+    src = clip_path(clip)
+    dur = 3.0 if clip.startswith("grid_") else float(_duration(src))
+    actor = at_lufs(decode(src, 0.0, dur), ACTOR_LUFS)
+    actor = np.pad(actor, (0, max(0, int(dur * RATE) - len(actor))))[:int(dur * RATE)]
+    rd = decode(CORPUS / "speech" / reader, 0.0, reader_s)
+    rd = at_lufs(rd, ACTOR_LUFS + reader_db)
+    listen_s = math.ceil((len(rd) / RATE + 2 * PAUSE_S) * FPS) / FPS
+    first, count = still_frames(src)
+    room = actor[int(first / FPS * RATE):int((first + count) / FPS * RATE)]
+    pingpong = np.concatenate([room, room[::-1]])
+    n_listen = int(round(listen_s * RATE))
+    listen = np.tile(pingpong, n_listen // len(pingpong) + 1)[:n_listen]
+    at = int(PAUSE_S * RATE)
+    listen[at:at + len(rd)] += rd[:n_listen - at]
+    wav = _write_wav(out.with_suffix(".wav"), np.concatenate([actor, listen, actor]))
+    loops = int(math.ceil(listen_s * FPS / (2 * count)))
+    graph = (f"[0:v]trim=0:{dur},setpts=PTS-STARTPTS,split=3[a][b][c];"
+             f"[b]trim=start_frame={first}:end_frame={first + count},setpts=PTS-STARTPTS,"
+             f"split[f][r0];"
+             f"[r0]reverse[r];[f][r]concat=n=2:v=1:a=0,"
+             f"loop=loop={loops}:size={2 * count}:start=0,"
+             f"trim=end_frame={int(round(listen_s * FPS))},setpts=PTS-STARTPTS[l];"
+             f"[c]setpts=PTS-STARTPTS[c2];[a][l][c2]concat=n=3:v=1:a=0,fps={FPS}[v]")
+    _mux(["-i", str(src)], graph, wav, out)
+    out.with_suffix(".wav").unlink()
+    return out
+
+
+def still_frames(src: Path, count: int = STILL_FRAMES) -> tuple[int, int]:
+    """(first frame, count) of the stillest run of `count` frames in the clip's silent lead-in
+    (first `LEAD_S`) or tail (last 0.6 s): the mouth crop (measures/mouth.py) changing least
+    from the run's first frame. GRID speakers differ: some part their lips well before the
+    first word, some hold still after the last."""
+    from tapecheck.ingest import iter_frames, probe
+    from tapecheck.measures.faces import detect
+    from tapecheck.measures.mouth import change, mouth_crop, normalised
+
+    info = probe(str(src))
+    frames = list(iter_frames(info, rate=0))
+    n = len(frames)
+    crops = []
+    for f in frames:
+        found = detect(f.image)
+        face = max(found, key=lambda x: x.area) if found else None
+        crops.append(None if face is None else normalised(mouth_crop(f.gray, face.landmarks)))
+    lead = int(LEAD_S * FPS)
+    starts = list(range(0, max(1, lead - count + 1))) + \
+        list(range(max(0, n - int(0.6 * FPS)), n - count + 1))
+    best, best_score = (0, count), math.inf
+    for a in starts:
+        run = crops[a:a + count]
+        if len(run) < count or any(c is None for c in run):
+            continue
+        score = max(change(c, run[0]) for c in run[1:])
+        if score < best_score:
+            best, best_score = (a, count), score
+    return best
+
+
+def shifted_tape(clip: str, shift_ms: float, out: Path) -> Path:
+    """The clip with its sound `shift_ms` later (+) or earlier (−), same length."""
+    src = clip_path(clip)
+    x = decode(src)
+    k = int(round(abs(shift_ms) / 1000 * RATE))
+    y = np.concatenate([np.zeros(k), x[:len(x) - k]]) if shift_ms >= 0 else \
+        np.concatenate([x[k:], np.zeros(k)])
+    wav = _write_wav(out.with_suffix(".wav"), y)
+    _mux(["-i", str(src)], "[0:v]setpts=PTS-STARTPTS[v]", wav, out)
+    out.with_suffix(".wav").unlink()
+    return out
+
+
+def drift_tape(clip: str, copies: int, drift_ms: float, out: Path) -> Path:
+    """`copies` repeats of the clip whose sound is in sync at 0 s and `drift_ms` late at the
+    end (resampled like a recorder whose clock runs slow)."""
+    src = clip_path(clip)
+    x = decode(src, 0.0, 3.0)
+    x = np.tile(x, copies)
+    n = len(x)
+    total = n / RATE
+    t = np.arange(n) / RATE
+    y = np.interp(t / (1 + drift_ms / 1000 / total), t, x)
+    wav = _write_wav(out.with_suffix(".wav"), y)
+    graph = (f"[0:v]trim=0:3,setpts=PTS-STARTPTS,loop=loop={copies - 1}:size=75:start=0,"
+             f"setpts=N/{FPS}/TB[v]")
+    _mux(["-i", str(src)], graph, wav, out)
+    out.with_suffix(".wav").unlink()
+    return out
+
+
+def _duration(path: Path) -> float:
+    out = subprocess.run([FFMPEG.replace("ffmpeg", "ffprobe"), "-v", "error", "-show_entries",
+                          "format=duration", "-of", "csv=p=0", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.strip())
