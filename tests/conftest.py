@@ -42,3 +42,28 @@ def _private_cache(tmp_path_factory):
     mp.setenv("TAPECHECK_NO_CACHE", "1")
     yield
     mp.undo()
+
+
+@pytest.fixture(scope="session")
+def sample_run(sample_tapes):
+    """Every sample tape judged once — ready tapes in one CLI call, defect tapes in another,
+    so each call's exit code means something — shared by the tests that read them."""
+    from cli_run import tapecheck
+
+    tapes = sorted(sample_tapes.glob("*.mp4"))
+    ready = tapecheck("check", "--format", "json", *[p for p in tapes if p.name.startswith("ready_")])
+    defects = tapecheck("check", "--format", "json",
+                        *[p for p in tapes if not p.name.startswith("ready_")])
+    assert defects.code in (0, 1), defects.err  # every sample tape can be judged
+    return {"ready": ready, "defects": defects}
+
+
+@pytest.fixture(scope="session")
+def corpus_run(corpus):
+    """Every corpus video plus one audio-only file, judged once in one CLI call."""
+    from cli_run import tapecheck
+
+    clips = sorted((corpus / "video").iterdir()) + [corpus / "speech" / "alsa_Front_Center.wav"]
+    run = tapecheck("check", "--format", "json", *clips)
+    assert run.code == 2, run.err  # the audio-only file cannot be judged; every clip can
+    return run

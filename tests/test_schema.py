@@ -17,12 +17,6 @@ from tapecheck.schema import file_schema, load
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "CONTRACT.md"
 #: Short corpus clips covering the shapes a file can take: a clean talking head, a tight crop,
 #: a silent track, a portrait phone clip with no audio stream, an audio file (no video).
-CORPUS_CLIPS = ("video/grid_bbaf2n.mpg", "video/videoretalking_face5.mp4",
-                "video/liveportrait_s32_offcenter_silent.mp4",
-                "video/liveportrait_d13_portrait_selfie_noaudio.mp4",
-                "speech/alsa_Front_Center.wav")
-
-
 def errors(doc, schema=None) -> list[str]:
     v = Draft202012Validator(schema or load())
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in v.iter_errors(doc)]
@@ -50,28 +44,26 @@ def test_schema_enums_match_the_model_and_the_contract():
     assert listed == set(defs["measures"]["properties"])
 
 
-@pytest.fixture(scope="module")
-def sample_doc(sample_tapes, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("schema")
-    text = tmp / "notes.mp4"
+def test_sample_tapes_validate(sample_run):
+    for run in sample_run.values():
+        doc = run.json
+        assert errors(doc) == []
+        assert all(f["status"] == "judged" for f in doc["files"]) and len(doc["files"]) >= 3
+        for f in doc["files"]:  # each entry alone is a valid --format jsonl line
+            assert errors(f, file_schema()) == []
+
+
+def test_bad_inputs_validate(tmp_path):
+    text = tmp_path / "notes.mp4"
     text.write_text("not a video\n")
-    tapes = sorted(sample_tapes.glob("*.mp4"))
-    run = tapecheck("check", "--format", "json", *tapes, text, tmp / "missing.mp4")
-    assert run.code == 2, run.err  # two files could not be judged
-    return run.json
+    run = tapecheck("check", "--format", "json", text, tmp_path / "missing.mp4")
+    assert run.code == 2, run.err
+    assert errors(run.json) == []
+    assert [f["status"] for f in run.json["files"]] == ["error", "error"]
 
 
-def test_sample_tapes_and_bad_inputs_validate(sample_doc):
-    assert errors(sample_doc) == []
-    statuses = [f["status"] for f in sample_doc["files"]]
-    assert statuses.count("error") == 2 and statuses.count("judged") >= 6
-    for f in sample_doc["files"]:  # each entry alone is a valid --format jsonl line
-        assert errors(f, file_schema()) == []
-
-
-def test_corpus_clips_validate(corpus):
-    clips = [corpus / c for c in CORPUS_CLIPS]
-    doc = tapecheck("check", "--format", "json", *clips).json
+def test_corpus_clips_validate(corpus_run):
+    doc = corpus_run.json
     assert errors(doc) == []
     by_name = {Path(f["path"]).name: f for f in doc["files"]}
     assert by_name["alsa_Front_Center.wav"]["error"]["code"] == "no-video"
