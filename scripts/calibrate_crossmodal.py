@@ -101,14 +101,15 @@ def sync_table(tmp: Path, clips: list[str]) -> None:
     abs_err, rel_err, n_conf, n_all = [], [], 0, 0
     for clip in clips:
         own = None
-        for shift in SHIFTS:
+        rows = {}
+        for shift in sorted(SHIFTS, key=lambda x: x != 0):   # its own offset (0) first
             out = ct.shifted_tape(clip, shift, tmp / f"s_{clip}_{shift}.mp4")
             t0 = time.time()
             sy = measure(out, ("sync",))["sync"]
             took = time.time() - t0
             n_all += 1
             if isinstance(sy, Missing):
-                print(f"| {short(clip)} | {shift:+d} | – | – | – | – | – | {sy.reason} |")
+                rows[shift] = f"| {short(clip)} | {shift:+d} | – | – | – | – | – | {sy.reason} |"
                 continue
             w = sy.windows[0] if sy.windows else None
             est = w.offset_ms if w else None
@@ -122,13 +123,16 @@ def sync_table(tmp: Path, clips: list[str]) -> None:
                     abs_err.append(err)
                 if rel is not None:
                     rel_err.append(rel)
-            print(f"| {short(clip)} | {shift:+d} | {'–' if est is None else f'{est:+.0f}'} | "
+            rows[shift] = (f"| {short(clip)} | {shift:+d} | {'–' if est is None else f'{est:+.0f}'} | "
                   f"{'–' if err is None else f'{err:+.0f}'} | "
                   f"{'–' if rel is None else f'{rel:+.0f}'} | "
                   f"{w.peak_r if w else 0:.2f} | {w.prominence if w else 0:.2f} | "
                   f"{'yes' if w and w.confident else 'no: ' + (w.reason if w else sy.reason)} "
                   f"({took:.1f} s, {sy.decoded_s:.1f} s decoded) |")
             out.unlink()
+        for shift in SHIFTS:
+            if shift in rows:
+                print(rows[shift])
     print(f"\nconfident: {n_conf}/{n_all}")
     if abs_err:
         print(f"GRID (absolute) |error|: max {np.max(np.abs(abs_err)):.0f} ms, mean error "

@@ -18,6 +18,7 @@ recipe changes one thing about a clean tape, so each tape shows one problem.
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -289,6 +290,58 @@ def _(out: Path) -> None:
     # frame 25 (1.0 s) held for 40 frames while the sound goes on: frozen 1.0–2.6 s (V502)
     grid_tape("grid_lrwp9a.mpg", out,
               video_after="loop=loop=40:size=1:start=25,trim=duration=3,setpts=PTS-STARTPTS")
+
+
+# --- cross-modal: the reader's level and lip sync (issue 5) ---------------------------------
+
+def _duration(path: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
+                          "-of", "csv=p=0", str(path)], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    return float(out.strip())
+
+
+@recipe("defect-reader-balance_loud-reader.mp4")
+def _(out: Path) -> None:
+    # The actor (GRID brbk7n) says her line, listens while a reader (CMU ARCTIC axb, another
+    # woman, corpus/speech) says theirs 6 dB louder, then says her line again (X101).
+    # Listening = frames 1–6 of the clip (the stillest quarter second of her lead-in, found by
+    # tests/crossmodal_tapes.still_frames) looped forwards and backwards; its sound (room tone)
+    # looped under the reader, with 0.8 s of it before and after the reader's line.
+    src, reader = GRID / "grid_brbk7n.mpg", CORPUS / "speech" / "cmu_arctic_us_axb_a0004.wav"
+    first, count, fps, pause = 1, 6, 25, 0.8
+    actor_lufs = -26.0   # leaves the louder reader headroom under −1 dBTP
+    gain = actor_lufs - integrated_lufs(src)
+    reader_gain = actor_lufs + 6.0 - integrated_lufs(reader)
+    listen = math.ceil((_duration(reader) + 2 * pause) * fps) / fps
+    frames = round(listen * fps)
+    room = count / fps
+    graph = (f"[0:v]trim=0:3,setpts=PTS-STARTPTS,split=3[p1][pl][p2];"
+             f"[pl]trim=start_frame={first}:end_frame={first + count},setpts=PTS-STARTPTS,"
+             f"split[fw][bw0];[bw0]reverse[bw];[fw][bw]concat=n=2:v=1:a=0,"
+             f"loop=loop={frames // (2 * count) + 1}:size={2 * count}:start=0,"
+             f"trim=end_frame={frames},setpts=PTS-STARTPTS[lv];"
+             f"[p1][lv][p2]concat=n=3:v=1:a=0,fps={fps}[cat];"
+             + grid_frame().replace("[0:v]", "[cat]") + "[v];"
+             f"[0:a]volume={gain:.2f}dB,aresample=48000,apad=whole_dur=3,atrim=0:3,"
+             f"asplit=3[a1][al][a2];"
+             f"[al]atrim={first / fps:.3f}:{first / fps + room:.3f},asetpts=PTS-STARTPTS,"
+             f"aloop=loop=-1:size={round(room * 48000)},atrim=0:{listen:.3f}[roomtone];"
+             f"[1:a]aresample=48000,volume={reader_gain:.2f}dB,"
+             f"adelay={round(pause * 1000)}:all=1[rd];"
+             f"[roomtone][rd]amix=inputs=2:normalize=0:duration=first[mid];"
+             f"[a1][mid][a2]concat=n=3:v=0:a=1[a]")
+    ffmpeg("-i", str(src), "-i", str(reader), "-filter_complex", graph, "-map", "[v]",
+           "-map", "[a]", *VIDEO_CODEC, *AUDIO_CODEC, str(out))
+
+
+@recipe("defect-sync_audio-late.mp4")
+def _(out: Path) -> None:
+    # the sound 300 ms behind the picture (a re-encode gone wrong; X102 warns beyond
+    # 125 ms + 40 ms measurement tolerance)
+    # (the picture starts 0.3 s into the clip, the sound at its start: no digital silence)
+    grid_tape("grid_lwbsza.mpg", out, video_after="trim=start=0.3,setpts=PTS-STARTPTS",
+              audio_after="atrim=0:2.7")
 
 def main(argv: list[str]) -> int:
     if not GRID.is_dir():

@@ -19,6 +19,7 @@ encoded H.264/AAC in MP4 like a phone export.
 
 from __future__ import annotations
 
+import functools
 import math
 import subprocess
 from pathlib import Path
@@ -119,6 +120,7 @@ def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def still_frames(src: Path, count: int = STILL_FRAMES) -> tuple[int, int]:
     """(first frame, count) of the stillest run of `count` frames in the clip's silent lead-in
     (first `LEAD_S`) or tail (last 0.6 s): the mouth crop (measures/mouth.py) changing least
@@ -167,14 +169,18 @@ def drift_tape(clip: str, copies: int, drift_ms: float, out: Path) -> Path:
     """`copies` repeats of the clip whose sound is in sync at 0 s and `drift_ms` late at the
     end (resampled like a recorder whose clock runs slow)."""
     src = clip_path(clip)
-    x = decode(src, 0.0, 3.0)
+    dur = 3.0 if clip.startswith("grid_") else _duration(src)
+    frames = int(round(dur * FPS))
+    x = decode(src, 0.0, frames / FPS)
+    x = np.pad(x, (0, max(0, int(frames / FPS * RATE) - len(x))))[:int(frames / FPS * RATE)]
     x = np.tile(x, copies)
     n = len(x)
     total = n / RATE
     t = np.arange(n) / RATE
     y = np.interp(t / (1 + drift_ms / 1000 / total), t, x)
     wav = _write_wav(out.with_suffix(".wav"), y)
-    graph = (f"[0:v]trim=0:3,setpts=PTS-STARTPTS,loop=loop={copies - 1}:size=75:start=0,"
+    graph = (f"[0:v]trim=end_frame={frames},setpts=PTS-STARTPTS,"
+             f"loop=loop={copies - 1}:size={frames}:start=0,"
              f"setpts=N/{FPS}/TB[v]")
     _mux(["-i", str(src)], graph, wav, out)
     out.with_suffix(".wav").unlink()
@@ -182,7 +188,9 @@ def drift_tape(clip: str, copies: int, drift_ms: float, out: Path) -> Path:
 
 
 def _duration(path: Path) -> float:
-    out = subprocess.run([FFMPEG.replace("ffmpeg", "ffprobe"), "-v", "error", "-show_entries",
-                          "format=duration", "-of", "csv=p=0", str(path)],
-                         capture_output=True, text=True, check=True).stdout
-    return float(out.strip())
+    """Length of the video stream (the container's may be longer: sadtalker clips' is 8.064 s
+    for 8.000 s of picture)."""
+    out = subprocess.run([FFMPEG.replace("ffmpeg", "ffprobe"), "-v", "error", "-select_streams",
+                          "v:0", "-show_entries", "stream=duration", "-of", "csv=p=0",
+                          str(path)], capture_output=True, text=True, check=True).stdout
+    return float(out.strip().splitlines()[0])

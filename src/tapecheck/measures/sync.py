@@ -20,9 +20,11 @@ through its neighbours) is the offset. This pairing was chosen from seven tried 
 corpus (|Δcrop| motion energy, crop PCA, mouth darkness, CCA of crop PCs and band energies —
 the earlier prototypes — and lip-opening flow against log-envelope slopes in five bands): it
 was the only one that gave the same answer for every shift of every clip (scripts/
-calibrate_crossmodal.py prints the table). It relies on no trained model, so the clips'
-own true offsets are the only reference: on the seven GRID clips (studio-synchronised) it
-reads −40…+10 ms; see the calibration table in the issue's closing note.
+calibrate_crossmodal.py prints the table). It relies on no trained model; its one constant
+(`LIP_LEAD_MS`) is the mean error on the seven studio-synchronised GRID clips, where after it
+every confident estimate lies within ±30 ms of the truth for every shift (−200…+400 ms);
+the other corpus clips (web-published addresses) have offsets of their own, and there each
+shifted copy lands within ±20 ms of the clip's own estimate plus the shift.
 
 **Confidence.** A window's estimate counts only when the correlation peak is ≥ `MIN_PEAK_R`,
 stands `MIN_PROMINENCE` above the best correlation more than 150 ms away from it (a broad or
@@ -58,6 +60,11 @@ WINDOW_S = 5.0
 MARGIN_S = 0.4
 #: Face-model landmarks every this many seconds of frames (every 3rd frame at 25 fps).
 DETECT_EVERY_S = 0.12
+#: Added to the correlation peak: the lips move slightly ahead of the sound they make, so
+#: on the studio-synchronised GRID clips the raw peak sits 11.8 ms early on average (41
+#: confident estimates, 7 speakers × 6 shifts; scripts/calibrate_crossmodal.py sync). Fitted
+#: on the same clips it is judged on — one constant, stated as such.
+LIP_LEAD_MS = 10.0
 MAX_LAG_MS = 600
 LAG_STEP_MS = 10
 #: Confidence rules (see the module docstring; calibrated in scripts/calibrate_crossmodal.py).
@@ -70,6 +77,10 @@ MIN_ACTOR_SPEECH_S = 1.0
 #: The envelope band: 300 Hz–3 kHz (audioframes.BAND_EDGES indices 3…6).
 ENV_BANDS = slice(3, 7)
 ENV_SMOOTH_S = 0.02
+#: A frame whose mouth crop differs from the previous one by less than this (mean grey
+#: levels) repeats it (a frozen picture, a duplicated frame): its lips say nothing about
+#: timing. (The frozen-picture sample tape otherwise read as sound 410 ms late.)
+DUPLICATE_GREY = 0.5
 #: Crop for the flow, px.
 FLOW_W, FLOW_H = 64, 48
 #: Mouth patches are kept at most at this many px per eye distance.
@@ -225,7 +236,8 @@ def mouth_track(frames, detect_every: int) -> tuple[np.ndarray, np.ndarray]:
             crop = cv2.warpAffine(patch, m, (FLOW_W, FLOW_H),
                                   flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
                                   borderMode=cv2.BORDER_REPLICATE)
-        if crop is not None and prev is not None:
+        if crop is not None and prev is not None and \
+                float(np.abs(crop.astype(np.int16) - prev).mean()) >= DUPLICATE_GREY:
             speed[i] = lip_opening_speed(prev, crop)
         prev = crop
     return t, speed
@@ -355,6 +367,8 @@ class Sync(DerivedMeasure):
             for s, e in spans:
                 mask |= (t >= s - MARGIN_S) & (t <= e + MARGIN_S)
             lag, r, prom, n, ok, why = estimate(t, speed, slope, feats.hop_s, mask, fps_w)
+            if lag is not None:
+                lag += LIP_LEAD_MS
             windows.append(Window(round(ws, 3), round(we, 3),
                                   None if lag is None else round(lag, 1), round(r, 3),
                                   round(prom, 3), n, ok, why))
