@@ -8,6 +8,7 @@ message can say what ffmpeg said.
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import subprocess
 import threading
@@ -21,6 +22,9 @@ from ..errors import IngestError
 #: slow or busy machine, so a 2-hour reel gets 8 hours, not a "hang" verdict after a minute.
 TIMEOUT_BASE_S = 60.0
 TIMEOUT_PER_MEDIA_S = 4.0
+
+#: Decoded chunks (frames, audio blocks) read ahead of the measures; bounded, so memory is too.
+READ_AHEAD = 6
 
 INSTALL_HINT = ("install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install "
                 "ffmpeg; Windows: winget install ffmpeg) or point TAPECHECK_FFMPEG and "
@@ -114,7 +118,42 @@ class Stream:
 
     def chunks(self, size: int, tail_align: int = 0) -> Iterator[bytes]:
         """`size` bytes at a time until ffmpeg's stdout ends. A short last chunk is dropped,
-        or kept (cut to a multiple of `tail_align` bytes) when `tail_align` is given."""
+        or kept (cut to a multiple of `tail_align` bytes) when `tail_align` is given.
+
+        A thread reads up to READ_AHEAD chunks ahead: a pipe holds 64 KB, far less than one
+        frame, so without it ffmpeg would stop decoding whenever a measure is busy and the
+        two would take turns instead of sharing the cores."""
+        ahead: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+        stop = threading.Event()
+
+        def offer(item) -> bool:
+            while not stop.is_set():
+                try:
+                    ahead.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def pump() -> None:
+            try:
+                for chunk in self._read(size, tail_align):
+                    if not offer(chunk):
+                        return
+            except (OSError, ValueError):  # the pipe closed under us: ffmpeg was killed
+                pass
+            offer(None)
+
+        thread = threading.Thread(target=pump, daemon=True)
+        thread.start()
+        try:
+            while (chunk := ahead.get()) is not None:
+                yield chunk
+        finally:
+            stop.set()
+            thread.join(timeout=5)
+
+    def _read(self, size: int, tail_align: int) -> Iterator[bytes]:
         assert self.proc.stdout is not None
         read = self.proc.stdout.read
         while True:
