@@ -16,22 +16,26 @@ absorbs the landmarks' frame-to-frame jitter, which otherwise looks like mouth m
 the actor speaks the mouth is in a different position at each sample; while they listen it
 stays put.
 
-Measured on the corpus at 2 fps (/tmp research, reproduced by scripts/calibrate_crossmodal.py
---activity): median activity of speaking frames 0.24–0.51 per clip (GRID 0.24–0.40,
-SadTalker/video-retalking 0.33–0.51, the LivePortrait selfie 0.50), of still, silent faces
-0.16–0.27 (LivePortrait s20 0.16, s13 0.20, the smiling s32 0.27). Pooled over clips the two
-overlap (area under the ROC curve 0.90), because picture quality sets the scale; within one
-tape the contrast between the actor's lines and their listening is what speakers.py uses.
-The issue suggested dividing by the change of a reference region (the nose) to discount head
-motion and light; on the same frames that *lowered* the separation (ROC area 0.72 for the
-ratio, 0.72 for the difference): the nose region moves with the upper lip and blinks leak
-into it, while the shift search already removes small head motion.
+Measured on the corpus at 2 fps (scripts/calibrate_crossmodal.py activity; medians of the
+frame pairs per clip): speaking 0.21–0.39 on the low-resolution GRID clips, 0.38–0.52 on the
+SadTalker/video-retalking addresses, 0.48 on the LivePortrait selfie; still, silent faces 0.18
+(LivePortrait s20) and 0.27 (s32, smiling); LivePortrait s13, whose sound track carries speech
+while her mouth barely moves, 0.22. Pooled over clips the two overlap — picture quality
+sets the scale, and at 2 fps the same sentence reads 0.20 or 0.35 depending on where the
+samples fall — so speakers.py never compares a tape with a fixed number, only its speech
+with itself.
+
+Dividing by the change of a reference region (the nose) to discount head motion and light was
+tried: on frame pairs from every clip (three sampling phases, 364 pairs) it *lowered* the
+separation of speaking from silent pairs (area under the ROC curve 0.90 without, 0.72 for the
+ratio and for the difference): the nose region moves with the upper lip and blinks leak into
+it, while the shift search already absorbs small head motion.
 
 A sample is not judged (activity None) when the face is missing, turned more than
 `MAX_YAW_DEG` (the mouth is foreshortened and one corner hidden), its crop runs out of the
-frame, or
-smaller than `MIN_EYE_PX` between the eyes (the lips are a few pixels tall). Per frame only
-floats are kept; the one previous crop (48 × 32 float32, 6 kB) is the only picture held.
+frame, or it is smaller than `MIN_EYE_PX` between the eyes (the lips are a few pixels tall).
+Per frame only floats are kept; the one previous crop (48 × 32 float32, 6 kB) is the only
+picture held.
 """
 
 from __future__ import annotations
