@@ -247,3 +247,19 @@ def test_drift_over_a_long_take_is_found(corpus, media_dir):
     true = 300.0 * ((b.start_s + b.end_s) / 2 - (a.start_s + a.end_s) / 2) / total
     assert f.measured == pytest.approx(true, abs=60.0)
     assert "later" in f.message
+
+
+@pytest.mark.corpus
+def test_without_a_face_nothing_is_attributed_and_the_reasons_say_why(corpus, media_dir):
+    from synth import ffmpeg
+
+    path = media_dir / "noface_speech.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-i",
+           str(corpus / "speech" / "cmu_arctic_us_aew_a0001.wav"), "-t", "3.8", "-c:v",
+           "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", str(path))
+    rep = runner.check_file(str(path), Settings(select=("reader-balance", "sync")))
+    assert not rep.findings
+    reasons = {s.code: s.reason for s in rep.skipped}
+    assert "face is not in the picture" in reasons["X101"]
+    assert "mouth" in reasons["X102"]
+    assert dict(rep.measures)["reader_to_actor_db"] is None

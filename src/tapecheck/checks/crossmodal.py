@@ -50,6 +50,10 @@ def reader_too_loud(m, p):
     sp = m["speakers"]
     readers = sp.lines_of("reader")
     if not readers:
+        judged = [ln for ln in sp.lines if ln.label != "unknown"]
+        if not judged:
+            why = sp.lines[0].reason if sp.lines else "no speech"
+            raise Skip(f"no line could be told to be yours or the reader's: {why}")
         if not sp.told_apart:
             raise Skip("no reader lines found: all the speech is taken as yours (a monologue, "
                        "or the mouth could not tell two voices apart)")
