@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..errors import MeasureUnavailable
+from ..errors import IngestError, MeasureUnavailable
 from .base import DerivedMeasure, Missing
 from .mouth import mouth_matrix
 
@@ -355,8 +355,13 @@ class Sync(DerivedMeasure):
         windows = []
         decoded = 0.0
         for ws, we in choose_windows(spans, info.duration_s):
-            frames = iter_frames(info, rate=0, start_s=ws, duration_s=we - ws)
-            t, speed = mouth_track(frames, every)
+            try:
+                t, speed = mouth_track(iter_frames(info, rate=0, start_s=ws,
+                                                   duration_s=we - ws), every)
+            except IngestError as exc:   # a damaged stretch: this window says nothing
+                windows.append(Window(round(ws, 3), round(we, 3), None, 0.0, 0.0, 0, False,
+                                      f"the picture could not be decoded there ({exc.code})"))
+                continue
             decoded += we - ws
             if len(t) >= 2:
                 gaps = np.diff(t)
