@@ -17,6 +17,7 @@ def test_codes_and_names_unique_and_well_formed():
         assert CODE.match(c.code), c.code
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c.name), c.name
         assert c.category in CATEGORIES, c.code
+        assert c.problem and c.problem[0].islower(), f"{c.code}: headline words (problem=)"
 
 
 def test_every_check_is_documented_with_a_fix_and_a_reason():

@@ -1,12 +1,16 @@
 """The scorer against CONTRACT.md's rules, on hand-made findings."""
 
+from tapecheck.checks import BY_CODE
 from tapecheck.model import Finding, Severity
 from tapecheck.score import verdict
 
 
 def f(code, category, severity, blocks="", fix="Do this."):
+    """A finding as the runner makes it: the check's declared problem words when it exists."""
+    problem = BY_CODE[code].problem if code in BY_CODE else ""
     return Finding(code=code, name=code.lower(), category=category, severity=severity,
-                   message="m", measured=None, threshold=None, unit="", fix=fix, blocks=blocks)
+                   message="m", measured=None, threshold=None, unit="", fix=fix, blocks=blocks,
+                   problem=problem)
 
 
 def test_clean_tape_is_ready():

@@ -79,6 +79,8 @@ class Finding:
     reshoot: bool = True
     #: "eyes" or "voice" when this finding alone decides that verdict (no audio track), else "".
     blocks: str = ""
+    #: The problem in plain words, for headlines ("the light behind you"); "" = by category.
+    problem: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -118,6 +120,8 @@ class Fix:
     reshoot: bool
     #: "eyes" or "voice" when this fix turns that answer from no to yes, else "".
     decides: str = ""
+    #: The problem in plain words, from the check that found it (for headlines).
+    problem: str = ""
 
     def to_dict(self) -> dict:
         return {"category": self.category, "fix": self.text, "severity": self.severity.label,

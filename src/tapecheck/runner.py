@@ -279,4 +279,5 @@ def _run_check(c: Check, results: Results, settings: Settings, findings: list,
             severity=h.severity if h.severity is not None and c.code not in settings.severities
             else default,
             message=h.message, measured=h.measured, threshold=h.threshold, unit=c.unit,
-            spans=h.spans, fix=c.fix, reshoot=c.reshoot, blocks=c.blocks))
+            spans=h.spans, fix=c.fix, reshoot=c.reshoot, blocks=c.blocks,
+            problem=c.problem))

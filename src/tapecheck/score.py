@@ -71,30 +71,6 @@ _PLAIN = {
     "channels": "the audio channels", "speech": "the missing speech",
     "reader-balance": "your reader's level", "sync": "the sound sync",
     "platform": "the casting site's file limits",
-    # checks whose category alone would read vaguely or wrong
-    "M001": "the missing audio track", "M002": "the silent audio track",
-    "M003": "the length of the file", "M004": "the variable frame rate",
-    "M005": "the HDR video",
-    "A101": "the quiet voice", "A102": "the very loud voice", "A103": "the speech level",
-    "A104": "the peaks", "A105": "the distorted (clipped) sound",
-    "A301": "the muffled voice", "A302": "the phone-call sound", "A303": "the room echo",
-    "A304": "the thumps and wind noise", "A401": "the lopsided audio channels",
-    "A402": "the out-of-phase audio channels", "A403": "the off-centre audio (DC offset)",
-    "A501": "the missing voice", "A502": "how little of the tape has speech",
-    "A503": "the long wait before your first line", "A504": "the dead air after your last line",
-    "A505": "the sound dropouts",
-    "V101": "your face missing from the shot", "V102": "your face leaving the shot",
-    "V110": "the shadows over your eyes", "V111": "the glare on your glasses",
-    "V112": "your head turned away from the camera", "V113": "looking down at the script",
-    "V120": "the second face in the shot", "V201": "the dim light on your face",
-    "V202": "the light behind you", "V203": "the blown-out light on your face",
-    "V204": "the shadow on one side of your face", "V301": "the framing (you are too small)",
-    "V302": "the framing (too tight)", "V303": "the framing (your eyes sit too low)",
-    "V304": "your face cut off by the frame", "V305": "the off-centre framing",
-    "V401": "the focus on your face", "V410": "the camera shake",
-    "V501": "the black frames", "V502": "the frozen picture",
-    "P101": "the file type", "P102": "the file size", "P103": "the file size",
-    "P104": "the file name", "P105": "the number of clips", "P106": "the codec",
 }
 
 
@@ -136,6 +112,7 @@ def fixes(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Fix, ...]:
             category=cat, text=worst.fix, severity=worst.severity,
             codes=(worst.code, *sorted({f.code for f in group} - {worst.code})),
             reshoot=any(f.reshoot for f in group if f.severity == worst.severity),
+            problem=worst.problem,
             decides=deciding[0][1] if deciding else "")))
     out.sort(key=lambda x: x[:3])
     return tuple(fix for *_, fix in out)
@@ -172,7 +149,7 @@ def verdict(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
 
 def headline(eyes: bool, voice: bool, level: str, ordered: tuple[Fix, ...]) -> str:
     def plain(fix: Fix) -> str:
-        return _PLAIN.get(fix.codes[0], _PLAIN.get(fix.category, fix.category))
+        return fix.problem or _PLAIN.get(fix.category, fix.category)
 
     deciding = [f for f in ordered if f.decides]
     eyes_fix = next((f for f in deciding if f.decides == "eyes"), None)

@@ -1,7 +1,8 @@
 """How a check is written: a small, pure rule over measures (in the spirit of ruff and yamllint).
 
-    @check(code="M003", name="portrait-orientation", category="orientation",
+    @check(code="M003", problem="the length of the file", name="portrait-orientation", category="orientation",
            severity=Severity.WARNING, needs=("media",), unit="",
+           problem="the portrait orientation",     # headline words: "fix … first"
            fix="Turn your phone sideways …")
     def portrait_orientation(m, p):
         '''What it checks. Why casting cares (and the source of the threshold). How to fix.'''
@@ -76,6 +77,8 @@ class Check:
     quick: bool = True
     #: "voice"/"eyes": an error from this check decides that verdict whatever its category.
     blocks: str = ""
+    #: What the problem is called in a headline, as a noun phrase: "fix {problem} first".
+    problem: str = ""
 
     @property
     def doc(self) -> str:
@@ -102,14 +105,15 @@ class Check:
 
 def check(*, code: str, name: str, category: str, severity: Severity, needs: Iterable[str],
           unit: str, fix: str, params: Iterable[Param] = (), reshoot: bool = True,
-          quick: bool = True, blocks: str = "") -> Callable[[Callable], Check]:
+          quick: bool = True, blocks: str = "",
+          problem: str = "") -> Callable[[Callable], Check]:
     if category not in CATEGORIES:
         raise ValueError(f"{code}: unknown category {category!r}")
 
     def wrap(func: Callable) -> Check:
         return Check(code=code, name=name, category=category, severity=severity,
                      needs=tuple(needs), unit=unit, fix=fix, func=func, params=tuple(params),
-                     reshoot=reshoot, quick=quick, blocks=blocks)
+                     reshoot=reshoot, quick=quick, blocks=blocks, problem=problem)
 
     return wrap
 

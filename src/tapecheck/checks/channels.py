@@ -11,6 +11,7 @@ from .base import Hit, Param, Skip, check
        params=(Param("max_imbalance_db", 10.0, "dB",
                      "level difference between left and right above which the voice is "
                      "lopsided", 1.0, 60.0),),
+       problem="the lopsided audio channels",
        fix="Export the audio as mono (or copy the good channel to both sides); next time "
            "plug the mic into a mono input or set the recorder to mono.")
 def channel_imbalance(m, p):
@@ -40,6 +41,7 @@ def channel_imbalance(m, p):
                      "voice level lost in a mono mix beyond which it is a warning", 1.0, 60.0),
                Param("error_mono_loss_db", 20.0, "dB",
                      "voice level lost in a mono mix beyond which it is an error", 1.0, 120.0)),
+       problem="the out-of-phase audio channels",
        fix="Invert the phase (polarity) of one channel in an editor, or export mono from the "
            "good channel.")
 def channels_out_of_phase(m, p):
@@ -73,6 +75,7 @@ def channels_out_of_phase(m, p):
        params=(Param("max_dc_dbfs", -40.0, "dBFS",
                      "DC offset (|mean| of a channel) above which it is a warning",
                      -90.0, 0.0),),
+       problem="the off-centre audio (DC offset)",
        fix="Apply 'DC offset removal' or a high-pass filter in an editor; check the mic "
            "interface next time.")
 def dc_offset(m, p):

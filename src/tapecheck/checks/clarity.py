@@ -14,6 +14,7 @@ MUFFLED_HF_DB = -22.0
        params=(Param("min_hf_balance_db", MUFFLED_HF_DB, "dB",
                      "2–5 kHz speech level relative to 0.3–1 kHz below which the voice is "
                      "muffled", -60.0, 0.0),),
+       problem="the muffled voice",
        fix="Keep the mic uncovered and pointed at your mouth (not under clothing or behind "
            "the phone case), and turn off heavy noise reduction.")
 def muffled_voice(m, p):
@@ -41,6 +42,7 @@ def muffled_voice(m, p):
        needs=("clarity",), unit="Hz",
        params=(Param("min_bandwidth_hz", 5000.0, "Hz",
                      "audio bandwidth below this sounds like a phone call", 1000.0, 20000.0),),
+       problem="the phone-call sound",
        fix="Record with the camera or phone's own video app (not a call or voice-message app), "
            "and export the audio at 44.1 or 48 kHz.")
 def narrow_band_audio(m, p):
@@ -70,6 +72,7 @@ def narrow_band_audio(m, p):
        needs=("clarity",), unit="s",
        params=(Param("max_rt60_s", 0.6, "s", "estimated reverberation time above which the "
                      "room echoes", 0.1, 5.0),),
+       problem="the room echo",
        fix="Record in a smaller, furnished room (a bedroom, a closet of clothes), hang "
            "blankets near you, and bring the mic closer.")
 def room_echo(m, p):
@@ -96,6 +99,7 @@ def room_echo(m, p):
        severity=Severity.WARNING, needs=("clarity",), unit="bursts",
        params=(Param("max_bursts", 0.0, "bursts", "more bursts than this is a warning",
                      0.0, 100.0),),
+       problem="the thumps and wind noise",
        fix="Keep hands and clothing off the mic and phone, use a foam windscreen outdoors, "
            "and put the phone on a stand.")
 def handling_or_wind_noise(m, p):

@@ -27,6 +27,7 @@ from .base import Hit, Param, Skip, check
        params=(Param("max_reader_to_actor_db", -2.0, "dB",
                      "reader loudness minus yours above which it is a warning (the reader "
                      "should be quieter than you)", -20.0, 20.0),),
+       problem="your reader's level",
        fix="Move your reader behind the camera and ask them to speak at half volume.")
 def reader_too_loud(m, p):
     """The off-camera reader is as loud as the actor, or louder.
@@ -89,6 +90,7 @@ def _offset_words(ms: float) -> str:
                      0.0, 1000.0),
                Param("tolerance_ms", 40.0, "ms",
                      "measurement tolerance added to both limits before warning", 0.0, 500.0)),
+       problem="the sound sync",
        fix="Export the take again straight from the camera app (not through a messaging app "
            "or screen recording); if it is still off, slide the sound in your editor until "
            "the lips match.")
@@ -131,6 +133,7 @@ def lip_sync_offset(m, p):
        params=(Param("max_drift_ms", 80.0, "ms",
                      "change of the sound's offset from the start to the end of the take",
                      10.0, 1000.0),),
+       problem="the sound drifting out of sync",
        fix="Record with a constant frame rate (turn off variable or 'auto' frame rate in the "
            "camera app) or export again at a constant frame rate.")
 def sync_drift(m, p):

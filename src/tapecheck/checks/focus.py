@@ -22,6 +22,7 @@ from .base import Hit, Param, Skip, check
                Param("soft_sharpness", 1.3, "1/px",
                      "a face below this is soft enough for the background comparison", 0.1,
                      5.0)),
+       problem="the focus on your face",
        fix="Clean the lens, then tap your face on the phone screen to focus on it (hold to lock "
            "focus) before you start.")
 def face_out_of_focus(m, p):
@@ -59,6 +60,7 @@ def face_out_of_focus(m, p):
        params=(Param("max_shake_px", 3.0, "px",
                      "median background motion between frames 0.5 s apart (at 640 px width) "
                      "above this warns", 0.2, 50.0),),
+       problem="the camera shake",
        fix="Put the camera on a tripod or prop it on something steady (a shelf, a stack of "
            "books); don't hold it.")
 def camera_shake(m, p):

@@ -21,6 +21,7 @@ from .base import Hit, Param, check
        params=(Param("min_face_height", 0.18, "ratio",
                      "face (brow to chin) smaller than this share of the frame height warns",
                      0.02, 0.6),),
+       problem="the framing (you are too small)",
        fix="Move the camera closer (or step towards it) so the frame runs from mid-chest to "
            "just above your head.")
 def framed_too_wide(m, p):
@@ -49,6 +50,7 @@ def framed_too_wide(m, p):
                Param("max_head_cut", 0.05, "ratio",
                      "top of the head cut off by more than this share of the frame warns",
                      0.0, 0.5)),
+       problem="the framing (too tight)",
        fix="Move the camera back (or zoom out) so the frame runs from mid-chest to just above "
            "your head.")
 def framed_too_tight(m, p):
@@ -81,6 +83,7 @@ def framed_too_tight(m, p):
        params=(Param("max_eye_line", 0.62, "ratio",
                      "eye line lower than this share of the frame height (from the top) warns",
                      0.3, 1.0),),
+       problem="the framing (your eyes sit too low)",
        fix="Tilt the camera down or raise it to eye level so your eyes sit in the upper part of "
            "the frame, with only a little space above your head.")
 def eyes_too_low(m, p):
@@ -109,6 +112,7 @@ def eyes_too_low(m, p):
        params=(Param("max_share", 0.2, "ratio",
                      "share of the frames with your face cut by a frame edge that warns",
                      0.0, 1.0),),
+       problem="your face cut off by the frame",
        fix="Re-frame so your whole face is inside the picture with some space around it, and "
            "stay inside that space while you play the scene.")
 def face_cut_off(m, p):
@@ -138,6 +142,7 @@ def face_cut_off(m, p):
        params=(Param("max_offset", 0.25, "ratio",
                      "face centre further than this share of the width from the middle warns",
                      0.05, 0.5),),
+       problem="the off-centre framing",
        fix="Move the camera (or yourself) so you are in the middle of the frame, or just off "
            "it towards your reader's side.")
 def off_centre(m, p):

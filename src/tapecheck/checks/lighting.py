@@ -26,6 +26,7 @@ from .base import Hit, Param, check
                      "the face's brightest 5 % below this (0–255) warns", 0.0, 255.0),
                Param("error_highlights", 50.0, "Y′",
                      "below this the face is far too dark (error)", 0.0, 255.0)),
+       problem="the dim light on your face",
        fix="Add light in front of you — a lamp behind the camera or face a window — or raise "
            "the exposure (tap your face on the phone screen and slide the brightness up).")
 def face_too_dark(m, p):
@@ -66,6 +67,7 @@ def face_too_dark(m, p):
                Param("lit_highlights", 130.0, "Y′",
                      "a face whose highlights reach this is lit well enough anyway", 0.0,
                      255.0)),
+       problem="the light behind you",
        fix="Turn so the window or lamp is in front of you, not behind you, or close the "
            "curtains behind you and light your face.")
 def backlit(m, p):
@@ -97,6 +99,7 @@ def backlit(m, p):
        needs=("light",), unit="ratio",
        params=(Param("max_clipped", 0.05, "ratio",
                      "share of the face blown to white (Y′ ≥ 250) that warns", 0.0, 1.0),),
+       problem="the blown-out light on your face",
        fix="Lower the exposure (tap your face on the screen and slide the brightness down) or "
            "move the light further away or diffuse it.")
 def face_overexposed(m, p):
@@ -122,6 +125,7 @@ def face_overexposed(m, p):
        params=(Param("max_stops", 1.5, "stops",
                      "one side of the face darker than the other by more than this warns",
                      0.5, 6.0),),
+       problem="the shadow on one side of your face",
        fix="Add a second, softer light (or a white card or wall) on the darker side of your "
            "face, or turn towards your main light.")
 def uneven_light(m, p):

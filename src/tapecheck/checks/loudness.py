@@ -34,6 +34,7 @@ def _speech_or_integrated(m) -> tuple[float, str]:
                      -60.0, -10.0),
                Param("error_lufs", -40.0, "LUFS", "speech quieter than this is an error",
                      -70.0, -10.0)),
+       problem="the quiet voice",
        fix="Move the microphone closer (an arm's length at most) and speak at performance "
            "level, or raise the level of your take in an editor.")
 def voice_too_quiet(m, p):
@@ -62,6 +63,7 @@ def voice_too_quiet(m, p):
        needs=("loudness",), unit="LUFS", reshoot=False,
        params=(Param("max_lufs", -10.0, "LUFS", "speech louder than this is a warning",
                      -30.0, 0.0),),
+       problem="the very loud voice",
        fix="Lower the recording level (or step back from the mic) so the loudest lines stay "
            "clean, or turn the take down to about −20 LUFS in an editor.")
 def voice_too_loud(m, p):
@@ -84,6 +86,7 @@ def voice_too_loud(m, p):
                      -40.0, -10.0),
                Param("high_lufs", -16.0, "LUFS", "top of the recommended speech range",
                      -30.0, 0.0)),
+       problem="the speech level",
        fix="Normalise the take to about −20 LUFS (most editors: 'loudness normalisation').")
 def loudness_off_target(m, p):
     """The speech loudness is outside the recommended −23 … −16 LUFS (a note, not a problem).
@@ -105,6 +108,7 @@ def loudness_off_target(m, p):
        needs=("loudness",), unit="dBTP", reshoot=False,
        params=(Param("max_dbtp", -1.0, "dBTP", "highest true peak without a note",
                      -12.0, 3.0),),
+       problem="the peaks",
        fix="Leave 1 dB of headroom: turn the take down until its peaks stay under −1 dBTP.")
 def true_peak_high(m, p):
     """The true peak (BS.1770-4 Annex 2, 4× oversampled) is above −1 dBTP.
@@ -126,6 +130,7 @@ def true_peak_high(m, p):
                      0.0, 100.0),
                Param("error_percent", 0.5, "%", "share of clipped samples that is an error",
                      0.0, 100.0)),
+       problem="the distorted (clipped) sound",
        fix="Record again with the input level lower (or the mic further away): loud lines "
            "hit the ceiling and distort.")
 def clipped_audio(m, p):

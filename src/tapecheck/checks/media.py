@@ -10,6 +10,7 @@ from .base import Hit, Param, check
 
 @check(code="M001", name="no-audio-track", category="media", severity=Severity.ERROR,
        needs=("media",), unit="", blocks="voice",
+       problem="the missing audio track",
        fix="Record with sound on, or export the tape again with its audio track.")
 def no_audio_track(m, p):
     """The file has no audio stream at all.
@@ -27,6 +28,7 @@ def no_audio_track(m, p):
        params=(Param("max_peak_dbfs", -60.0, "dBFS",
                      "a track whose loudest sample stays at or below this is silent",
                      -120.0, -20.0),),
+       problem="the silent audio track",
        fix="Check the microphone is connected and not muted, then record again.")
 def silent_audio_track(m, p):
     """The audio track is there but carries no sound.
@@ -52,6 +54,7 @@ def silent_audio_track(m, p):
 @check(code="M003", name="too-short", category="media", severity=Severity.ERROR,
        needs=("media",), unit="s",
        params=(Param("min_duration_s", 1.0, "s", "shortest tape that can be judged", 0.1, 60.0),),
+       problem="the length of the file",
        fix="Export the whole take; this file is too short to be an audition.")
 def too_short(m, p):
     """The tape is too short to judge.
@@ -69,6 +72,7 @@ def too_short(m, p):
 
 @check(code="M004", name="variable-frame-rate", category="media", severity=Severity.WARNING,
        needs=("media",), unit="", reshoot=False,
+       problem="the variable frame rate",
        fix="Export again at a constant frame rate (most editors: 'constant frame rate' or "
            "HandBrake's 'Constant Framerate').")
 def variable_frame_rate(m, p):
@@ -88,6 +92,7 @@ def variable_frame_rate(m, p):
 
 @check(code="M005", name="hdr-video", category="media", severity=Severity.WARNING,
        needs=("media",), unit="bit", reshoot=False,
+       problem="the HDR video",
        fix="Turn off HDR in the camera settings, or export as standard (SDR) 8-bit H.264.")
 def hdr_video(m, p):
     """The video is HDR (PQ or HLG) or more than 8 bits per channel.
@@ -107,6 +112,7 @@ def hdr_video(m, p):
        needs=("media",), unit="ratio",
        params=(Param("min_aspect", 1.0, "ratio",
                      "lowest width ÷ height accepted as landscape", 0.5, 2.0),),
+       problem="the portrait orientation",
        fix="Turn your phone sideways and record in landscape.")
 def portrait_orientation(m, p):
     """The picture, as players show it (rotation applied), is taller than wide.
@@ -127,6 +133,7 @@ def portrait_orientation(m, p):
        needs=("media",), unit="px",
        params=(Param("min_height_px", 720.0, "px",
                      "smallest picture height (short side) accepted", 144.0, 4320.0),),
+       problem="the low resolution",
        fix="Record at 1080p (Full HD); at least 720p.")
 def low_resolution(m, p):
     """The picture is smaller than 720p.

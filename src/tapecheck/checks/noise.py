@@ -12,6 +12,7 @@ from .base import Hit, Param, Skip, check
                      0.0, 60.0),
                Param("error_snr_db", 15.0, "dB", "speech-to-noise ratio below this is an error",
                      -10.0, 60.0)),
+       problem="the background noise",
        fix="Turn off fans, fridges and appliances, close the windows, and move the mic closer "
            "to your mouth.")
 def noisy_background(m, p):
@@ -48,6 +49,7 @@ def noisy_background(m, p):
        needs=("hum",), unit="dB",
        params=(Param("max_hum_db", -35.0, "dB",
                      "hum closer than this to the voice level is a warning", -80.0, 0.0),),
+       problem="the electrical hum",
        fix="Move the mic and its cable away from power supplies, lamps with dimmers and "
            "chargers; run the camera or recorder on battery.")
 def mains_hum(m, p):

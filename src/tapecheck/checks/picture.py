@@ -15,6 +15,7 @@ from .base import Hit, Param, Skip, check
        needs=("picture",), unit="s", reshoot=False,
        params=(Param("min_black_s", 1.0, "s", "black picture at least this long warns", 0.5,
                      60.0),),
+       problem="the black frames",
        fix="Trim the black part out in your editor, or export the take again.")
 def black_frames(m, p):
     """The picture goes black for a while.
@@ -42,6 +43,7 @@ def black_frames(m, p):
        needs=("picture",), unit="s",
        params=(Param("min_frozen_s", 1.0, "s", "a still picture at least this long warns",
                      0.5, 60.0),),
+       problem="the frozen picture",
        fix="Free up storage, turn off battery saver and record again (a frozen picture is frames "
            "the phone dropped); if it froze in an edit, export the take again.")
 def frozen_video(m, p):

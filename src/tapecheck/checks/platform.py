@@ -21,6 +21,7 @@ def _ext(path: str) -> str:
 
 @check(code="P101", name="container-not-accepted", category="platform",
        severity=Severity.ERROR, needs=("media", "platform"), unit="", reshoot=False,
+       problem="the file type",
        fix="Export the tape again as an MP4 file (H.264 video, AAC audio): every casting "
            "platform accepts it.")
 def container_not_accepted(m, p):
@@ -49,6 +50,7 @@ def container_not_accepted(m, p):
 
 @check(code="P102", name="file-too-large", category="platform", severity=Severity.ERROR,
        needs=("media", "platform"), unit="bytes", reshoot=False,
+       problem="the file size",
        fix="Export the tape again at a lower bitrate (HandBrake's 'Fast 1080p30' preset "
            "keeps a 5-minute tape well under 350 MB).")
 def file_too_large(m, p):
@@ -70,6 +72,7 @@ def file_too_large(m, p):
 
 @check(code="P103", name="file-larger-than-recommended", category="platform",
        severity=Severity.WARNING, needs=("media", "platform"), unit="bytes", reshoot=False,
+       problem="the file size",
        fix="Export the tape again at a lower bitrate to stay within the platform's "
            "recommended size.")
 def file_larger_than_recommended(m, p):
@@ -92,6 +95,7 @@ def file_larger_than_recommended(m, p):
 
 @check(code="P104", name="file-name-convention", category="platform", severity=Severity.WARNING,
        needs=("media", "platform"), unit="", reshoot=False,
+       problem="the file name",
        fix="Rename the file as the platform asks, e.g. Role-YourName-T1.mp4.")
 def file_name_convention(m, p):
     """The file name does not follow the platform's published naming convention.
@@ -110,6 +114,7 @@ def file_name_convention(m, p):
 
 @check(code="P105", name="too-many-clips", category="platform", severity=Severity.WARNING,
        needs=("media", "platform"), unit="clips", reshoot=False,
+       problem="the number of clips",
        fix="Upload each clip as its own tape, or send only as many as the platform takes.")
 def too_many_clips(m, p):
     """A reel split into clips (`--split`) holds more clips than the platform takes.
@@ -129,6 +134,7 @@ def too_many_clips(m, p):
 
 @check(code="P106", name="codec-not-recommended", category="platform", severity=Severity.INFO,
        needs=("media", "platform"), unit="", reshoot=False,
+       problem="the codec",
        fix="Export as H.264 video with AAC audio in an MP4 file.")
 def codec_not_recommended(m, p):
     """The video or audio codec is not the one the profile recommends.

@@ -18,6 +18,7 @@ def _silent(m) -> bool:
        needs=("speech", "signal", "r128"), unit="s",
        params=(Param("min_speech_s", 1.0, "s", "less speech than this is 'no speech'",
                      0.1, 60.0),),
+       problem="the missing voice",
        fix="Check the microphone picked up your voice (not muted, not the wrong input) and "
            "record again.")
 def no_speech(m, p):
@@ -42,6 +43,7 @@ def no_speech(m, p):
        needs=("speech", "signal", "r128"), unit="%",
        params=(Param("min_speech_percent", 15.0, "%",
                      "share of the tape with speech below which it is a warning", 0.0, 100.0),),
+       problem="how little of the tape has speech",
        fix="Check the whole scene was recorded with sound and that your lines are audible.")
 def little_speech(m, p):
     """Very little of the tape has speech (under 15 %).
@@ -65,6 +67,7 @@ def little_speech(m, p):
        needs=("dead_air",), unit="s", reshoot=False,
        params=(Param("max_lead_in_s", 3.0, "s", "longest wait before the first word", 0.5,
                      60.0),),
+       problem="the long wait before your first line",
        fix="Trim the start so your first line (or slate) comes within a second or two.")
 def long_lead_in(m, p):
     """Long dead air before the first word.
@@ -86,6 +89,7 @@ def long_lead_in(m, p):
 @check(code="A504", name="long-tail", category="edit", severity=Severity.WARNING,
        needs=("dead_air",), unit="s", reshoot=False,
        params=(Param("max_tail_s", 5.0, "s", "longest time after the last word", 0.5, 60.0),),
+       problem="the dead air after your last line",
        fix="Trim the end: hold a beat after your last line, then cut.")
 def long_tail(m, p):
     """Long dead air after the last word.
@@ -108,6 +112,7 @@ def long_tail(m, p):
        needs=("dead_air",), unit="dropouts",
        params=(Param("max_dropouts", 0.0, "dropouts", "more dropouts than this is a warning",
                      0.0, 100.0),),
+       problem="the sound dropouts",
        fix="Record again: check the wireless mic's battery and range, and close other apps "
            "while recording.")
 def audio_dropout(m, p):

@@ -36,6 +36,7 @@ def _judged(faces) -> tuple[float, list[bool]]:
                      "share of sampled frames showing your face below which it warns", 0.0, 1.0),
                Param("error_visible", 0.5, "ratio",
                      "share below which casting cannot see you (error)", 0.0, 1.0)),
+       problem="your face missing from the shot",
        fix="Stay in the frame facing the camera for the whole take; check the framing on the "
            "screen before you start.")
 def face_not_visible(m, p):
@@ -67,6 +68,7 @@ def face_not_visible(m, p):
        needs=("faces",), unit="s",
        params=(Param("min_lost_s", 1.0, "s",
                      "a stretch without your face at least this long warns", 0.5, 30.0),),
+       problem="your face leaving the shot",
        fix="Keep your face in the frame and towards the camera; if you move in the scene, "
            "frame wider or mark where you stand.")
 def face_lost(m, p):
@@ -126,6 +128,7 @@ _HIDDEN_PARAMS = (
 
 @check(code="V110", name="eyes-in-shadow", category="eyes", severity=Severity.WARNING,
        needs=("eyes",), unit="ratio", params=_HIDDEN_PARAMS,
+       problem="the shadows over your eyes",
        fix="Put a soft light in front of you at eye height (a lamp or window behind the "
            "camera) so it fills your eye sockets; avoid light only from the ceiling.")
 def eyes_in_shadow(m, p):
@@ -148,6 +151,7 @@ def eyes_in_shadow(m, p):
 
 @check(code="V111", name="glare-on-glasses", category="eyes", severity=Severity.WARNING,
        needs=("eyes",), unit="ratio", params=_HIDDEN_PARAMS,
+       problem="the glare on your glasses",
        fix="Tilt your glasses down slightly, or move the light higher and to the side, until "
            "the reflection leaves the lenses (or take the glasses off if the role allows).")
 def glare_on_glasses(m, p):
@@ -180,6 +184,7 @@ def _pose_spans(eyes, values, limit: float, min_s: float):
                Param("error_share", 0.5, "ratio",
                      "share of the tape in profile (one eye hidden) that is an error", 0.0,
                      1.0)),
+       problem="your head turned away from the camera",
        fix="Place your reader (or the eyeline mark) right beside the camera lens so you play "
            "just off it, not to the side.")
 def eyeline_turned_away(m, p):
@@ -219,6 +224,7 @@ def eyeline_turned_away(m, p):
        params=(Param("max_pitch_deg", 20.0, "°", "head tipped further down than this counts",
                      5.0, 80.0),
                Param("max_span_s", 3.0, "s", "looking down this long in a row warns", 0.5, 60.0)),
+       problem="looking down at the script",
        fix="Hold your sides at eye level just beside the lens (or learn the lines) so you read "
            "them without dropping your head.")
 def looking_down(m, p):
@@ -249,6 +255,7 @@ def looking_down(m, p):
        needs=("faces",), unit="s",
        params=(Param("min_span_s", 1.0, "s",
                      "a second face in shot this long in a row warns", 0.5, 60.0),),
+       problem="the second face in the shot",
        fix="Have your reader sit beside the camera, out of the shot, and check nobody else "
            "(or a poster or photo of a face) is in the frame.")
 def second_face(m, p):

@@ -21,7 +21,7 @@ import re
 from html import escape
 
 from ..model import FileReport, Finding, Report, Series, Severity, Thumbnail
-from .timecode import span_text, timecode
+from .timecode import number_text, span_text, timecode
 
 #: Shown thumbnails per tape (the measures keep only a few worst moments anyway).
 MAX_THUMBNAILS = 12
@@ -189,7 +189,8 @@ def _tape(f: FileReport, anchor: str) -> str:
     if f.measures:
         out.append('<details class="measures"><summary>Measures</summary>'
                    '<table class="measures-table"><tbody>')
-        out += [f"<tr><th>{e(k)}</th><td>{e(_number(val))}</td></tr>" for k, val in f.measures]
+        out += [f"<tr><th>{e(k)}</th><td>{e(number_text(val))}</td></tr>"
+                for k, val in f.measures]
         out.append("</tbody></table></details>")
     out.append("</section>")
     return "\n".join(out)
@@ -571,14 +572,6 @@ def _whole(fd: Finding, f: FileReport) -> bool:
 
 def _yes_no(ok: bool) -> str:
     return '<span class="yes">yes</span>' if ok else '<span class="no">no</span>'
-
-
-def _number(value) -> str:
-    if value is None:
-        return "not measurable"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def _fmt(v: float) -> str:

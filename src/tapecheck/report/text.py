@@ -7,7 +7,7 @@ Colour (ANSI) only when asked: the CLI turns it on for a terminal and off when p
 from __future__ import annotations
 
 from ..model import FileReport, Finding, Fix, Report, Severity, Verdict
-from .timecode import spans_text, timecode
+from .timecode import number_text, spans_text, timecode
 
 _COLORS = {"red": "31", "yellow": "33", "green": "32", "dim": "2", "bold": "1"}
 _SEV_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
@@ -64,7 +64,7 @@ def render_file(f: FileReport, paint=None, verbose: bool = False) -> str:
                                        "on this tape (-v lists them and why).")]
     if verbose and f.measures:
         lines += ["", "  Measures:"]
-        lines.extend(f"  - {name}: {_number(value)}" for name, value in f.measures)
+        lines.extend(f"  - {name}: {number_text(value)}" for name, value in f.measures)
     return "\n".join(lines) + "\n"
 
 
@@ -112,14 +112,6 @@ def _whole(fd: Finding, f: FileReport | None) -> bool:
     """A span covering the whole tape says nothing a reader needs."""
     return (f is not None and len(fd.spans) == 1 and fd.spans[0].start_s <= 0.05
             and f.media is not None and fd.spans[0].end_s >= f.media.duration_s - 0.05)
-
-
-def _number(value) -> str:
-    if value is None:
-        return "not measurable"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def _painter(color: bool):

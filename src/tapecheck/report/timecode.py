@@ -1,4 +1,4 @@
-"""Times as people read them on a player: m:ss (h:mm:ss past an hour)."""
+"""Times as people read them on a player (m:ss, h:mm:ss past an hour), and measured numbers."""
 
 from __future__ import annotations
 
@@ -21,3 +21,12 @@ def spans_text(spans, limit: int = 4) -> str:
     shown = [span_text(s) for s in spans[:limit]]
     more = len(spans) - limit
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def number_text(value) -> str:
+    """A measured value for a person: 4 significant digits, or why there is none."""
+    if value is None:
+        return "not measurable"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
