@@ -9,7 +9,8 @@
 
 Tapes are generated once into $TAPECHECK_BENCH_DIR (default ~/.cache/tapecheck-bench) from a
 GRID corpus clip (a real face and voice, looped) so every measure has real work to do:
-phone-like 60 s 1080p30 H.264 with a 1 s keyframe interval, 60 s 4K30 HEVC, a rotated
+phone-like 60 s 1080p30 H.264 with a fixed 1 s keyframe interval (no scene-cut keyframes:
+the looped clip and its grain would otherwise add two more per second), 60 s 4K30 HEVC, a rotated
 portrait phone clip. For each: wall time and peak RSS (the whole process tree, sampled every
 20 ms from /proc) of `tapecheck check` (all checks) and of `ffmpeg -i FILE -f null -`, and
 their ratio. Never used as a test: timing assertions in tests are flaky by nature.
@@ -35,17 +36,17 @@ TAPECHECK = [sys.executable, "-m", "tapecheck.cli"]
 TAPES = {
     "1080p": (60, "1920x1080", ["-c:v", "libx264", "-preset", "veryfast", "-b:v", "12M",
                                 "-maxrate", "16M", "-bufsize", "24M", "-g", "30",
-                                "-pix_fmt", "yuv420p"], []),
+                                "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
     "4k-hevc": (60, "3840x2160", ["-c:v", "libx265", "-preset", "ultrafast", "-b:v", "30M",
-                                  "-x265-params", "keyint=30:log-level=error",
+                                  "-x265-params", "keyint=30:min-keyint=30:scenecut=0:log-level=error",
                                   "-pix_fmt", "yuv420p", "-tag:v", "hvc1"], []),
     "portrait": (30, "1920x1080", ["-c:v", "libx264", "-preset", "veryfast", "-b:v", "10M",
-                                   "-g", "30", "-pix_fmt", "yuv420p"],
+                                   "-g", "30", "-sc_threshold", "0", "-pix_fmt", "yuv420p"],
                  ["-metadata:s:v:0", "rotate=270"]),
     "1min": (60, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
-                              "-pix_fmt", "yuv420p"], []),
+                              "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
     "20min": (1200, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
-                                 "-pix_fmt", "yuv420p"], []),
+                                 "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
 }
 
 
