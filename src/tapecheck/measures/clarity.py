@@ -134,6 +134,14 @@ def rt60_from_slopes(slopes: np.ndarray) -> float | None:
     return max(0.0, RT_A * raw + RT_B)
 
 
+def _convolve_same(x: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """np.convolve(x, k, "same") that keeps len(x) even when x is shorter than k ("same"
+    returns max(len(x), len(k)) values; scripts/fuzz.py found 2-frame audio tracks)."""
+    full = np.convolve(x, k, "full")
+    start = (len(k) - 1) // 2
+    return full[start:start + len(x)]
+
+
 def bursts(low_db: np.ndarray, mid_db: np.ndarray, voiced_speech: np.ndarray,
            hop_s: float) -> tuple[Span, ...]:
     """Runs of frames whose low band jumps over its own background (see module docstring)."""
@@ -148,8 +156,8 @@ def bursts(low_db: np.ndarray, mid_db: np.ndarray, voiced_speech: np.ndarray,
                     for c in centres])
     bg = np.maximum(np.interp(np.arange(n), centres, med), BURST_FLOOR_DBFS)
     k = np.ones(3) / 3  # 60 ms smoothing, in power
-    low_db = power_db(np.convolve(10 ** (low_db / 10), k, "same"))
-    mid_db = power_db(np.convolve(10 ** (mid_db / 10), k, "same"))
+    low_db = power_db(_convolve_same(10 ** (low_db / 10), k))
+    mid_db = power_db(_convolve_same(10 ** (mid_db / 10), k))
     hot = (low_db > bg + BURST_JUMP_DB) & (low_db >= mid_db - BURST_LOW_SHARE_DB) & ~voiced_speech
     out = []
     d = np.diff(np.concatenate([[0], hot.astype(np.int8), [0]]))
@@ -176,7 +184,7 @@ class Clarity(AudioMeasure):
         # widen voiced speech by 100 ms so plosive bursts at word onsets are not "bursts"
         k = int(round(0.1 / feats.hop_s))
         if k and voiced.any():
-            voiced = np.convolve(voiced.astype(np.int8), np.ones(2 * k + 1), "same") > 0
+            voiced = _convolve_same(voiced.astype(np.int8), np.ones(2 * k + 1)) > 0
         found_bursts = bursts(low, mid, voiced, feats.hop_s)
         if not mask.any():
             return ClarityResult(None, None, None, 0, found_bursts)
