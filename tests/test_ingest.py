@@ -45,6 +45,14 @@ def test_rotation_follows_display_matrix(media_dir, plain, tag, expected):
     assert (info.width, info.height) == ((360, 640) if expected in (90, 270) else (640, 360))
     first = next(iter_frames(info))
     assert first.image.shape[:2] == ((640, 360) if expected in (90, 270) else (360, 640))
+    # turned the way ffmpeg's own rotation (what players show) turns it
+    h, w = first.image.shape[:2]
+    ref = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-frames:v", "1", "-vf",
+                          f"scale={w}:{h}:flags=area", "-f", "rawvideo", "-pix_fmt", "bgr24",
+                          "-"], capture_output=True, check=True).stdout
+    ref = np.frombuffer(ref, np.uint8).reshape(h, w, 3).astype(int)
+    assert np.abs(first.image.astype(int) - ref).mean() < 3
+    assert np.abs(first.image.astype(int) - ref[::-1, ::-1]).mean() > 20  # not upside down
 
 
 def test_variable_frame_rate_detected(media_dir):

@@ -1,22 +1,30 @@
 """Sampled video frames, streamed from one ffmpeg process.
 
-Sampling strategy (decode dominates the cost of a check; numbers from DESIGN.md §4 and
-`scripts/bench.py`): a full decode of a 60 s 1080p30 phone clip takes ≈ 10–15 s on two cores,
-a keyframe-only decode (`-skip_frame nokey`) ≈ 0.2–0.25 × that. Measures need a steady
-≥ 2 frames per second of tape whatever the keyframe spacing (exports with one keyframe every
-8–10 s exist), so:
+Sampling strategy (decode dominates the cost of a check). Measured with `scripts/bench.py`
+on its 60 s 1080p30 phone-like tape (H.264 with B-frames, one keyframe a second; 2 cores):
+plain `ffmpeg -i` decode 18–20 s; with the deblocking filter skipped 18.0 s; and also
+skipping non-reference frames 13.2 s; keyframes only ≈ 0.2 × a plain decode. On the 60 s
+4K HEVC tape: 87 s, 87 s, 67 s. Measures need a steady ≥ 2 frames per second of tape
+whatever the keyframe spacing (exports with one keyframe every 8–10 s exist), so:
 
 * ``keyframes`` — when keyframes are at least as dense as the wanted rate, or in `--quick`
-  mode, only keyframes are decoded (≈ 0.25 × a full decode). Quick mode accepts the sparser,
-  irregular sampling a long-GOP file then gives and says so in the report.
-* ``decode`` — otherwise every frame is decoded with the in-loop deblocking filter skipped
-  (`-skip_loop_filter all`, ≈ 0.7 × a full decode: the blocking it leaves is far below one pixel
-  after the downscale the measures use) and ffmpeg's `select` keeps the first frame at least
-  1/rate after the previous one, before scaling, so unwanted frames cost only their decode.
+  mode, only keyframes are decoded. Quick mode accepts the sparser, irregular sampling a
+  long-GOP file then gives (its checks that need every frame are skipped).
+* ``decode`` — otherwise every frame that others depend on is decoded, with the in-loop
+  deblocking filter skipped (`-skip_loop_filter all`: the blocking it leaves is far below a
+  pixel after the downscale the measures use) and non-reference frames skipped
+  (`-skip_frame noref`: B-frames nothing points to; the sampled frames never need them).
+  ffmpeg's `select` keeps the first frame at least 1/rate after the previous one *before*
+  scaling, so frames not kept cost only their decode. The trade-off: a P-frame-only stream
+  (many phones) gains only the deblocking saving; sampling no faster than every decoded
+  frame would need seeking per sample, which costs more than it saves at 1 s GOPs.
+* a window at the full frame rate (`rate=0`, `start_s`/`duration_s`) for the few seconds
+  lip sync needs: every frame, nothing skipped but deblocking.
 
-Either way frames come out downscaled (long side ≤ 640 px: face detection and every picture
-measure work at that size), rotated as a player shows them (ffmpeg applies the Display
-Matrix), at square pixels, with their presentation timestamps read from `showinfo`.
+Frames come out downscaled (long side ≤ 640 px: face detection and every picture measure
+work at that size), at square pixels, turned as a player shows them — the Display Matrix
+rotation is applied *after* select and scale (ffmpeg's automatic rotation would transpose
+every full-size decoded frame first) — with presentation timestamps read from `showinfo`.
 """
 
 from __future__ import annotations
@@ -83,11 +91,17 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
     w, h = frame_size(info, max_side)
     full = rate <= 0 or start_s is not None
     mode = "decode" if full else sampling_mode(info, rate, quick)
-    in_opts: dict = {}
+    # rotation is applied after select and scale, on small frames: ffmpeg's automatic
+    # rotation would transpose every decoded full-size frame first (portrait clips cost ≈ 2×)
+    in_opts: dict = {"noautorotate": None}
     if mode == "keyframes":
         in_opts["skip_frame"] = "nokey"
     else:
         in_opts["skip_loop_filter"] = "all"
+        if not full:
+            # sampled frames need no non-reference frame (B-frames nothing else points to):
+            # skipping them is safe and cuts decoding ≈ 25 % where an encoder uses them
+            in_opts["skip_frame"] = "noref"
     base = info.window_start_s  # a reel's clip: the window of the file to read
     if start_s is not None or base is not None:
         in_opts["ss"] = f"{max(0.0, (base or 0.0) + (start_s or 0.0)):.3f}"
@@ -105,7 +119,15 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
         if mode == "keyframes" and info.keyframe_interval_s:
             gap = min(gap, 0.9 * info.keyframe_interval_s)
         stream = stream.filter("select", f"isnan(prev_selected_t)+gte(t-prev_selected_t,{gap:.4f})")
-    stream = stream.filter("scale", w, h, flags="area").filter("setsar", 1).filter("showinfo")
+    turned = info.rotation_deg in (90, 270)
+    stream = stream.filter("scale", h if turned else w, w if turned else h, flags="area")
+    if info.rotation_deg == 90:
+        stream = stream.filter("transpose", "clock")
+    elif info.rotation_deg == 270:
+        stream = stream.filter("transpose", "cclock")
+    elif info.rotation_deg == 180:
+        stream = stream.filter("hflip").filter("vflip")
+    stream = stream.filter("setsar", 1).filter("showinfo")
     out_opts = {"format": "rawvideo", "pix_fmt": "bgr24", "an": None, "sn": None, "dn": None}
     out_opts.update(_passthrough_opt())
     args = (ffmpeg.output(stream, "pipe:", **out_opts)
