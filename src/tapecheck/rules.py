@@ -89,20 +89,31 @@ def render_list(checks: Iterable[Check] = REGISTRY) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_one(check: Check) -> str:
+def _about(check: Check, strong) -> list[str]:
+    """The facts line and the prose of one check, shared by `rule CODE` and the docs page;
+    `strong` marks the labels (markdown bold on the docs page, plain in a terminal)."""
     d = describe(check)
-    facts = [f"category {d['category']}", f"default severity {d['severity']}",
-             "the fix needs a new take" if check.reshoot else "fixable in editing"]
+    facts = [f"{strong('category')} {check.category}",
+             f"{strong('default severity')} {check.severity.label}",
+             f"{strong('fix')} " + ("needs a new take" if check.reshoot else "in editing")]
     if check.blocks:
-        facts.append(f"an error decides can_{'see_eyes' if check.blocks == 'eyes' else 'hear_voice'}")
-    out = [f"{check.code} {check.name}", "  " + " · ".join(facts), "", d["summary"]]
+        answer = "can_see_eyes" if check.blocks == "eyes" else "can_hear_voice"
+        facts.append(f"{strong('an error decides')} `{answer}`")
+    if not check.quick:
+        facts.append("skipped with `--quick`")
+    out = [" · ".join(facts), "", d["summary"]]
     if d["details"]:
         out += ["", d["details"]]
     if d["why"]:
-        out += ["", f"Why casting cares: {d['why']}"]
+        out += ["", f"{strong('Why casting cares:')} {d['why']}"]
     if d["how_to_fix"]:
-        out += ["", f"How to fix: {d['how_to_fix']}"]
-    out += ["", f"What the report tells the actor: {check.fix}"]
+        out += ["", f"{strong('How to fix:')} {d['how_to_fix']}"]
+    out += ["", f"{strong('What the report tells the actor:')} {check.fix}"]
+    return out
+
+
+def render_one(check: Check) -> str:
+    out = [f"{check.code} {check.name}"] + _about(check, lambda label: label)
     if check.params:
         out += ["", "Thresholds:"]
         for p in check.params:
@@ -132,22 +143,7 @@ def markdown(checks: Iterable[Check] = REGISTRY) -> str:
         out.append(f"| [{c.code}](#{_anchor(c)}) | `{c.name}` | {c.category} | "
                    f"{c.severity.label} | {_cell(sections(c)['summary'])} |")
     for c in checks:
-        d = describe(c)
-        facts = [f"**Category** {c.category}", f"**default severity** {c.severity.label}",
-                 "**fix** needs a new take" if c.reshoot else "**fix** in editing"]
-        if c.blocks:
-            answer = "can_see_eyes" if c.blocks == "eyes" else "can_hear_voice"
-            facts.append(f"**an error decides** `{answer}`")
-        if not c.quick:
-            facts.append("skipped with `--quick`")
-        out += ["", f"## {c.code} {c.name}", "", " · ".join(facts), "", d["summary"]]
-        if d["details"]:
-            out += ["", d["details"]]
-        if d["why"]:
-            out += ["", f"**Why casting cares:** {d['why']}"]
-        if d["how_to_fix"]:
-            out += ["", f"**How to fix:** {d['how_to_fix']}"]
-        out += ["", f"**What the report tells the actor:** {c.fix}"]
+        out += ["", f"## {c.code} {c.name}", ""] + _about(c, lambda label: f"**{label}**")
         if c.params:
             out += ["", "| threshold | default | unit | allowed | meaning |",
                     "|---|---|---|---|---|"]
