@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from audio_helpers import (decode, frame_power, measure_audio, mix_at,  # noqa: E402
+from audio_helpers import (decode, measure_audio, mix_at,  # noqa: E402
                            speech_track, write_wav)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import functools
 import math
-import os
 import subprocess
 import sys
 import tempfile

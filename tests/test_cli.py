@@ -5,7 +5,7 @@ import json
 import pytest
 
 from cli_run import tapecheck
-from synth import ffmpeg, tape
+from synth import tape
 
 MEDIA_KEYS = {"container", "size_bytes", "duration_s", "width", "height", "rotation_deg", "fps",
               "variable_fps", "video_codec", "audio_codec", "audio_sample_rate",

@@ -9,7 +9,6 @@ reader balance ±3 dB (measured ≤ 2 dB), lip-sync offset ±40 ms on GRID clips
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

@@ -6,7 +6,6 @@ import re
 import shutil
 
 import numpy as np
-import pytest
 
 from browser import load_in_browser, screenshot
 from cli_run import tapecheck

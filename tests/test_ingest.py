@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from synth import FFMPEG, ffmpeg, tape
+from synth import ffmpeg, tape
 from tapecheck.errors import IngestError
 from tapecheck.ingest import AudioStream, iter_frames, probe
 from tapecheck.ingest.ffmpeg import Stream, timeout_for

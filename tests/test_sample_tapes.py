@@ -3,8 +3,6 @@ finding of that category at warning or above."""
 
 import re
 
-import pytest
-
 from tapecheck.model import CATEGORIES
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Severity
-from .base import Hit, Param, Skip, check
+from .base import Hit, Param, check
 
 
 @check(code="A401", name="channel-imbalance", category="channels", severity=Severity.WARNING,

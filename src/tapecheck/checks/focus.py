@@ -8,7 +8,7 @@ frames). Calibration: scripts/calibrate_vision.py; numbers in each check.
 from __future__ import annotations
 
 from ..model import Severity
-from ._picture import need_frames, spans
+from ._picture import spans
 from .base import Hit, Param, Skip, check
 
 

@@ -46,7 +46,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import MeasureUnavailable
 from ..model import Span
 from .audioframes import BAND_EDGES, FLOOR_DB, FrameFeatures, need, power_db
 from .base import AudioMeasure

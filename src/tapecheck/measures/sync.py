@@ -43,7 +43,7 @@ small mouth patches (≤ 160 px square) of one window, nothing of the sound.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
