@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 
 from tapecheck import runner
+from tapecheck.ingest import probe
+from tapecheck.measures import Context, Results, closure
 from tapecheck.measures import speakers as spk
 from tapecheck.measures import sync as syn
 from tapecheck.measures.mouth import MouthResult
@@ -73,6 +75,26 @@ def test_windows_hold_the_actor_speech_within_the_budget():
     assert all(b - a <= syn.WINDOW_S + 1e-9 for a, b in ws)
     assert ws[0][1] <= 0.4 * 60 + syn.MARGIN_S and ws[1][0] >= 0.6 * 60 - syn.MARGIN_S
     assert sum(b - a for a, b in ws) <= 10.0 + 1e-9
+
+
+def test_a_window_decoded_early_serves_only_when_it_holds_the_actor_speech():
+    sync = syn.Sync(Context(info=None))
+    sync._tracks = {(0.0, 8.0): None}
+    # a monologue: the early window (from all speech) holds all the actor's lines
+    assert sync._decoded_early((0.6, 3.4), [(1.0, 3.0)]) == (0.0, 8.0)
+    # the actor speaks after the window the reader's lines filled: decode the actor's own
+    assert sync._decoded_early((8.6, 13.4), [(9.0, 13.0)]) is None
+    # overlapping, but most of the actor's speech lies outside it (1.6 s of 3.4 s inside)
+    assert sync._decoded_early((5.6, 10.4), [(6.0, 10.0)]) is None
+    # the share: the actor's window holds 6.0 s of lines inside its margins; an early
+    # window holding 5.5 s (≥ 0.9 × 6.0) serves, one holding 5.3 s does not
+    spans = [(1.0, 7.0)]
+    sync._tracks = {(0.0, 6.9): None}
+    assert syn._coverage((0.0, 8.0), spans) == pytest.approx(6.0)
+    assert syn._coverage((0.0, 6.9), spans) == pytest.approx(5.5)
+    assert sync._decoded_early((0.0, 8.0), spans) == (0.0, 6.9)
+    sync._tracks = {(0.0, 6.7): None}
+    assert sync._decoded_early((0.0, 8.0), spans) is None
 
 
 # --- labelling and loudness on synthetic mouth activity --------------------------------------
@@ -222,6 +244,17 @@ def test_lip_sync_offset_is_recovered_within_40_ms(sync_tapes, shift):
         assert ("behind" in f.message) == (shift > 0)
     (drift,) = [s for s in rep.skipped if s.code == "X103"]
     assert "shorter than 20 s" in drift.reason
+
+
+@pytest.mark.corpus
+def test_the_window_decoded_beside_the_video_pass_is_not_decoded_again(sync_tapes):
+    info = probe(str(sync_tapes[200]))
+    res = Results(info)
+    runner._measure(Context(info=info), res, closure(("sync",)), need_r128=True)
+    sy = res["sync"]
+    (w,) = sy.windows
+    assert w.confident and w.offset_ms == pytest.approx(200, abs=40.0)
+    assert sy.decoded_s == pytest.approx(w.end_s - w.start_s, abs=0.01)
 
 
 @pytest.mark.corpus

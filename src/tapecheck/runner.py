@@ -1,7 +1,8 @@
 """Orchestration: paths → files → probe → one audio pass and one video pass → checks → verdict.
 
 The audio pass runs in a thread beside the video pass (ffmpeg decodes both at once and
-numpy/OpenCV release the GIL), so a file costs about as long as its picture takes. Every
+numpy/OpenCV release the GIL), so a file costs about as long as its picture takes; that
+thread then runs the derived measures' `early` work (lip sync decodes its windows there). Every
 file is isolated: an `IngestError` becomes that file's `status: error`, a crashing measure
 or check becomes a `check_errors` entry, and the other files and checks still run.
 """
@@ -162,12 +163,12 @@ def _judge(info, settings: Settings, *, clips: int | None = None,
 def _measure(ctx: Context, results: Results, measures: list, need_r128: bool) -> None:
     video = [m for m in measures if issubclass(m, VideoMeasure)]
     audio = [m for m in measures if issubclass(m, AudioMeasure)]
-    derived = [m for m in measures if issubclass(m, DerivedMeasure)]
+    derived = _start(ctx, [m for m in measures if issubclass(m, DerivedMeasure)], results)
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
         if audio or need_r128:
             if ctx.info.has_audio:
-                pending = pool.submit(_audio_pass, ctx, results, audio)
+                pending = pool.submit(_audio_pass, ctx, results, audio, derived)
             else:
                 for m in audio:
                     results.set(m.name, Missing("the file has no audio track"))
@@ -176,17 +177,17 @@ def _measure(ctx: Context, results: Results, measures: list, need_r128: bool) ->
             _video_pass(ctx, results, video)
         if pending is not None:
             pending.result()
-    for cls in derived:
-        gone = results.missing(tuple(r for r in cls.requires if r != "media"))
+    for name, m in derived.items():
+        gone = results.missing(tuple(r for r in m.requires if r != "media"))
         if gone is not None:
-            results.set(cls.name, gone)
+            results.set(name, gone)
             continue
         try:
-            results.set(cls.name, cls(ctx).compute(results))
+            results.set(name, m.compute(results))
         except MeasureUnavailable as exc:
-            results.set(cls.name, Missing(str(exc)))
+            results.set(name, Missing(str(exc)))
         except Exception as exc:  # a bug in a measure must not take the other checks down
-            results.set(cls.name, Missing(_crash(cls.name, exc), failed=True))
+            results.set(name, Missing(_crash(name, exc), failed=True))
 
 
 def _video_pass(ctx: Context, results: Results, classes: list) -> None:
@@ -203,7 +204,8 @@ def _video_pass(ctx: Context, results: Results, classes: list) -> None:
     _finish(live, results, {})
 
 
-def _audio_pass(ctx: Context, results: Results, classes: list) -> None:
+def _audio_pass(ctx: Context, results: Results, classes: list,
+                derived: dict[str, Any]) -> None:
     from .ingest import AudioStream
 
     stream = AudioStream(ctx.info)
@@ -212,6 +214,14 @@ def _audio_pass(ctx: Context, results: Results, classes: list) -> None:
         _feed(live, block, results)
     results.set("r128", stream.r128)
     _finish(live, results, {"r128": stream.r128})
+    for name, m in list(derived.items()):
+        try:
+            m.early(results)
+        except MeasureUnavailable:
+            pass  # compute() finds the same reason with every result in hand
+        except Exception as exc:
+            results.set(name, Missing(_crash(name, exc), failed=True))
+            del derived[name]
 
 
 def _start(ctx: Context, classes: list, results: Results) -> dict[str, Any]:
