@@ -5,7 +5,7 @@ and handed to all the measures that need it: a measure is an *accumulator*.
 
 * `VideoMeasure` — `feed(frame, upstream)` once per sampled frame, `finish(done)` at the end.
 * `AudioMeasure` — `feed(block, upstream)` once per 1 s audio block, `finish(done)` at the end.
-* `DerivedMeasure` — `compute(ctx, results)` after both passes, from other measures' results
+* `DerivedMeasure` — `compute(results)` after both passes, from other measures' results
   (cross-modal measures; measures that decode a few seconds again at full frame rate).
   It may also do `early(results)`: work that needs only the audio pass's results, run in
   the audio thread while the video pass still decodes (sampled decoding leaves ≈ 0.4 of a
