@@ -142,6 +142,99 @@ def sync_table(tmp: Path, clips: list[str]) -> None:
               f"{np.max(np.abs(rel_err)):.0f} ms over {len(rel_err)}")
 
 
+REAL = ct.CORPUS / "real"
+
+
+def sync_clips(tmp: Path) -> list[Path]:
+    """Every talking-head clip with sound: GRID looped 3× (9 s: one 3 s GRID sentence holds
+    under 2 s of speech, too little for a confident estimate), the other corpus/video
+    talking heads, and every corpus/real recording with an audio stream."""
+    out = [ct.drift_tape(c, 3, 0.0, tmp / f"{c}_x3.mp4") for c in GRID]
+    out += [ct.clip_path(c) for c in OTHERS]
+    out += [p for p in sorted(REAL.glob("*.*")) if p.suffix != ".csv" and p.suffix != ".md"
+            and probe(str(p)).has_audio]
+    return out
+
+
+def _clip_signals(path: Path, cache: Path):
+    """(duration, speech spans, slope, hop, full-rate lip track t, speed) of a clip, cached."""
+    from tapecheck.measures import sync as syn
+
+    key = cache / (path.stem + ".npz")
+    if key.exists():
+        d = np.load(key)
+        return (float(d["dur"]), [tuple(x) for x in d["spans"]], d["slope"], float(d["hop"]),
+                d["t"], d["speed"])
+    res = measure(path, ("speech", "audio_frames"))
+    info = probe(str(path))
+    sp, fe = res["speech"], res["audio_frames"]
+    spans = [] if isinstance(sp, Missing) else [(s.start_s, s.end_s) for s in sp.segments]
+    slope = syn.envelope_slope(fe.bands, fe.hop_s)
+    every = max(1, int(round((info.fps or 25.0) * syn.DETECT_EVERY_S)))
+    from tapecheck.ingest import iter_frames
+    t, speed = syn.mouth_track(iter_frames(info, rate=0), every)
+    np.savez(key, dur=info.duration_s, spans=np.asarray(spans).reshape(-1, 2), slope=slope,
+             hop=fe.hop_s, t=t, speed=speed)
+    return info.duration_s, spans, slope, fe.hop_s, t, speed
+
+
+def _pair_windows(picture, sound, fps: float = 25.0):
+    """Per window: Estimate of `picture`'s lips against `sound`'s speech (both clips' signals),
+    as the measure would compute it for a tape made of the two."""
+    from tapecheck.measures import sync as syn
+
+    dur = min(picture[0], sound[0])
+    spans = [(a, min(b, dur)) for a, b in sound[1] if a < dur]
+    out = []
+    t, speed = picture[4], picture[5]
+    gaps = np.diff(t)
+    fps = 1.0 / float(np.median(gaps)) if len(gaps) else fps
+    for ws, we in syn.choose_windows(spans, dur):
+        sel = (t >= ws) & (t <= we)
+        tw, vw = t[sel], speed[sel]
+        mask = np.zeros(len(tw), bool)
+        for a, b in spans:
+            mask |= (tw >= a - syn.MARGIN_S) & (tw <= b + syn.MARGIN_S)
+        out.append(syn.estimate(tw, vw, sound[2], sound[3], mask, fps))
+    return out
+
+
+def chance_table(tmp: Path) -> None:
+    """z of matched takes against mismatched pairs (a take's picture with another's sound)."""
+    from tapecheck.measures import sync as syn
+
+    cache = Path(tempfile.gettempdir()) / "tapecheck_sync_tracks"
+    cache.mkdir(exist_ok=True)
+    clips = sync_clips(tmp)
+    sig = {p.stem: _clip_signals(p, cache) for p in clips}
+    print("\n## lip sync confidence: matched takes (z, r, seconds of lips, offset)\n")
+    print("| clip | window | offset | r | prominence | z | lip s | confident |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, s in sig.items():
+        for k, e in enumerate(_pair_windows(s, s)):
+            off = "–" if e.offset_ms is None else f"{e.offset_ms + syn.LIP_LEAD_MS:+.0f}"
+            print(f"| {short(name)[:40]} | {k} | {off} | {e.peak_r:.2f} | {e.prominence:.2f} | "
+                  f"{e.z:.1f} | {e.frames / 25:.1f} | {'yes' if e.confident else e.reason} |")
+    rows = []
+    for a, sa in sig.items():
+        for b, sb in sig.items():
+            if a == b or a.split("_x3")[0] == b.split("_x3")[0]:
+                continue
+            for e in _pair_windows(sa, sb):
+                rows.append((a, b, e))
+    conf = [r for r in rows if r[2].confident]
+    print(f"\nmismatched picture/sound pairs: {len(conf)}/{len(rows)} windows confident "
+          f"({100 * len(conf) / max(1, len(rows)):.1f} %)")
+    for z in (2.4, 2.7, 3.0, 3.5, 4.0):
+        n = sum(1 for _, _, e in rows if e.offset_ms is not None and e.z >= z
+                and abs(e.offset_ms) <= syn.MAX_LAG_MS - 20
+                and e.frames / 25 >= syn.MIN_EVIDENCE_S)
+        print(f"  z >= {z}: {n}/{len(rows)} ({100 * n / max(1, len(rows)):.1f} %)")
+    for a, b, e in conf:
+        print(f"  confident: picture {short(a)} + sound {short(b)}: {e.offset_ms:+.0f} ms, "
+              f"z {e.z:.1f}, r {e.peak_r:.2f}")
+
+
 def drift_table(tmp: Path) -> None:
     print("\n## drift: start/end offsets of a take whose sound slides late\n")
     print("| clip × copies | true drift | start window | end window | drift measured |")
@@ -201,7 +294,7 @@ def activity_table() -> None:
 
 
 def main(argv: list[str]) -> int:
-    what = set(argv) or {"reader", "sync", "drift", "activity"}
+    what = set(argv) or {"reader", "sync", "drift", "activity", "chance"}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "activity" in what:
@@ -212,6 +305,8 @@ def main(argv: list[str]) -> int:
             sync_table(tmp, GRID + OTHERS)
         if "drift" in what:
             drift_table(tmp)
+        if "chance" in what:
+            chance_table(tmp)
     return 0
 
 

@@ -32,11 +32,12 @@ from .base import Hit, Param, Skip, check
 def reader_too_loud(m, p):
     """The off-camera reader is as loud as the actor, or louder.
 
-    Speech is split into the actor's lines and the reader's by whether the actor's mouth moves
-    while someone speaks (measures/speakers.py); `reader_to_actor_db` is the BS.1770-4 gated
-    loudness of the reader's lines minus the actor's. Lines the mouth cannot attribute (face
-    turned away, too short) count for neither. A tape with no reader lines — a monologue, or
-    one where the mouth could not tell the voices apart — gets no finding and says so.
+    The speech is split into two voices by timbre (measures/voices.py), and the voice that
+    moves the actor's mouth is the actor's (measures/speakers.py); `reader_to_actor_db` is the
+    BS.1770-4 gated loudness of the reader's lines minus the actor's. Lines that cannot be
+    attributed (face turned away, speech too close to the noise) count for neither. A tape
+    with no reader lines — one voice, or two that move the mouth alike — gets no finding and
+    says so.
     Why casting cares: casting directors name a reader louder than the actor as the most
     common sound problem of self-tapes (Erica Sbream Casting); the reader stands beside the
     phone, nearer its microphone than the actor, and should keep their volume down so the
@@ -55,10 +56,10 @@ def reader_too_loud(m, p):
         if not judged:
             why = sp.lines[0].reason if sp.lines else "no speech"
             raise Skip(f"no line could be told to be yours or the reader's: {why}")
-        if not sp.told_apart:
-            raise Skip("no reader lines found: all the speech is taken as yours (a monologue, "
-                       "or the mouth could not tell two voices apart)")
-        raise Skip("no reader lines found: a monologue (all the speech is yours)")
+        if sp.reason:
+            raise Skip(f"no reader lines found, all the speech is taken as yours (a monologue "
+                       f"as far as can be told): {sp.reason}")
+        raise Skip("no reader lines found: a monologue (one voice, and it moves your mouth)")
     value = sp.reader_to_actor_db
     if value is None:
         if sp.actor_lufs is None:

@@ -50,6 +50,9 @@ window would; otherwise (the reader's lines filled it) the actor's window is dec
 
 from __future__ import annotations
 
+import base64
+import functools
+import json
 import math
 from dataclasses import dataclass
 
@@ -76,8 +79,13 @@ LIP_LEAD_MS = 10.0
 MAX_LAG_MS = 600
 LAG_STEP_MS = 10
 #: Confidence rules (see the module docstring; calibrated in scripts/calibrate_crossmodal.py).
-MIN_PEAK_R = 0.30
-MIN_PROMINENCE = 0.08
+MIN_Z = 3.0
+#: Floor of the chance peaks' spread (r units): 16 chance peaks that happen to agree
+#: closely must not turn a modest peak into "evidence".
+CHANCE_MIN_SD = 0.03
+#: Seconds of lip movement (frames within the actor's lines) below which no estimate is
+#: confident, however it scores.
+MIN_EVIDENCE_S = 4.0
 PROMINENCE_EXCLUDE_MS = 150
 MIN_FRAMES_S = 1.0
 #: A window decoded early (from all speech, before the reader is told apart) is used instead
@@ -89,6 +97,13 @@ MIN_ACTOR_SPEECH_S = 1.0
 #: The envelope band: 300 Hz–3 kHz (audioframes.BAND_EDGES indices 3…6).
 ENV_BANDS = slice(3, 7)
 ENV_SMOOTH_S = 0.02
+#: The envelope is floored this far under its 95th percentile: noise, gating to digital
+#: silence and room tone below it carry no timing (a gated webcam track otherwise put its
+#: largest slopes at the gate's switching, not at the words).
+ENV_FLOOR_PCT = 95.0
+ENV_FLOOR_DB = 35.0
+#: Stretches of unrelated speech the lips are also compared with (`chance_peaks`).
+CHANCE_COUNT = 16
 #: A frame whose mouth crop differs from the previous one by less than this (mean grey
 #: levels) repeats it (a frozen picture, a duplicated frame): its lips say nothing about
 #: timing. (The frozen-picture sample tape otherwise read as sound 410 ms late.)
@@ -101,6 +116,17 @@ PATCH_EYES = 4.0   # patch side, in eye distances
 
 
 @dataclass(frozen=True)
+class Estimate:
+    offset_ms: float | None     # the peak's lag (None: no peak at all)
+    peak_r: float
+    prominence: float
+    z: float                    # the peak against unrelated speech (`chance_z`)
+    frames: int                 # frames correlated
+    confident: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Window:
     start_s: float
     end_s: float
@@ -110,6 +136,7 @@ class Window:
     frames: int                 # frames correlated
     confident: bool
     reason: str = ""
+    z: float = 0.0              # the peak against unrelated speech (`chance_z`)
 
     @property
     def center_s(self) -> float:
@@ -155,10 +182,51 @@ def _smooth(x: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def envelope_slope(bands: np.ndarray, hop_s: float) -> np.ndarray:
-    """d/dt of the smoothed 300 Hz–3 kHz level (dB per frame) of 20 ms band-power frames."""
+    """d/dt of the smoothed 300 Hz–3 kHz level (dB per frame) of 20 ms band-power frames,
+    the level floored `ENV_FLOOR_DB` under its `ENV_FLOOR_PCT`th percentile."""
     p = np.asarray(bands[:, ENV_BANDS], np.float64).sum(axis=1)
     env = 10.0 * np.log10(p + 1e-10)
+    if len(env):
+        env = np.maximum(env, np.percentile(env, ENV_FLOOR_PCT) - ENV_FLOOR_DB)
     return np.gradient(_smooth(env, ENV_SMOOTH_S / hop_s))
+
+
+@functools.lru_cache(maxsize=1)
+def chance_slope() -> np.ndarray:
+    """The stored envelope slope of unrelated speech (data/chance_envelopes.json, made by
+    scripts/make_chance_envelopes.py from LibriSpeech, LJ Speech, CMU ARCTIC and CSTR
+    recordings; licences there)."""
+    from importlib import resources
+
+    doc = json.loads(resources.files(__package__).joinpath("data", "chance_envelopes.json")
+                     .read_text("utf-8"))
+    q = np.frombuffer(base64.b64decode(doc["int8_base64"]), np.int8)
+    return q.astype(np.float64) / float(doc["scale"])
+
+
+def chance_peaks(t_video: np.ndarray, visual: np.ndarray, hop_s: float, mask: np.ndarray,
+                 lags_ms: np.ndarray, count: int = CHANCE_COUNT) -> np.ndarray:
+    """Peak correlations of the lip signal with `count` stretches of unrelated speech
+    (`chance_slope`), laid over the same frames and searched over the same lags: how well
+    these lips match sound they have nothing to do with."""
+    stored = chance_slope()
+    sel = mask & np.isfinite(visual)
+    if not sel.any():
+        return np.zeros(0)
+    t0 = float(t_video[sel].min()) - MAX_LAG_MS / 1000.0 - 0.1
+    t1 = float(t_video[sel].max()) + MAX_LAG_MS / 1000.0 + 0.1
+    n = int(math.ceil((t1 - t0) / hop_s)) + 2
+    first = int(math.floor(t0 / hop_s))
+    starts = np.linspace(0, len(stored), count, endpoint=False).astype(int)
+    peaks = []
+    for a in starts:
+        seg = np.take(stored, np.arange(a, a + n), mode="wrap")
+        fake = np.full(max(first, 0) + n, np.nan)
+        fake[max(first, 0):] = seg[-first:] if first < 0 else seg
+        curve = correlate(t_video, visual, fake, hop_s, mask, lags_ms)
+        if np.isfinite(curve).any():
+            peaks.append(float(np.nanmax(curve)))
+    return np.asarray(peaks)
 
 
 def lip_opening_speed(prev: np.ndarray, cur: np.ndarray) -> float:
@@ -292,25 +360,39 @@ def pick_peak(curve: np.ndarray, lags_ms: np.ndarray) -> tuple[float | None, flo
     return lag, float(c[i]), float(c[i] - max(second, -1.0))
 
 
+def chance_z(r: float, chance: np.ndarray) -> float:
+    """How many spreads the peak stands above the chance peaks (0 without them)."""
+    if len(chance) < 4:
+        return 0.0
+    return float((r - chance.mean()) / max(float(chance.std()), CHANCE_MIN_SD))
+
+
 def estimate(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: float,
-             mask: np.ndarray, fps: float) -> tuple[float | None, float, float, int, bool, str]:
-    """(offset ms, peak r, prominence, frames, confident, reason) of one window."""
+             mask: np.ndarray, fps: float) -> Estimate:
+    """The offset of one window, with its evidence (module docstring, *Confidence*)."""
     lags = np.arange(-MAX_LAG_MS, MAX_LAG_MS + 1, LAG_STEP_MS, dtype=np.float64)
     frames = int((mask & np.isfinite(visual)).sum())
     if frames < MIN_FRAMES_S * fps:
-        return None, 0.0, 0.0, frames, False, "too few frames of the actor's mouth"
+        return Estimate(None, 0.0, 0.0, 0.0, frames, False,
+                        "too few frames of the actor's mouth")
     curve = correlate(t_video, visual, slope, hop_s, mask, lags)
     lag, r, prom = pick_peak(curve, lags)
     if lag is None:
-        return None, 0.0, 0.0, frames, False, "the lips and the sound could not be compared"
+        return Estimate(None, 0.0, 0.0, 0.0, frames, False,
+                        "the lips and the sound could not be compared")
+    z = chance_z(r, chance_peaks(t_video, visual, hop_s, mask, lags))
+    seconds = frames / fps
     if abs(lag) > MAX_LAG_MS - 20:
-        return lag, r, prom, frames, False, "no match within ±600 ms"
-    if r < MIN_PEAK_R:
-        return lag, r, prom, frames, False, (f"lip movement and sound match only weakly "
-                                             f"(r = {r:.2f}, below {MIN_PEAK_R})")
-    if prom < MIN_PROMINENCE:
-        return lag, r, prom, frames, False, "several offsets match the lips about equally well"
-    return lag, r, prom, frames, True, ""
+        return Estimate(lag, r, prom, z, frames, False, "no match within ±600 ms")
+    if seconds < MIN_EVIDENCE_S:
+        return Estimate(lag, r, prom, z, frames, False,
+                        f"too little speech with the mouth in view ({seconds:.1f} s of lip "
+                        f"movement, {MIN_EVIDENCE_S:g} s needed)")
+    if z < MIN_Z:
+        return Estimate(lag, r, prom, z, frames, False,
+                        f"the lips match this sound hardly better than unrelated speech "
+                        f"(z = {z:.1f}, {MIN_Z:g} needed)")
+    return Estimate(lag, r, prom, z, frames, True, "")
 
 
 def _coverage(window: tuple[float, float], spans: list[tuple[float, float]]) -> float:
@@ -430,12 +512,12 @@ class Sync(DerivedMeasure):
             mask = np.zeros(len(t), bool)
             for s, e in spans:
                 mask |= (t >= s - MARGIN_S) & (t <= e + MARGIN_S)
-            lag, r, prom, n, ok, why = estimate(t, speed, slope, feats.hop_s, mask, fps_w)
-            if lag is not None:
-                lag += LIP_LEAD_MS
+            e = estimate(t, speed, slope, feats.hop_s, mask, fps_w)
+            lag = None if e.offset_ms is None else e.offset_ms + LIP_LEAD_MS
             windows.append(Window(round(ws, 3), round(we, 3),
-                                  None if lag is None else round(lag, 1), round(r, 3),
-                                  round(prom, 3), n, ok, why))
+                                  None if lag is None else round(lag, 1), round(e.peak_r, 3),
+                                  round(e.prominence, 3), e.frames, e.confident, e.reason,
+                                  round(e.z, 2)))
         good = [w.offset_ms for w in windows if w.confident]
         if good:
             offset, reason = float(np.median(good)), ""
