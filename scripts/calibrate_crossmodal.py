@@ -225,14 +225,30 @@ def chance_table(tmp: Path) -> None:
     conf = [r for r in rows if r[2].confident]
     print(f"\nmismatched picture/sound pairs: {len(conf)}/{len(rows)} windows confident "
           f"({100 * len(conf) / max(1, len(rows)):.1f} %)")
-    for z in (2.4, 2.7, 3.0, 3.5, 4.0):
-        n = sum(1 for _, _, e in rows if e.offset_ms is not None and e.z >= z
+    both_grid = [r for r in rows if r[0].startswith("grid") and r[1].startswith("grid")]
+    print(f"  of which both GRID loops (same sentence template, looped): "
+          f"{sum(1 for r in both_grid if r[2].confident)}/{len(both_grid)}")
+    matched = [(n, e) for n, s in sig.items() for e in _pair_windows(s, s)]
+
+    def passes(e, z, prom):
+        return (e.offset_ms is not None and e.z >= z and e.prominence >= prom
                 and abs(e.offset_ms) <= syn.MAX_LAG_MS - 20
                 and e.frames / 25 >= syn.MIN_EVIDENCE_S)
-        print(f"  z >= {z}: {n}/{len(rows)} ({100 * n / max(1, len(rows)):.1f} %)")
+
+    print("\n| rule | mismatched confident | excl. GRID×GRID | matched windows confident |")
+    print("|---|---|---|---|")
+    other = [r for r in rows if r not in both_grid]
+    for z in (2.4, 3.0, 3.5, 4.0):
+        for prom in (0.0, 0.1, 0.15):
+            n = sum(1 for r in rows if passes(r[2], z, prom))
+            m = sum(1 for r in other if passes(r[2], z, prom))
+            k = sum(1 for _, e in matched if passes(e, z, prom))
+            print(f"| z ≥ {z}, prominence ≥ {prom} | {n}/{len(rows)} "
+                  f"({100 * n / max(1, len(rows)):.1f} %) | {m}/{len(other)} "
+                  f"({100 * m / max(1, len(other)):.1f} %) | {k}/{len(matched)} |")
     for a, b, e in conf:
         print(f"  confident: picture {short(a)} + sound {short(b)}: {e.offset_ms:+.0f} ms, "
-              f"z {e.z:.1f}, r {e.peak_r:.2f}")
+              f"z {e.z:.1f}, r {e.peak_r:.2f}, prominence {e.prominence:.2f}")
 
 
 def drift_table(tmp: Path) -> None:

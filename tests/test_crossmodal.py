@@ -19,6 +19,7 @@ from tapecheck.ingest import probe
 from tapecheck.measures import Context, Results, closure
 from tapecheck.measures import speakers as spk
 from tapecheck.measures import sync as syn
+from tapecheck.measures import voices as voi
 from tapecheck.measures.mouth import MouthResult
 from tapecheck.measures.speech import SpeechSegment
 from tapecheck.settings import Settings
@@ -122,28 +123,61 @@ def _mouth(duration: float, level) -> MouthResult:
     return MouthResult(tuple(t), ("",) * len(t), tuple(acts), tuple(prev))
 
 
-def test_a_still_mouth_during_speech_is_the_reader():
-    segs = [(1.0, 4.0), (5.0, 9.0), (10.0, 13.0)]
+def _voices(duration: float, runs: list[tuple[float, float, int]], strength=6.0):
+    hop = 0.02
+    label = np.full(int(duration / hop), -1, np.int8)
+    for a, b, v in runs:
+        label[int(a / hop):int(b / hop)] = v
+    return voi.VoicesResult(hop, label, strength, 1.0)
+
+
+RUNS = [(1.0, 4.0, 0), (5.0, 9.0, 1), (10.0, 13.0, 0)]
+
+
+def _level(still_during):
     rng = np.random.default_rng(3)
 
     def level(t):
-        if 5.0 <= t - 0.5 and t <= 9.0:
+        if still_during[0] <= t - 0.5 and t <= still_during[1]:
             return 0.06 * (1 + 0.2 * rng.random())    # listening: the reader speaks
         return 0.3 * (1 + 0.5 * rng.random())          # the actor speaks (or pauses)
+    return level
 
-    lines, still, talking, told = spk.label_lines(_mouth(14.0, level), _speech(14.0, segs))
-    assert told and talking > 2.5 * still
-    labels = [(round(s), round(e), lab) for s, e, lab, conf, *_ in lines if conf >= 0.5]
+
+def test_the_voice_that_moves_the_mouth_is_the_actor_and_the_other_the_reader():
+    att = spk.attribute(_mouth(14.0, _level((5.0, 9.0))), _voices(14.0, RUNS), 30.0)
+    assert att.told_apart and not att.reason
+    assert att.activity_of("actor") > spk.MOUTH_RATIO * att.activity_of("reader")
+    labels = [(round(s), round(e), lab) for s, e, lab, conf, *_ in att.lines if conf >= 0.5]
     assert labels == [(1, 4, "actor"), (5, 9, "reader"), (10, 13, "actor")]
+    # the same sound with the still mouth in the *other* voice's lines: names swap
+    swapped = [(a, b, 1 - v) for a, b, v in RUNS]
+    att2 = spk.attribute(_mouth(14.0, _level((5.0, 9.0))), _voices(14.0, swapped), 30.0)
+    assert [ln[2] for ln in att2.lines] == ["actor", "reader", "actor"]
 
 
-def test_a_monologue_with_uneven_lip_movement_has_no_reader():
-    segs = [(0.5, 6.0), (7.0, 12.0)]
+def test_two_voices_that_move_the_mouth_alike_are_one_actor():
+    """A monologue whose tone changes splits by timbre, but the mouth moves in both."""
     rng = np.random.default_rng(5)
-    lines, still, talking, told = spk.label_lines(
-        _mouth(12.5, lambda t: float(rng.uniform(0.18, 0.45))), _speech(12.5, segs))
-    assert not told
-    assert {lab for _, _, lab, *_ in lines} == {"actor"}
+    att = spk.attribute(_mouth(14.0, lambda t: float(rng.uniform(0.18, 0.45))),
+                        _voices(14.0, RUNS), 30.0)
+    assert not att.told_apart and "alike" in att.reason
+    assert {ln[2] for ln in att.lines} == {"actor"}
+    assert all(ln[3] < spk.COUNT_CONFIDENCE + 1e-9 for ln in att.lines)
+
+
+@pytest.mark.parametrize("strength, snr, why", [(2.0, 30.0, ""), (6.0, 6.0, "noise")])
+def test_a_weak_timbre_split_or_noisy_speech_names_no_reader(strength, snr, why):
+    att = spk.attribute(_mouth(14.0, _level((5.0, 9.0))), _voices(14.0, RUNS, strength), snr)
+    assert not att.told_apart and why in att.reason
+    assert {ln[2] for ln in att.lines} == {"actor"}
+    assert max(ln[3] for ln in att.lines) <= 0.5
+
+
+def test_too_little_of_one_voice_names_no_reader():
+    runs = [(1.0, 6.0, 0), (7.0, 8.5, 1), (9.5, 13.0, 0)]   # 1.5 s < MIN_VOICE_S
+    att = spk.attribute(_mouth(14.0, _level((7.0, 8.5))), _voices(14.0, runs), 30.0)
+    assert not att.told_apart
 
 
 def test_lines_without_a_face_are_unknown():
@@ -152,8 +186,60 @@ def test_lines_without_a_face_are_unknown():
                         tuple(None if t >= 3 else a for t, a in zip(mouth.times,
                                                                     mouth.activity)),
                         mouth.prev_t)
-    lines, *_ = spk.label_lines(mouth, _speech(6.0, [(0.5, 2.5), (3.2, 5.8)]))
-    assert lines[-1][2] == "unknown" and "turned" in lines[-1][6]
+    att = spk.attribute(mouth, _voices(6.0, [(0.5, 2.5, 0), (3.2, 5.8, 1)]), 30.0)
+    assert att.lines[-1][2] == "unknown" and "turned" in att.lines[-1][6]
+
+
+# --- voices by timbre ------------------------------------------------------------------------
+
+def _two_voice_cepstra(seed: int = 2, gap: float = 3.0):
+    """Cepstra of 20 s: voice A in 0–5 s and 10–15 s, voice B in 5.5–9.5 s and 15.5–19.5 s
+    (means `gap` spreads apart on c1, c2), frame noise of unit spread; pauses between."""
+    rng = np.random.default_rng(seed)
+    hop = 0.02
+    n = int(20 / hop)
+    ceps = rng.normal(size=(n, voi.N_CEPS)).astype(np.float32)
+    mask = np.zeros(n, bool)
+    truth = np.full(n, -1)
+    for a, b, v in [(0, 5, 0), (5.5, 9.5, 1), (10, 15, 0), (15.5, 19.5, 1)]:
+        sl = slice(int(a / hop), int(b / hop))
+        mask[sl] = True
+        truth[sl] = v
+        ceps[sl, :2] += gap * v
+    return ceps, mask, truth, hop
+
+
+def test_two_voices_are_split_frame_by_frame():
+    ceps, mask, truth, hop = _two_voice_cepstra()
+    res = voi.split(ceps, mask, hop)
+    sp = truth >= 0
+    agree = (res.label[sp] == truth[sp]).mean()
+    assert max(agree, 1 - agree) > 0.97
+    assert res.strength > spk.MIN_SPLIT
+    assert (res.label[~mask] == -1).all()
+    runs = res.runs()
+    assert len(runs) == 4 and [round(a, 1) for a, _, _ in runs] == [0.0, 5.5, 10.0, 15.5]
+
+
+def test_one_voice_splits_weakly():
+    ceps, mask, _, hop = _two_voice_cepstra(gap=0.0)
+    res = voi.split(ceps, mask, hop)
+    assert res.strength < spk.MIN_SPLIT
+
+
+def test_cepstra_leave_the_level_out_and_keep_the_frame_clock():
+    rate = 48000
+    t = np.arange(2 * rate) / rate
+    noise = np.random.default_rng(1).normal(size=len(t))
+    x = (0.02 * (noise + np.sin(2 * np.pi * 440 * t)) * (1.1 + np.sin(2 * np.pi * 3 * t))
+         ).astype(np.float32)
+    cep = voi.Cepstra(rate)
+    parts = [cep.feed(x[i:i + 12345]) for i in range(0, len(x), 12345)] + [cep.flush()]
+    a = np.concatenate(parts)
+    assert a.shape == (100, voi.N_CEPS)            # one frame per 20 ms, as audioframes
+    cep2 = voi.Cepstra(rate)
+    b = np.concatenate([cep2.feed(10 * x), cep2.flush()])
+    assert np.allclose(a, b, atol=1e-3)             # 20 dB louder: same coefficients
 
 
 def test_reader_to_actor_is_the_gated_loudness_difference_of_their_blocks():
@@ -295,3 +381,48 @@ def test_without_a_face_nothing_is_attributed_and_the_reasons_say_why(corpus, me
     assert "face is not in the picture" in reasons["X101"]
     assert "mouth" in reasons["X102"]
     assert dict(rep.measures)["reader_to_actor_db"] is None
+
+
+# --- one timeline: audio placed by its timestamps, as a player shows it ----------------------
+
+def _beep_tape(path):
+    """3 s: black picture, a 1 kHz beep at 1.00–1.20 s (AAC in MP4, as a phone writes it)."""
+    from synth import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "color=black:s=160x120:r=25:d=3", "-f", "lavfi", "-i",
+           "sine=f=1000:d=3:sample_rate=48000,volume='between(t,1,1.2)':eval=frame",
+           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", str(path))
+    return path
+
+
+def _beep_onset(path) -> float:
+    from tapecheck.ingest import AudioStream
+
+    for block in AudioStream(probe(str(path))).blocks():
+        loud = np.flatnonzero(np.abs(block.mono) > 0.1)
+        if len(loud):
+            return block.t0 + loud[0] / block.sample_rate
+    raise AssertionError("no beep")
+
+
+@pytest.mark.parametrize("shift_ms", [300, 166])
+def test_audio_delayed_by_timestamps_only_is_read_where_a_player_plays_it(tmp_path, shift_ms):
+    import crossmodal_tapes as ct
+
+    base = _beep_tape(tmp_path / "beep.mp4")
+    late = ct.ts_shifted_tape(base, shift_ms, tmp_path / "late.mp4")
+    assert _beep_onset(base) == pytest.approx(1.0, abs=0.01)
+    assert _beep_onset(late) == pytest.approx(1.0 + shift_ms / 1000, abs=0.01)
+
+
+def test_picture_delayed_by_timestamps_keeps_its_own_times(tmp_path):
+    from synth import ffmpeg
+    from tapecheck.ingest import iter_frames
+
+    base = _beep_tape(tmp_path / "beep.mp4")
+    out = tmp_path / "video_late.mp4"
+    ffmpeg("-itsoffset", "0.3", "-i", str(base), "-i", str(base), "-map", "0:v:0", "-map",
+           "1:a:0", "-c", "copy", str(out))
+    first = next(iter(iter_frames(probe(str(out)), rate=0)))
+    assert first.t == pytest.approx(0.3, abs=0.02)
+    assert _beep_onset(out) == pytest.approx(1.0, abs=0.01)

@@ -21,9 +21,9 @@ second voice is a *reader* only when
 Otherwise all speech is taken as one voice, the actor's, at confidence 0.5 (not enough to
 count for a reader finding): a tape where nothing can be told is never said to have a loud
 reader. When the speech stands less than `MIN_SNR_DB` above the background (speech.py's
-levels) its timbre is mostly the room's, and no line is attributed ("can't assess"). When
-neither voice moves the mouth (the face on camera listens to voices off camera), the lines
-are the actor's only if nothing better is known; `on_camera_silent` says so.
+levels) its timbre is mostly the room's: the voices are not assessed ("can't assess"), and
+all speech is the actor's at confidence `UNSURE` — counted for no loudness, used by lip sync
+only (whose own confidence test then decides).
 
 **Lines.** Runs of one voice (voices.py's frame-level labels) inside speech; a line where the
 face is missing or turned away in most sampled frames is *unknown*, whatever its voice. A
@@ -52,7 +52,7 @@ from .loudness import MOMENTARY_STEP_S, SPEECH_QUARTERS, gated_loudness
 
 ACTOR, READER, UNKNOWN = "actor", "reader", "unknown"
 #: Timbre split strength (voices.py d′) from which two voices are believed.
-MIN_SPLIT = 3.5
+MIN_SPLIT = 4.0
 #: Speech each voice needs, s, and judged mouth frame pairs in it.
 MIN_VOICE_S = 2.5
 MIN_PAIRS = 4
@@ -62,6 +62,10 @@ MOUTH_RATIO = 2.0
 MIN_SNR_DB = 10.0
 #: Lines at or above this confidence count for the loudness of a voice.
 COUNT_CONFIDENCE = 0.5
+#: Confidence of lines taken as the actor's when the voices cannot be assessed at all
+#: (too close to the noise): below `COUNT_CONFIDENCE`, so they count for no loudness, but
+#: lip sync may still use them.
+UNSURE = 0.25
 #: Below this share of judged frames a line is unknown (face missing, turned away).
 MIN_JUDGED = 0.5
 #: Series step for the timeline, s.
@@ -183,10 +187,10 @@ def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], fl
     spans = {v: [(a, b) for a, b, w in runs if w == v] for v in (0, 1)}
     acts = {v: _pairs_in(mouth, spans[v]) for v in (0, 1)}
     level = {v: _geomean(acts[v]) for v in (0, 1) if acts[v]}
-    if snr_db is not None and snr_db < MIN_SNR_DB:
-        return {}, 0.0, (f"the speech is only {snr_db:.0f} dB above the background noise "
-                         f"({MIN_SNR_DB:g} dB needed to tell voices apart)"), level
     single = {0: ACTOR, 1: ACTOR}
+    if snr_db is not None and snr_db < MIN_SNR_DB:
+        return single, UNSURE, (f"the speech is only {snr_db:.0f} dB above the background "
+                                f"noise ({MIN_SNR_DB:g} dB needed to tell voices apart)"), level
     strength = voices.strength
     if strength is None or strength < MIN_SPLIT:
         return single, 0.5, "", level
@@ -209,6 +213,41 @@ _REASONS = {"no-face": "the face is not in the picture", "turned": "the face is 
             "no-frame": "no sampled frame falls in it"}
 
 
+@dataclass(frozen=True)
+class Attribution:
+    """Lines without loudness, and how the voices were named (`attribute`)."""
+
+    lines: list[tuple[float, float, str, float, float | None, int, str]]
+    names: dict[int, str]
+    reason: str
+    level: dict[int, float]
+
+    @property
+    def told_apart(self) -> bool:
+        return READER in self.names.values()
+
+    def activity_of(self, label: str) -> float | None:
+        return next((self.level.get(v) for v, n in self.names.items() if n == label), None)
+
+
+def attribute(mouth, voices, snr_db: float | None) -> Attribution:
+    """Each run of one voice as a line (start, end, label, confidence, median activity,
+    pairs, reason): the voice's name, or unknown where the face cannot be judged."""
+    names, conf, reason, level = name_voices(mouth, voices, snr_db)
+    lines = []
+    for s, e, v in voices.runs():
+        share = mouth.judged_share(s, e)
+        pairs = mouth.pairs(s, e)
+        med = float(np.median(pairs)) if pairs else None
+        if share is None or share < MIN_JUDGED:
+            states = [st for t, st in zip(mouth.times, mouth.state) if s <= t <= e and st]
+            why = max(set(states), key=states.count) if states else "no-frame"
+            lines.append((s, e, UNKNOWN, 0.0, med, len(pairs), _REASONS.get(why, why)))
+        else:
+            lines.append((s, e, names[v], round(conf * share, 3), med, len(pairs), ""))
+    return Attribution(lines, names, reason, level)
+
+
 class Speakers(DerivedMeasure):
     name = "speakers"
     requires = ("mouth", "speech", "voices", "r128")
@@ -223,34 +262,16 @@ class Speakers(DerivedMeasure):
             raise MeasureUnavailable("no speech was found")
         act = speech.activity
         snr = act.active_level_db - act.noise_level_db if speech.speech_s > 0 else None
-        names, conf, reason, level = name_voices(mouth, voices, snr)
+        att = attribute(mouth, voices, snr)
         mom = np.asarray(r128.momentary, np.float64)
         mom = np.where(np.isfinite(mom) & (mom > -120.0), mom, -math.inf)
-        lines = []
-        for s, e, v in voices.runs():
-            share = mouth.judged_share(s, e)
-            pairs = mouth.pairs(s, e)
-            med = float(np.median(pairs)) if pairs else None
-            if share is None or share < MIN_JUDGED:
-                states = [st for t, st in zip(mouth.times, mouth.state) if s <= t <= e and st]
-                why = max(set(states), key=states.count) if states else "no-frame"
-                lines.append(Line(s, e, UNKNOWN, 0.0, med, len(pairs),
-                                  _block_loudness(mom, [(s, e)]), _REASONS.get(why, why)))
-            elif v not in names:
-                lines.append(Line(s, e, UNKNOWN, 0.0, med, len(pairs),
-                                  _block_loudness(mom, [(s, e)]), reason))
-            else:
-                lines.append(Line(s, e, names[v], round(conf * share, 3), med, len(pairs),
-                                  _block_loudness(mom, [(s, e)])))
+        lines = [Line(s, e, lab, conf, med, n, _block_loudness(mom, [(s, e)]), why)
+                 for s, e, lab, conf, med, n, why in att.lines]
         spans = {lab: [(ln.start_s, ln.end_s) for ln in lines if ln.counts(lab)]
                  for lab in (ACTOR, READER)}
-        told = READER in names.values()
-        actor_v = next((v for v, n in names.items() if n == ACTOR), None)
-        reader_v = next((v for v, n in names.items() if n == READER), None)
         return SpeakersResult(
             lines=tuple(lines), duration_s=speech.duration_s,
-            still=level.get(reader_v) if told else None,
-            talking=level.get(actor_v) if actor_v is not None else None,
-            told_apart=told, actor_lufs=_block_loudness(mom, spans[ACTOR]),
+            still=att.activity_of(READER), talking=att.activity_of(ACTOR),
+            told_apart=att.told_apart, actor_lufs=_block_loudness(mom, spans[ACTOR]),
             reader_lufs=_block_loudness(mom, spans[READER]),
-            split_strength=voices.strength, reason=reason)
+            split_strength=voices.strength, reason=att.reason)

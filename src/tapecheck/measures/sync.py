@@ -204,29 +204,28 @@ def chance_slope() -> np.ndarray:
     return q.astype(np.float64) / float(doc["scale"])
 
 
-def chance_peaks(t_video: np.ndarray, visual: np.ndarray, hop_s: float, mask: np.ndarray,
-                 lags_ms: np.ndarray, count: int = CHANCE_COUNT) -> np.ndarray:
-    """Peak correlations of the lip signal with `count` stretches of unrelated speech
-    (`chance_slope`), laid over the same frames and searched over the same lags: how well
-    these lips match sound they have nothing to do with."""
+def chance_curves(t_video: np.ndarray, visual: np.ndarray, hop_s: float, mask: np.ndarray,
+                  lags_ms: np.ndarray, count: int = CHANCE_COUNT) -> np.ndarray:
+    """Correlation curves (count × lags) of the lip signal with `count` stretches of unrelated
+    speech (`chance_slope`, evenly spaced through it), laid over the same frames and searched
+    over the same lags: how well these lips match sound they have nothing to do with."""
     stored = chance_slope()
     sel = mask & np.isfinite(visual)
+    out = np.full((count, len(lags_ms)), np.nan)
     if not sel.any():
-        return np.zeros(0)
+        return out
     t0 = float(t_video[sel].min()) - MAX_LAG_MS / 1000.0 - 0.1
     t1 = float(t_video[sel].max()) + MAX_LAG_MS / 1000.0 + 0.1
     n = int(math.ceil((t1 - t0) / hop_s)) + 2
     first = int(math.floor(t0 / hop_s))
     starts = np.linspace(0, len(stored), count, endpoint=False).astype(int)
-    peaks = []
-    for a in starts:
+    for k, a in enumerate(starts):
         seg = np.take(stored, np.arange(a, a + n), mode="wrap")
-        fake = np.full(max(first, 0) + n, np.nan)
-        fake[max(first, 0):] = seg[-first:] if first < 0 else seg
-        curve = correlate(t_video, visual, fake, hop_s, mask, lags_ms)
-        if np.isfinite(curve).any():
-            peaks.append(float(np.nanmax(curve)))
-    return np.asarray(peaks)
+        lo = max(first, 0)
+        fake = np.full(first + n, np.nan)   # the stored speech over the window's frames only
+        fake[lo:] = seg[lo - first:]
+        out[k] = correlate(t_video, visual, fake, hop_s, mask, lags_ms)
+    return out
 
 
 def lip_opening_speed(prev: np.ndarray, cur: np.ndarray) -> float:
@@ -362,37 +361,82 @@ def pick_peak(curve: np.ndarray, lags_ms: np.ndarray) -> tuple[float | None, flo
 
 def chance_z(r: float, chance: np.ndarray) -> float:
     """How many spreads the peak stands above the chance peaks (0 without them)."""
+    chance = chance[np.isfinite(chance)]
     if len(chance) < 4:
         return 0.0
     return float((r - chance.mean()) / max(float(chance.std()), CHANCE_MIN_SD))
 
 
-def estimate(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: float,
-             mask: np.ndarray, fps: float) -> Estimate:
-    """The offset of one window, with its evidence (module docstring, *Confidence*)."""
-    lags = np.arange(-MAX_LAG_MS, MAX_LAG_MS + 1, LAG_STEP_MS, dtype=np.float64)
+LAGS_MS = np.arange(-MAX_LAG_MS, MAX_LAG_MS + 1, LAG_STEP_MS, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One window's correlation curve over `LAGS_MS`, the same for unrelated speech, and the
+    frames they rest on — what `decide` judges, alone or pooled with other windows."""
+
+    curve: np.ndarray
+    chance: np.ndarray      # CHANCE_COUNT × lags
+    frames: int
+    fps: float
+
+
+def evidence(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: float,
+             mask: np.ndarray, fps: float) -> Evidence:
     frames = int((mask & np.isfinite(visual)).sum())
     if frames < MIN_FRAMES_S * fps:
-        return Estimate(None, 0.0, 0.0, 0.0, frames, False,
+        nan = np.full(len(LAGS_MS), np.nan)
+        return Evidence(nan, np.full((CHANCE_COUNT, len(LAGS_MS)), np.nan), frames, fps)
+    return Evidence(correlate(t_video, visual, slope, hop_s, mask, LAGS_MS),
+                    chance_curves(t_video, visual, hop_s, mask, LAGS_MS), frames, fps)
+
+
+def pooled(items: list[Evidence]) -> Evidence:
+    """The frame-weighted mean of several windows' curves (and chance curves): all the
+    take's measured speech as one piece of evidence."""
+    w = np.array([e.frames for e in items], np.float64)
+    curves = np.stack([np.nan_to_num(e.curve, nan=0.0) for e in items])
+    chance = np.stack([np.nan_to_num(e.chance, nan=0.0) for e in items])
+    ok = w > 0
+    if not ok.any():
+        return items[0]
+    w = w[ok] / w[ok].sum()
+    curve = np.tensordot(w, curves[ok], axes=1)
+    curve[~np.isfinite(np.stack([e.curve for e in items])[ok]).all(axis=0)] = np.nan
+    return Evidence(curve, np.tensordot(w, chance[ok], axes=1), int(sum(e.frames for e in items)),
+                    items[0].fps)
+
+
+def decide(ev: Evidence) -> Estimate:
+    """The offset a piece of evidence gives, and whether it is confident (module docstring)."""
+    if ev.frames < MIN_FRAMES_S * ev.fps:
+        return Estimate(None, 0.0, 0.0, 0.0, ev.frames, False,
                         "too few frames of the actor's mouth")
-    curve = correlate(t_video, visual, slope, hop_s, mask, lags)
-    lag, r, prom = pick_peak(curve, lags)
+    lag, r, prom = pick_peak(ev.curve, LAGS_MS)
     if lag is None:
-        return Estimate(None, 0.0, 0.0, 0.0, frames, False,
+        return Estimate(None, 0.0, 0.0, 0.0, ev.frames, False,
                         "the lips and the sound could not be compared")
-    z = chance_z(r, chance_peaks(t_video, visual, hop_s, mask, lags))
-    seconds = frames / fps
+    with np.errstate(all="ignore"):
+        peaks = np.nanmax(np.where(np.isfinite(ev.chance), ev.chance, -np.inf), axis=1)
+    z = chance_z(r, peaks[np.isfinite(peaks)])
+    seconds = ev.frames / ev.fps
     if abs(lag) > MAX_LAG_MS - 20:
-        return Estimate(lag, r, prom, z, frames, False, "no match within ±600 ms")
+        return Estimate(lag, r, prom, z, ev.frames, False, "no match within ±600 ms")
     if seconds < MIN_EVIDENCE_S:
-        return Estimate(lag, r, prom, z, frames, False,
+        return Estimate(lag, r, prom, z, ev.frames, False,
                         f"too little speech with the mouth in view ({seconds:.1f} s of lip "
                         f"movement, {MIN_EVIDENCE_S:g} s needed)")
     if z < MIN_Z:
-        return Estimate(lag, r, prom, z, frames, False,
+        return Estimate(lag, r, prom, z, ev.frames, False,
                         f"the lips match this sound hardly better than unrelated speech "
                         f"(z = {z:.1f}, {MIN_Z:g} needed)")
-    return Estimate(lag, r, prom, z, frames, True, "")
+    return Estimate(lag, r, prom, z, ev.frames, True, "")
+
+
+def estimate(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: float,
+             mask: np.ndarray, fps: float) -> Estimate:
+    """The offset of one window, with its evidence."""
+    return decide(evidence(t_video, visual, slope, hop_s, mask, fps))
 
 
 def _coverage(window: tuple[float, float], spans: list[tuple[float, float]]) -> float:
@@ -487,7 +531,8 @@ class Sync(DerivedMeasure):
                                      "with the actor's mouth in view")
         fps = info.fps or 25.0
         slope = envelope_slope(feats.bands, feats.hop_s)
-        windows = []
+        windows: list[Window] = []
+        evs: list[Evidence] = []
         decoded = sum(we - ws for ws, we in self._tracks)
         for window in choose_windows(spans, info.duration_s):
             early = self._decoded_early(window, spans)
@@ -512,16 +557,25 @@ class Sync(DerivedMeasure):
             mask = np.zeros(len(t), bool)
             for s, e in spans:
                 mask |= (t >= s - MARGIN_S) & (t <= e + MARGIN_S)
-            e = estimate(t, speed, slope, feats.hop_s, mask, fps_w)
+            ev = evidence(t, speed, slope, feats.hop_s, mask, fps_w)
+            evs.append(ev)
+            e = decide(ev)
             lag = None if e.offset_ms is None else e.offset_ms + LIP_LEAD_MS
             windows.append(Window(round(ws, 3), round(we, 3),
                                   None if lag is None else round(lag, 1), round(e.peak_r, 3),
                                   round(e.prominence, 3), e.frames, e.confident, e.reason,
                                   round(e.z, 2)))
         good = [w.offset_ms for w in windows if w.confident]
-        if good:
+        whole = decide(pooled(evs)) if len(evs) > 1 else None
+        if good and len(good) == len(windows):
+            offset, reason = float(np.median(good)), ""
+        elif whole is not None and whole.confident:
+            # no window alone holds enough evidence, all the measured speech together does
+            offset, reason = whole.offset_ms + LIP_LEAD_MS, ""
+        elif good:
             offset, reason = float(np.median(good)), ""
         else:
             offset = None
-            reason = windows[0].reason if windows else "no window of the actor's speech"
+            reason = (whole.reason if whole is not None else
+                      windows[0].reason if windows else "no window of the actor's speech")
         return SyncResult(tuple(windows), offset, reason, round(decoded, 2))

@@ -54,11 +54,20 @@ MIN_RUN_S = 0.4
 RESTARTS = 6
 
 
-def _mel_matrix(rate: int, nfft: int) -> np.ndarray:
-    import librosa
+def _mel(hz):
+    return 2595.0 * np.log10(1.0 + np.asarray(hz, np.float64) / 700.0)
 
-    return librosa.filters.mel(sr=rate, n_fft=nfft, n_mels=N_MELS, fmin=MEL_HZ[0],
-                               fmax=MEL_HZ[1], norm=None).astype(np.float32)
+
+def _mel_matrix(rate: int, nfft: int) -> np.ndarray:
+    """N_MELS triangular filters (HTK mel scale, peak 1) over the rfft bins. Written out
+    rather than taken from librosa, whose import alone costs seconds per run."""
+    freqs = np.fft.rfftfreq(nfft, 1.0 / rate)
+    edges = 700.0 * (10 ** (np.linspace(_mel(MEL_HZ[0]), _mel(MEL_HZ[1]), N_MELS + 2) / 2595.0)
+                     - 1.0)
+    lo, mid, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    up = (freqs[None] - lo) / (mid - lo)
+    down = (hi - freqs[None]) / (hi - mid)
+    return np.maximum(0.0, np.minimum(up, down)).astype(np.float32)
 
 
 def _dct_matrix() -> np.ndarray:
