@@ -65,32 +65,52 @@ def short(name: str) -> str:
 
 
 def reader_table(tmp: Path) -> None:
-    print("\n## reader balance: true vs measured reader_to_actor_db (dB)\n")
-    print("| actor clip | reader | true | measured | error | lines (label:confidence) |")
-    print("|---|---|---|---|---|---|")
-    errs = []
-    for i, clip in enumerate(GRID):
+    """Constructed exchanges (tests/crossmodal_tapes.reader_tape, two reader lines) with every
+    GRID actor and the other corpus talking heads as the actor, corpus voices as readers at
+    +6, 0 and −10 dB; then every tape with no reader (monologues, corpus/real)."""
+    from tapecheck.settings import Settings
+
+    print("\n## reader balance: true vs measured reader_to_actor_db (dB), X101 flag\n")
+    print("| actor clip | reader | true | measured | error | X101 | why no finding |")
+    print("|---|---|---|---|---|---|---|")
+    errs, right_flag, n = [], 0, 0
+    for i, clip in enumerate(GRID + OTHERS):
         for k, db in enumerate(READER_DB):
             reader = READERS[(i + k) % len(READERS)]
             dur = 5.0 if reader.startswith("librosa") else None
-            out = ct.reader_tape(clip, reader, db, tmp / f"r_{clip}_{k}.mp4", reader_s=dur)
-            sp = measure(out, ("speakers",))["speakers"]
-            if isinstance(sp, Missing):
-                print(f"| {short(clip)} | {reader[:18]} | {db:+.0f} | – | – | {sp.reason} |")
-                continue
-            got = sp.reader_to_actor_db
+            out = ct.reader_tape(clip, reader, db, tmp / f"r_{clip}_{k}.mp4", reader_s=dur,
+                                 lines=2)
+            rep = runner.check_file(str(out), Settings(select=("reader-balance",)))
+            n += 1
+            got = dict(rep.measures).get("reader_to_actor_db")
+            flag = any(f.code == "X101" for f in rep.findings)
+            right_flag += flag == (db > -2.0)
             err = None if got is None else got - db
             if err is not None:
                 errs.append(err)
-            lines = " ".join(f"{ln.label[0]}:{ln.confidence:.2f}" for ln in sp.lines)
+            why = next((s.reason for s in rep.skipped if s.code == "X101"), "")
             print(f"| {short(clip)} | {reader[:18]} | {db:+.0f} | "
                   f"{'–' if got is None else f'{got:+.1f}'} | "
-                  f"{'–' if err is None else f'{err:+.1f}'} | {lines} |")
+                  f"{'–' if err is None else f'{err:+.1f}'} | {'⚑' if flag else '–'} | "
+                  f"{why[:80]} |")
             out.unlink()
-    if errs:
-        e = np.abs(errs)
-        print(f"\n{len(errs)}/{len(GRID) * len(READER_DB)} measured; |error| median "
-              f"{np.median(e):.2f} dB, max {e.max():.2f} dB")
+    e = np.abs(errs) if errs else np.array([np.inf])
+    print(f"\n{len(errs)}/{n} measured; within ±3 dB: {int((e <= 3).sum())}/{n}; "
+          f"|error| median {np.median(e):.2f} dB, max {e.max():.2f} dB; X101 right (flag iff "
+          f"the reader is not ≥ 2 dB quieter): {right_flag}/{n}")
+    print("\n## tapes with no reader: X101 findings\n")
+    print("| tape | X101 | why no reader |")
+    print("|---|---|---|")
+    monos = sync_clips(tmp) + sorted((ROOT / "sample_tapes").glob("ready_*.mp4"))
+    false = 0
+    for path in monos:
+        rep = runner.check_file(str(path), Settings(select=("reader-balance",)))
+        flag = any(f.code == "X101" for f in rep.findings)
+        false += flag
+        why = next((s.reason for s in rep.skipped if s.code == "X101"), "")
+        print(f"| {short(path.stem)[:40]} | {'⚑' if flag else '–'} | {why[:110]} |")
+    print(f"\nno reader finding on {len(monos) - false}/{len(monos)} tapes without a reader "
+          "(car_vlog, whose on-camera woman is silent while passengers talk, counts here too)")
 
 
 def sync_table(tmp: Path, clips: list[str]) -> None:
@@ -251,6 +271,54 @@ def chance_table(tmp: Path) -> None:
               f"z {e.z:.1f}, r {e.peak_r:.2f}, prominence {e.prominence:.2f}")
 
 
+def shifts_table(tmp: Path) -> None:
+    """The issue's proof: every clip, its copies with the sound +200 / −200 ms in the samples
+    (re-encoded) and +300 ms by timestamps only (stream copy), through the whole tool."""
+    from tapecheck.settings import Settings
+
+    print("\n## lip sync: shifted copies (ms; + = audio late), whole tool, X102 flag\n")
+    print("| clip | own | +200 samples | −200 samples | +300 timestamps | errors vs own + shift |")
+    print("|---|---|---|---|---|---|")
+    errs, confident_clips, n_clips = [], 0, 0
+
+    def read(path: Path):
+        rep = runner.check_file(str(path), Settings(select=("sync",)))
+        v = dict(rep.measures).get("av_offset_ms")
+        flag = any(f.code == "X102" for f in rep.findings)
+        why = next((s.reason for s in rep.skipped if s.code == "X102"), "")
+        return v, flag, why
+
+    def cell(v, flag, why):
+        if v is None:
+            return "– (" + why.split(": ", 1)[-1][:50] + ")"
+        return f"{v:+.0f}{' ⚑' if flag else ''}"
+
+    for src in sync_clips(tmp):
+        n_clips += 1
+        own = read(src)
+        copies = {200: ct.shifted_tape(src, 200, tmp / "p200.mp4"),
+                  -200: ct.shifted_tape(src, -200, tmp / "m200.mp4"),
+                  300: ct.ts_shifted_tape(src, 300, tmp / "t300.mp4")}
+        got = {k: read(p) for k, p in copies.items()}
+        for p in copies.values():
+            p.unlink()
+        e = []
+        if own[0] is not None:
+            confident_clips += 1
+            for k, g in got.items():
+                if g[0] is not None:
+                    e.append(g[0] - own[0] - k)
+            errs.extend(e)
+        print(f"| {short(src.stem)[:40]} | {cell(*own)} | {cell(*got[200])} | "
+              f"{cell(*got[-200])} | {cell(*got[300])} | "
+              f"{' '.join(f'{x:+.0f}' for x in e) or '–'} |")
+    if errs:
+        a = np.abs(errs)
+        print(f"\nconfident clips {confident_clips}/{n_clips}; shifted copies read: {len(errs)}; "
+              f"|error| median {np.median(a):.0f} ms, max {a.max():.0f} ms; within ±50 ms: "
+              f"{int((a <= 50).sum())}/{len(errs)}")
+
+
 def drift_table(tmp: Path) -> None:
     print("\n## drift: start/end offsets of a take whose sound slides late\n")
     print("| clip × copies | true drift | start window | end window | drift measured |")
@@ -310,7 +378,7 @@ def activity_table() -> None:
 
 
 def main(argv: list[str]) -> int:
-    what = set(argv) or {"reader", "sync", "drift", "activity", "chance"}
+    what = set(argv) or {"reader", "sync", "drift", "activity", "chance", "shifts"}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "activity" in what:
@@ -323,6 +391,8 @@ def main(argv: list[str]) -> int:
             drift_table(tmp)
         if "chance" in what:
             chance_table(tmp)
+        if "shifts" in what:
+            shifts_table(tmp)
     return 0
 
 

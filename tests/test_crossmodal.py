@@ -42,27 +42,51 @@ def _slope_and_visual(lag_ms: float, seconds: float = 4.0, seed: int = 1):
 
 @pytest.mark.parametrize("lag", [-200.0, 0.0, 130.0, 400.0])
 def test_the_estimate_finds_a_known_lag(lag):
-    tv, vis, slope, hop = _slope_and_visual(lag)
-    mask = (tv > 0.7) & (tv < 3.3)
-    off, r, prom, frames, ok, why = syn.estimate(tv, vis, slope, hop, mask, 25.0)
-    assert ok, why
-    assert off == pytest.approx(lag, abs=5.0)
-    assert r > 0.9 and prom > 0.1
+    tv, vis, slope, hop = _slope_and_visual(lag, seconds=8.0)
+    mask = (tv > 0.7) & (tv < 7.3)
+    e = syn.estimate(tv, vis, slope, hop, mask, 25.0)
+    assert e.confident, e.reason
+    assert e.offset_ms == pytest.approx(lag, abs=5.0)
+    assert e.peak_r > 0.9 and e.prominence > 0.1 and e.z > 10
 
 
 def test_no_match_is_no_estimate_not_a_wrong_number():
-    tv, vis, slope, hop = _slope_and_visual(0.0)
+    tv, vis, slope, hop = _slope_and_visual(0.0, seconds=8.0)
     noise = np.random.default_rng(7).normal(size=len(vis))
-    off, r, prom, frames, ok, why = syn.estimate(tv, noise, slope, hop, np.ones(len(tv), bool),
-                                                 25.0)
-    assert not ok and why
+    e = syn.estimate(tv, noise, slope, hop, np.ones(len(tv), bool), 25.0)
+    assert not e.confident and e.reason
+    assert e.z < syn.MIN_Z
 
 
-def test_too_few_frames_is_no_estimate():
-    tv, vis, slope, hop = _slope_and_visual(0.0)
-    mask = tv < 0.5
-    *_, ok, why = syn.estimate(tv, vis, slope, hop, mask, 25.0)
-    assert not ok and "few frames" in why
+def test_lips_that_match_unrelated_speech_as_well_are_not_confident(monkeypatch):
+    """When the "unrelated" speech matches the lips as well as the tape's own sound does, a
+    high r is no evidence."""
+    tv, vis, slope, hop = _slope_and_visual(0.0, seconds=8.0)
+    mask = (tv > 0.7) & (tv < 7.3)
+    assert syn.estimate(tv, vis, slope, hop, mask, 25.0).confident
+    # every stored stretch starts where a copy of this very sound starts
+    monkeypatch.setattr(syn, "chance_slope", lambda: np.tile(slope, syn.CHANCE_COUNT))
+    e = syn.estimate(tv, vis, slope, hop, mask, 25.0)
+    assert e.peak_r > 0.9 and not e.confident and "unrelated speech" in e.reason
+
+
+def test_too_little_lip_movement_is_no_confident_estimate():
+    tv, vis, slope, hop = _slope_and_visual(0.0, seconds=8.0)
+    e = syn.estimate(tv, vis, slope, hop, tv < 0.5, 25.0)
+    assert not e.confident and "few frames" in e.reason
+    e = syn.estimate(tv, vis, slope, hop, tv < 3.0, 25.0)
+    assert e.offset_ms == pytest.approx(0.0, abs=5.0)
+    assert not e.confident and "too little speech" in e.reason
+
+
+def test_windows_pooled_weigh_their_frames():
+    tv, vis, slope, hop = _slope_and_visual(100.0, seconds=8.0)
+    a = syn.evidence(tv, vis, slope, hop, tv < 4.0, 25.0)
+    b = syn.evidence(tv, vis, slope, hop, tv >= 4.0, 25.0)
+    both = syn.pooled([a, b])
+    assert both.frames == a.frames + b.frames
+    assert syn.decide(both).offset_ms == pytest.approx(100.0, abs=5.0)
+    assert syn.decide(both).confident
 
 
 def test_windows_hold_the_actor_speech_within_the_budget():

@@ -29,7 +29,10 @@ only (whose own confidence test then decides).
 face is missing or turned away in most sampled frames is *unknown*, whatever its voice. A
 line's confidence is the naming's confidence (rising from 0.5 at the thresholds above to 1 at
 twice their margins) × the share of its frames where the mouth could be judged. Lines of
-confidence ≥ `COUNT_CONFIDENCE` count for the loudness of a voice.
+confidence ≥ `COUNT_CONFIDENCE` count for the loudness of a voice. Where a reader was named,
+a line whose own frame pairs contradict its voice (an "actor" line with the mouth as still as
+while the reader speaks, or the reverse; `LINE_VETO`) is unknown: timbre alone mislabels a
+fraction of a second here and there when the two voices are alike.
 
 **Loudness of each voice** (`reader_to_actor_db`): BS.1770-4 gated loudness (`loudness.
 gated_loudness`, the same gating as `speech_lufs`) of ffmpeg's 400 ms momentary blocks (one
@@ -68,6 +71,9 @@ COUNT_CONFIDENCE = 0.5
 UNSURE = 0.25
 #: Below this share of judged frames a line is unknown (face missing, turned away).
 MIN_JUDGED = 0.5
+#: A line whose own mouth sits this close to the other voice's level (0 = reader's still
+#: mouth, 1 = actor's talking mouth) contradicts its voice: it is unknown.
+LINE_VETO = 0.35
 #: Series step for the timeline, s.
 SERIES_STEP_S = 0.1
 
@@ -243,9 +249,23 @@ def attribute(mouth, voices, snr_db: float | None) -> Attribution:
             states = [st for t, st in zip(mouth.times, mouth.state) if s <= t <= e and st]
             why = max(set(states), key=states.count) if states else "no-frame"
             lines.append((s, e, UNKNOWN, 0.0, med, len(pairs), _REASONS.get(why, why)))
+        elif READER in names.values() and pairs and _disagrees(names[v], pairs, names, level):
+            lines.append((s, e, UNKNOWN, 0.0, med, len(pairs),
+                          "the voice is the other one's, but the mouth says otherwise"))
         else:
             lines.append((s, e, names[v], round(conf * share, 3), med, len(pairs), ""))
     return Attribution(lines, names, reason, level)
+
+
+def _disagrees(label: str, pairs: list[float], names: dict[int, str],
+               level: dict[int, float]) -> bool:
+    """Does this line's own mouth contradict its voice's name? Its activity placed on the
+    tape's scale x = log(a / reader's) / log(actor's / reader's) (0 still, 1 talking): an
+    actor line below `LINE_VETO`, or a reader line above 1 − `LINE_VETO`."""
+    actor = level[next(v for v, n in names.items() if n == ACTOR)]
+    reader = level[next(v for v, n in names.items() if n == READER)]
+    x = math.log(_geomean(pairs) / reader) / math.log(actor / reader)
+    return x < LINE_VETO if label == ACTOR else x > 1.0 - LINE_VETO
 
 
 class Speakers(DerivedMeasure):

@@ -80,6 +80,8 @@ MAX_LAG_MS = 600
 LAG_STEP_MS = 10
 #: Confidence rules (see the module docstring; calibrated in scripts/calibrate_crossmodal.py).
 MIN_Z = 3.0
+#: The peak must also stand this far (r) above the best lag more than 150 ms from it.
+MIN_PROMINENCE = 0.10
 #: Floor of the chance peaks' spread (r units): 16 chance peaks that happen to agree
 #: closely must not turn a modest peak into "evidence".
 CHANCE_MIN_SD = 0.03
@@ -430,6 +432,9 @@ def decide(ev: Evidence) -> Estimate:
         return Estimate(lag, r, prom, z, ev.frames, False,
                         f"the lips match this sound hardly better than unrelated speech "
                         f"(z = {z:.1f}, {MIN_Z:g} needed)")
+    if prom < MIN_PROMINENCE:
+        return Estimate(lag, r, prom, z, ev.frames, False,
+                        "several offsets match the lips about equally well")
     return Estimate(lag, r, prom, z, ev.frames, True, "")
 
 

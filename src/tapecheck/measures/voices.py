@@ -49,7 +49,7 @@ MIN_CHUNK_S = 0.5
 #: Frame features are averaged over ± this for the frame-level assignment, s.
 SMOOTH_S = 0.25
 #: Runs of one voice shorter than this join their neighbours, s.
-MIN_RUN_S = 0.4
+MIN_RUN_S = 0.8
 #: k-means restarts (deterministic seeds).
 RESTARTS = 6
 
