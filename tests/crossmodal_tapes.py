@@ -3,9 +3,10 @@
 * `reader_tape` — a talking-head clip (its own voice = the actor) says its line, then
   *listens* while another speaker from `corpus/speech` (the reader) says theirs (with
   `PAUSE_S` of silence before and after), then says its line again (as many exchanges as
-  asked). Listening is the
-  stillest quarter second of the clip's silent lead-in or tail (`still_frames`) played
-  forwards and backwards in a loop, so the face stays alive but the mouth does not speak. The actor's voice is set to −23 LUFS and the reader's to −23 + `reader_db`
+  asked). Listening is the stillest quarter second of the clip's picture (`still_frames`)
+  played forwards and backwards in a loop, so the face stays alive but the mouth does not
+  speak, over the quietest quarter second of its sound (`quietest`) looped the same way.
+  The actor's voice is set to −23 LUFS and the reader's to −23 + `reader_db`
   (BS.1770 integrated loudness of each voice alone, pyloudnorm): the true
   `reader_to_actor_db` is `reader_db`.
 * `ts_shifted_tape` — a copy whose sound is delayed by timestamps only (`-itsoffset`, stream
@@ -33,8 +34,6 @@ from synth import CORPUS, FFMPEG
 
 RATE = 48000
 ACTOR_LUFS = -23.0
-#: The silent lead-in of GRID clips used as "listening" (before the first word at ≈ 0.5 s).
-LEAD_S = 0.36
 #: Frames of the stillest stretch looped forwards and backwards while the actor listens.
 STILL_FRAMES = 6
 FPS = 25
@@ -111,7 +110,7 @@ def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
         pieces = [full[(k % k_max) * n:(k % k_max + 1) * n] for k in range(lines)]
     gain = 10 ** ((ACTOR_LUFS + reader_db - lufs(np.concatenate(pieces))) / 20)
     first, count = still_frames(src)
-    room = actor[int(first / FPS * RATE):int((first + count) / FPS * RATE)]
+    room = quietest(actor, count / FPS)
     pingpong = np.concatenate([room, room[::-1]])
     audio = [actor]
     listen_lens = []
@@ -144,6 +143,19 @@ def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
     return out
 
 
+def quietest(x: np.ndarray, seconds: float) -> np.ndarray:
+    """The quietest stretch of `seconds` of the actor's sound: room tone under the listening
+    (for a clip that talks throughout, its own lead-in would put its voice under the reader)."""
+    n = max(1, int(round(seconds * RATE)))
+    if len(x) <= n:
+        return x.copy()
+    c = np.concatenate([[0.0], np.cumsum(x.astype(np.float64) ** 2)])
+    energy = c[n:] - c[:-n]
+    step = max(1, RATE // 100)
+    k = int(np.argmin(energy[::step])) * step
+    return x[k:k + n].copy()
+
+
 def ts_shifted_tape(src: Path, shift_ms: float, out: Path) -> Path:
     """A copy of `src` whose sound is `shift_ms` later by timestamps only (stream copy, as an
     editor or a bad export leaves it): no sample changes, only the audio's start time."""
@@ -154,10 +166,10 @@ def ts_shifted_tape(src: Path, shift_ms: float, out: Path) -> Path:
 
 @functools.lru_cache(maxsize=None)
 def still_frames(src: Path, count: int = STILL_FRAMES) -> tuple[int, int]:
-    """(first frame, count) of the stillest run of `count` frames in the clip's silent lead-in
-    (first `LEAD_S`) or tail (last 0.6 s): the mouth crop (measures/mouth.py) changing least
-    from the run's first frame. GRID speakers differ: some part their lips well before the
-    first word, some hold still after the last."""
+    """(first frame, count) of the stillest run of `count` frames anywhere in the clip: the
+    mouth crop (measures/mouth.py) changing least from the run's first frame. (GRID speakers
+    differ: some part their lips well before the first word, some hold still after the last;
+    the addresses never stop talking for long.)"""
     from tapecheck.ingest import iter_frames, probe
     from tapecheck.measures.faces import detect
     from tapecheck.measures.mouth import change, mouth_crop, normalised
@@ -170,9 +182,7 @@ def still_frames(src: Path, count: int = STILL_FRAMES) -> tuple[int, int]:
         found = detect(f.image)
         face = max(found, key=lambda x: x.area) if found else None
         crops.append(None if face is None else normalised(mouth_crop(f.gray, face.landmarks)))
-    lead = int(LEAD_S * FPS)
-    starts = list(range(0, max(1, lead - count + 1))) + \
-        list(range(max(0, n - int(0.6 * FPS)), n - count + 1))
+    starts = list(range(0, n - count + 1))
     best, best_score = (0, count), math.inf
     for a in starts:
         run = crops[a:a + count]

@@ -200,7 +200,13 @@ def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], fl
     strength = voices.strength
     if strength is None or strength < MIN_SPLIT:
         return single, 0.5, "", level
-    if min(voices.seconds(0), voices.seconds(1)) < MIN_VOICE_S:
+    short = min((0, 1), key=voices.seconds)
+    if voices.seconds(short) < MIN_VOICE_S:
+        if acts[short] and acts[1 - short] and \
+                level[1 - short] >= MOUTH_RATIO * level[short]:
+            return single, 0.5, (f"a second voice, off camera, speaks only "
+                                 f"{voices.seconds(short):.1f} s: too little to measure it "
+                                 f"({MIN_VOICE_S:g} s needed)"), level
         return single, 0.5, "", level
     if min(len(acts[0]), len(acts[1])) < MIN_PAIRS:
         return single, 0.5, ("two voices are heard, but the mouth is seen too little while "

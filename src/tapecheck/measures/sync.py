@@ -328,18 +328,22 @@ def mouth_track(frames, detect_every: int) -> tuple[np.ndarray, np.ndarray]:
 
 def correlate(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: float,
               mask: np.ndarray, lags_ms: np.ndarray) -> np.ndarray:
-    """Pearson correlation of visual(t) with slope(t + lag) over masked frames, per lag."""
+    """Pearson correlation of visual(t) with slope(t + lag) over masked frames, per lag
+    (all lags at once: one interpolation, one weighted moment per row)."""
     ta = (np.arange(len(slope)) + 0.5) * hop_s
-    out = np.full(len(lags_ms), np.nan)
-    for k, lag in enumerate(lags_ms):
-        a = np.interp(t_video + lag / 1000.0, ta, slope, left=np.nan, right=np.nan)
-        ok = mask & np.isfinite(a) & np.isfinite(visual)
-        if ok.sum() < 10:
-            continue
-        x = visual[ok] - visual[ok].mean()
-        y = a[ok] - a[ok].mean()
-        den = math.sqrt(float((x * x).sum() * (y * y).sum()))
-        out[k] = float((x * y).sum() / den) if den > 0 else np.nan
+    at = t_video[None, :] + np.asarray(lags_ms, np.float64)[:, None] / 1000.0
+    a = np.interp(at.ravel(), ta, slope, left=np.nan, right=np.nan).reshape(at.shape)
+    ok = mask[None, :] & np.isfinite(a) & np.isfinite(visual)[None, :]
+    w = ok.astype(np.float64)
+    n = w.sum(axis=1)
+    v = np.where(ok, visual[None, :], 0.0)
+    a = np.where(ok, a, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = np.where(ok, v - (v.sum(axis=1) / n)[:, None], 0.0)
+        y = np.where(ok, a - (a.sum(axis=1) / n)[:, None], 0.0)
+        den = np.sqrt((x * x).sum(axis=1) * (y * y).sum(axis=1))
+        out = (x * y).sum(axis=1) / den
+    out[(n < 10) | ~(den > 0)] = np.nan
     return out
 
 
