@@ -198,10 +198,26 @@ def test_a_weak_timbre_split_or_noisy_speech_names_no_reader(strength, snr, why)
     assert max(ln[3] for ln in att.lines) <= 0.5
 
 
-def test_too_little_of_one_voice_names_no_reader():
-    runs = [(1.0, 6.0, 0), (7.0, 8.5, 1), (9.5, 13.0, 0)]   # 1.5 s < MIN_VOICE_S
+def test_a_line_whose_mouth_contradicts_its_voice_is_unknown():
+    """Timbre put 1.5 s of the reader's turn (9.5–11 s, mouth still) with the actor's voice."""
+    runs = [(1.0, 4.0, 0), (5.0, 9.0, 1), (9.5, 11.0, 0), (11.5, 15.0, 0)]
+    rng = np.random.default_rng(4)
+
+    def level(t):
+        if (5.0 <= t - 0.5 and t <= 9.0) or (9.5 <= t - 0.5 and t <= 11.0):
+            return 0.06 * (1 + 0.2 * rng.random())
+        return 0.3 * (1 + 0.5 * rng.random())
+
+    att = spk.attribute(_mouth(16.0, level), _voices(16.0, runs), 30.0)
+    assert att.told_apart
+    assert [ln[2] for ln in att.lines] == ["actor", "reader", "unknown", "actor"]
+    assert "mouth says otherwise" in att.lines[2][6]
+
+
+def test_a_brief_off_camera_voice_is_named_but_not_measured():
+    runs = [(1.0, 6.0, 0), (7.0, 8.5, 1), (9.5, 13.0, 0)]
     att = spk.attribute(_mouth(14.0, _level((7.0, 8.5))), _voices(14.0, runs), 30.0)
-    assert not att.told_apart
+    assert not att.told_apart and "only 1.5 s" in att.reason
 
 
 def test_lines_without_a_face_are_unknown():

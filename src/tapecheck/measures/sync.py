@@ -11,8 +11,11 @@ again at the full frame rate:
   median-filtered over 5 frames, so the crop does not jitter with the detector.
 * sound — the *rate of change of the speech envelope*: the 300 Hz–3 kHz band power of the
   20 ms frames the audio pass already computed (audioframes.py; nothing is decoded again),
-  in dB, smoothed (Gaussian, σ = 20 ms) and differentiated: positive at onsets (the mouth
-  opens into a vowel), negative at offsets (it closes for a stop).
+  in dB, floored `ENV_FLOOR_DB` under its 95th percentile (a gated webcam track otherwise
+  put its steepest slopes at the gate, not the words), smoothed (Gaussian, σ = 20 ms) and
+  differentiated: positive at onsets (the mouth opens into a vowel), negative at offsets.
+  The sound is on the player's timeline (ingest/audio.py), so an offset left in the
+  container's timestamps reads like one in the samples.
 
 **Estimate.** The normalised cross-correlation of the two over frames within the actor's
 lines (± 0.4 s) for audio lags −600…+600 ms in 10 ms steps; the peak (refined by a parabola
@@ -26,11 +29,29 @@ every confident estimate lies within ±30 ms of the truth for every shift (−20
 the other corpus clips (web-published addresses) have offsets of their own, and there each
 shifted copy lands within ±20 ms of the clip's own estimate plus the shift.
 
-**Confidence.** A window's estimate counts only when the correlation peak is ≥ `MIN_PEAK_R`,
-stands `MIN_PROMINENCE` above the best correlation more than 150 ms away from it (a broad or
-doubled peak means the rhythm matched, not the events), lies inside the search range (not
-within 20 ms of ±600 ms) and rests on ≥ `MIN_FRAMES_S` of frames. Otherwise `av_offset_ms`
-is null with the reason: unknown stays unknown, never a wrong number.
+**Confidence: evidence, not feature quality.** A high peak r says the lips and this kind of
+sound correlate well, not that this sound belongs to these lips: a take's picture paired with
+*another* take's sound reached r ≥ 0.30 with a clear peak in 31 % of 3 s pairs (issue 14),
+while a real 60 s address with an obvious peak had r 0.28. So the same lip signal is also
+correlated, over the same frames and lags, with `CHANCE_COUNT` stretches of unrelated read
+speech stored with the package (`chance_slope`: LibriSpeech, LJ Speech, CMU ARCTIC and CSTR
+recordings, made by scripts/make_chance_envelopes.py), and the estimate is confident only when
+
+* its peak stands ≥ `MIN_Z` spreads above those chance peaks (z; the spread floored at
+  `CHANCE_MIN_SD`),
+* it stands ≥ `MIN_PROMINENCE` above the best correlation more than 150 ms away (a broad or
+  doubled peak means the rhythm matched, not the events),
+* it is not within 20 ms of the ±600 ms search edge, and
+* it rests on ≥ `MIN_EVIDENCE_S` of lip movement (frames within the actor's lines).
+
+Measured (scripts/calibrate_crossmodal.py chance; 37 windows of 30 corpus clips — GRID said
+three times, the corpus talking heads, every corpus/real recording with sound — against 856
+windows of one clip's picture with another's sound): mismatched pairs confident 2.1 % (1.0 %
+leaving out pairs of two looped GRID sentences, whose template and timing are the same);
+the rule z ≥ 3 alone gave 5.5 %, z ≥ 2.4 6.7 %. Windows of a long take are also judged
+pooled (`pooled`: their curves averaged by frames), so a take whose every window is weak
+but which agrees across them still gets an estimate. Otherwise `av_offset_ms` is null with
+the reason: unknown stays unknown, never a wrong number.
 
 **Windows and cost.** Tapes shorter than `LONG_TAKE_S` get one window of ≤ `SHORT_WINDOW_S`
 holding as much actor speech as possible; longer takes get one window ≤ `WINDOW_S` in the
