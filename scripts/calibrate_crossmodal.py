@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 """Calibrate and check the cross-modal measures on the real corpus; prints the tables.
 
-    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [sync] [drift] [activity]
+    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [sync] [shifts] [chance] [drift]
+                                                     [activity]
 
-* reader   — each GRID clip (the actor) with a corpus speaker (the reader) at +6, 0 and −10 dB
-             relative to the actor (tests/crossmodal_tapes.reader_tape): true vs measured
-             `reader_to_actor_db`, and how the lines were labelled.
-* sync     — every talking-head clip with its sound shifted by −200, −100, 0, +100, +200,
-             +400 ms (shifted_tape): measured `av_offset_ms`, its error against the shift
-             (the clip's own offset taken as 0), peak r and prominence, and whether the
-             estimate was confident. GRID was recorded in a studio with synchronised
-             sound and is the absolute reference; for the other clips (web-published
-             addresses) the zero-shift estimate is the clip's own offset, and each shift is
-             also compared with it ("rel").
+* reader   — every GRID clip and the other corpus talking heads as the actor, a corpus voice
+             as the reader at +6, 0 and −10 dB, two exchanges (tests/crossmodal_tapes.
+             reader_tape): true vs measured `reader_to_actor_db` and whether X101 fired; then
+             every tape without a reader (corpus clips, corpus/real, the ready sample tapes):
+             X101 findings (none wanted).
+* shifts   — every talking-head clip with sound (GRID sentences said three times, the corpus
+             talking heads, every corpus/real recording with an audio stream), as it is and
+             with copies whose sound is +200 / −200 ms in the samples and +300 ms by
+             timestamps only (stream copy): `av_offset_ms` of each and X102's flag.
+* chance   — lip sync's confidence: per window of every clip, its z against the stored
+             unrelated speech, and the same for every pair of one clip's picture with another
+             clip's sound (offline, from cached full-rate lip tracks), under several rules.
+* sync     — the corpus/video talking heads with their sound shifted by −200…+400 ms.
 * drift    — a clip repeated into a take of ≥ 20 s whose sound slides from in sync to
              +300 ms late (drift_tape): offsets at the start and end windows.
 * activity — 2 fps mouth activity of speaking and silent frame pairs per corpus clip (the
