@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from report_fixtures import XSS_NAME, defect_file, error_file, ready_file, report
-from tapecheck.model import Series, Thumbnail
+from tapecheck import score
+from tapecheck.model import Finding, Series, Severity, Skipped, Thumbnail
 from tapecheck.report import render
 from tapecheck.report.html import render as html_render
 from tapecheck.report.text import render as text_render
@@ -84,10 +85,23 @@ def test_text_colour_only_when_asked(defect):
 def test_text_lists_skipped_and_measures_only_when_verbose(defect):
     quiet = text_render(report(defect))
     loud = text_render(report(defect), verbose=True)
-    assert "1 check could not run" in quiet and "X102" not in quiet
+    # the tape is unusable already: a skipped lip-sync check could not change that
+    assert "could not run" not in quiet and "X102" not in quiet
     assert "X102: no lip movement <could> be measured" in loud
     assert "snr_db: not measurable" in loud and "snr_db" not in quiet
     assert "check failed V401" in quiet  # a crash is never hidden
+
+
+def test_text_mentions_skipped_checks_only_when_they_could_change_the_verdict():
+    ready = ready_file()
+    skipped = (Skipped("X102", "no lip movement could be measured", category="sync"),)
+    ready = ready.__class__(**{**ready.__dict__, "skipped": skipped})
+    assert "1 check that could change this verdict could not run" in text_render(report(ready))
+    voiceless = ready.__class__(**{**ready.__dict__, "verdict": score.verdict([Finding(
+        code="M001", name="no-audio-track", category="media", severity=Severity.ERROR,
+        message="m", measured=None, threshold=None, unit="", blocks="voice")]),
+        "skipped": (Skipped("A201", "no audio", category="noise"),)})
+    assert "could not run" not in text_render(report(voiceless))
 
 
 def test_text_summary_of_several_files(defect):
@@ -190,7 +204,7 @@ def test_html_is_the_same_every_time(defect):
 
 
 def test_series_helpers_cope_with_odd_input():
-    from tapecheck.report.html import _is_binary, _paths, _range, _runs
+    from tapecheck.report.html.timeline import _is_binary, _paths, _range, _runs
 
     s = Series("eyes", "on/off", (0.0, 0.5, 1.0, 1.5), (1.0, None, 0.0, 1.0))
     assert _runs(s, 2.0) == [(0.0, 0.5, True), (0.5, 1.0, None), (1.0, 1.5, False),
@@ -222,12 +236,12 @@ def test_moments_at_the_same_time_share_one_pin_and_unmeasured_lines_say_so():
 
 
 def test_reel_timeline_joins_clip_series_and_shows_the_clips(defect):
-    """A reel's runner names per-clip series "loudness · clip N" on the reel's timeline: one
+    """A reel's series come per clip (`clip` = 1, 2, …), already on the reel's timeline: one
     row per measure, broken between clips, and a row of clips coloured by verdict."""
-    parts = (Series("loudness · clip 1", "LUFS", (0.0, 1.0), (-20.0, -21.0)),
-             Series("loudness · clip 2", "LUFS", (14.0, 15.0), (-22.0, -23.0)),
-             Series("speech · clip 1", "on/off", (0.0, 0.5), (1.0, 0.0)),
-             Series("speech · clip 2", "on/off", (14.0, 14.5), (1.0, 1.0)))
+    parts = (Series("loudness", "LUFS", (0.0, 1.0), (-20.0, -21.0), clip=1),
+             Series("loudness", "LUFS", (14.0, 15.0), (-22.0, -23.0), clip=2),
+             Series("speech", "on/off", (0.0, 0.5), (1.0, 0.0), clip=1),
+             Series("speech", "on/off", (14.0, 14.5), (1.0, 1.0), clip=2))
     reel = defect.__class__(**{**defect.__dict__, "series": parts, "thumbnails": ()})
     tags = parse(html_render(report(reel)))
     drawn = [a["data-series"] for t, a in tags.tags if t == "g" and "data-series" in a]
