@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import crossmodal_tapes as ct  # noqa: E402
+from tapecheck import check_file  # noqa: E402
 from tapecheck.pipeline import passes  # noqa: E402
 from tapecheck.ingest import probe  # noqa: E402
 from tapecheck.measures import Context, Missing, Results, closure  # noqa: E402
@@ -84,7 +85,7 @@ def reader_table(tmp: Path) -> None:
             dur = 5.0 if reader.startswith("librosa") else None
             out = ct.reader_tape(clip, reader, db, tmp / f"r_{clip}_{k}.mp4", reader_s=dur,
                                  lines=2)
-            rep = runner.check_file(str(out), Settings(select=("reader-balance",)))
+            rep = check_file(str(out), Settings(select=("reader-balance",)))
             n += 1
             got = dict(rep.measures).get("reader_to_actor_db")
             flag = any(f.code == "X101" for f in rep.findings)
@@ -108,7 +109,7 @@ def reader_table(tmp: Path) -> None:
     monos = sync_clips(tmp) + sorted((ROOT / "sample_tapes").glob("ready_*.mp4"))
     false = 0
     for path in monos:
-        rep = runner.check_file(str(path), Settings(select=("reader-balance",)))
+        rep = check_file(str(path), Settings(select=("reader-balance",)))
         flag = any(f.code == "X101" for f in rep.findings)
         false += flag
         why = next((s.reason for s in rep.skipped if s.code == "X101"), "")
@@ -286,7 +287,7 @@ def shifts_table(tmp: Path) -> None:
     errs, confident_clips, n_clips = [], 0, 0
 
     def read(path: Path):
-        rep = runner.check_file(str(path), Settings(select=("sync",)))
+        rep = check_file(str(path), Settings(select=("sync",)))
         v = dict(rep.measures).get("av_offset_ms")
         flag = any(f.code == "X102" for f in rep.findings)
         why = next((s.reason for s in rep.skipped if s.code == "X102"), "")
