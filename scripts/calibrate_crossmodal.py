@@ -6,9 +6,9 @@
 
 * reader   — every GRID clip and the other corpus talking heads as the actor, a corpus voice
              as the reader at +6, 0 and −10 dB, two exchanges (tests/crossmodal_tapes.
-             reader_tape): true vs measured `reader_to_actor_db` and whether X101 fired; then
-             every tape without a reader (corpus clips, corpus/real, the ready sample tapes):
-             X101 findings (none wanted).
+             reader_tape): true vs measured `reader_to_actor_db` and whether X101 fired.
+* monologues — every tape without a reader (corpus clips, corpus/real, the ready sample
+             tapes): X101 findings (none wanted).
 * shifts   — every talking-head clip with sound (GRID sentences said three times, the corpus
              talking heads, every corpus/real recording with an audio stream), as it is and
              with copies whose sound is +200 / −200 ms in the samples and +300 ms by
@@ -103,6 +103,12 @@ def reader_table(tmp: Path) -> None:
     print(f"\n{len(errs)}/{n} measured; within ±3 dB: {int((e <= 3).sum())}/{n}; "
           f"|error| median {np.median(e):.2f} dB, max {e.max():.2f} dB; X101 right (flag iff "
           f"the reader is not ≥ 2 dB quieter): {right_flag}/{n}")
+
+
+def monologue_table(tmp: Path) -> None:
+    """Every tape without a reader (corpus clips, corpus/real, the ready sample tapes)."""
+    from tapecheck.settings import Settings
+
     print("\n## tapes with no reader: X101 findings\n")
     print("| tape | X101 | why no reader |")
     print("|---|---|---|")
@@ -383,13 +389,16 @@ def activity_table() -> None:
 
 
 def main(argv: list[str]) -> int:
-    what = set(argv) or {"reader", "sync", "drift", "activity", "chance", "shifts"}
+    what = set(argv) or {"reader", "monologues", "sync", "drift", "activity", "chance",
+                         "shifts"}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "activity" in what:
             activity_table()
         if "reader" in what:
             reader_table(tmp)
+        if "monologues" in what:
+            monologue_table(tmp)
         if "sync" in what:
             sync_table(tmp, GRID + OTHERS)
         if "drift" in what:
