@@ -176,15 +176,20 @@ def sync_table(tmp: Path, clips: list[str]) -> None:
 REAL = ct.CORPUS / "real"
 
 
+#: `only=a,b` on the command line: only clips whose name contains one of these.
+ONLY: list[str] = []
+
+
 def sync_clips(tmp: Path) -> list[Path]:
     """Every talking-head clip with sound: GRID looped 3× (9 s: one 3 s GRID sentence holds
     under 2 s of speech, too little for a confident estimate), the other corpus/video
     talking heads, and every corpus/real recording with an audio stream."""
-    out = [ct.drift_tape(c, 3, 0.0, tmp / f"{c}_x3.mp4") for c in GRID]
+    grid = [c for c in GRID if not ONLY or any(o in c for o in ONLY)]
+    out = [ct.drift_tape(c, 3, 0.0, tmp / f"{c}_x3.mp4") for c in grid]
     out += [ct.clip_path(c) for c in OTHERS]
     out += [p for p in sorted(REAL.glob("*.*")) if p.suffix != ".csv" and p.suffix != ".md"
             and probe(str(p)).has_audio]
-    return out
+    return [p for p in out if not ONLY or any(o in p.stem for o in ONLY)]
 
 
 def _clip_signals(path: Path, cache: Path):
@@ -389,6 +394,9 @@ def activity_table() -> None:
 
 
 def main(argv: list[str]) -> int:
+    for a in [a for a in argv if a.startswith("only=")]:
+        ONLY.extend(a[5:].split(","))
+        argv.remove(a)
     what = set(argv) or {"reader", "monologues", "sync", "drift", "activity", "chance",
                          "shifts"}
     with tempfile.TemporaryDirectory() as d:

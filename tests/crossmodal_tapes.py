@@ -46,7 +46,7 @@ AUDIO = ("-c:a", "aac", "-b:a", "128k", "-ar", "48000")
 
 def _run(args: list[str]) -> None:
     proc = subprocess.run([FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", *args],
-                          capture_output=True, timeout=300)
+                          capture_output=True, timeout=1800)
     if proc.returncode != 0:
         raise RuntimeError(f"ffmpeg failed: {' '.join(args)}\n{proc.stderr.decode()[-2000:]}")
 
