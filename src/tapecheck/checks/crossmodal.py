@@ -59,7 +59,7 @@ def reader_too_loud(m, p):
         if sp.reason:
             raise Skip(f"no reader lines found, all the speech is taken as yours (a monologue "
                        f"as far as can be told): {sp.reason}")
-        raise Skip("no reader lines found: a monologue (one voice, and it moves your mouth)")
+        raise Skip("no reader lines found: a monologue (one voice is heard)")
     value = sp.reader_to_actor_db
     if value is None:
         if sp.actor_lufs is None:
