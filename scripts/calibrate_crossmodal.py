@@ -314,7 +314,7 @@ def shifts_table(tmp: Path) -> None:
         own = read(src)
         copies = {200: ct.shifted_tape(src, 200, tmp / "p200.mp4"),
                   -200: ct.shifted_tape(src, -200, tmp / "m200.mp4"),
-                  300: ct.ts_shifted_tape(src, 300, tmp / "t300.mp4")}
+                  300: ct.ts_shifted_tape(src, 300, tmp / f"t300{src.suffix}")}
         got = {k: read(p) for k, p in copies.items()}
         for p in copies.values():
             p.unlink()
