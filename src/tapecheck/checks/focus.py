@@ -78,9 +78,11 @@ def camera_shake(m, p):
     How to fix: use a tripod, a phone clamp, or prop the phone on a steady surface.
     """
     motion = m["motion"]
-    if not motion.shift:
-        raise Skip("too little background detail outside the actor to measure camera motion"
-                   if motion.pairs_tried else "fewer than two frames close enough in time")
+    if not motion.pairs_tried:
+        raise Skip("fewer than two frames close enough in time")
+    if not motion.judged:
+        raise Skip(f"too little background detail outside the actor to measure camera motion "
+                   f"(readable in {len(motion.shift)} of {motion.pairs_tried} frame pairs)")
     shake = motion.shake_px
     if shake > p.max_shake_px:
         found = spans(motion.times, [s > p.max_shake_px for s in motion.shift],

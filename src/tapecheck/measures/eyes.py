@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import WorstFrame, clip_box, cut_edges, eye_distance, gray_of
+from ._vision import WorstFrame, clip_box, cut_edges, eye_distance, gray_of, on_actor
 from .base import VideoMeasure
 
 SHADOW_RATIO = 0.45
@@ -159,6 +159,7 @@ class Eyes(VideoMeasure):
         self.yaw: list[float | None] = []
         self.pitch: list[float | None] = []
         self.shadow: list[float | None] = []
+        self._tracks: list[int | None] = []
         self._run = 0
         self._worst = WorstFrame("Eyes hidden")
 
@@ -187,6 +188,7 @@ class Eyes(VideoMeasure):
         self.yaw.append(yaw)
         self.pitch.append(pitch)
         self.shadow.append(shadow)
+        self._tracks.append(ff.actor_track)
         if state in (SHADOW, GLARE, PROFILE):
             self._run += 1
             self._worst.offer(self._run, frame.t, frame.image, face.box,
@@ -197,6 +199,10 @@ class Eyes(VideoMeasure):
 
     def finish(self, done):
         thumb = self._worst.thumbnail()
-        return EyesResult(tuple(self.times), tuple(self.states), tuple(self.yaw),
-                          tuple(self.pitch), tuple(self.shadow), self.ctx.info.duration_s,
+        # frames read on someone the actor turned out not to be: the actor was not there
+        other = [s != NO_FACE and not on_actor(done, k) for s, k in zip(self.states, self._tracks)]
+        states = tuple(NO_FACE if o else s for s, o in zip(self.states, other))
+        yaw, pitch, shadow = (tuple(None if o else v for v, o in zip(vals, other))
+                              for vals in (self.yaw, self.pitch, self.shadow))
+        return EyesResult(tuple(self.times), states, yaw, pitch, shadow, self.ctx.info.duration_s,
                           (thumb,) if thumb else ())

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import gray_of, inner_face, median_or_none, person_mask
+from ._vision import gray_of, inner_face, median_or_none, on_actor, person_mask
 from .base import VideoMeasure
 
 CANON_PX = 64
@@ -145,6 +145,7 @@ class Focus(VideoMeasure):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.frames: list[FocusFrame] = []
+        self._tracks: list[int | None] = []
 
     def feed(self, frame, upstream):
         ff = upstream["faces"]
@@ -152,14 +153,16 @@ class Focus(VideoMeasure):
         if face is None:
             return None
         if face.height < MIN_FACE_PX:
-            ff = FocusFrame(frame.t, None, None, face.height)
+            out = FocusFrame(frame.t, None, None, face.height)
         else:
             gray = gray_of(ff, frame)
             sharp, scale = face_sharpness(gray, face)
             bg = background_sharpness(gray, face, scale) if sharp is not None else None
-            ff = FocusFrame(frame.t, sharp, bg, face.height)
-        self.frames.append(ff)
-        return ff
+            out = FocusFrame(frame.t, sharp, bg, face.height)
+        self.frames.append(out)
+        self._tracks.append(ff.actor_track)
+        return out
 
     def finish(self, done):
-        return FocusResult(tuple(self.frames), self.ctx.info.duration_s)
+        frames = tuple(f for f, k in zip(self.frames, self._tracks) if on_actor(done, k))
+        return FocusResult(frames, self.ctx.info.duration_s)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import WorstFrame, gray_of, inner_face, median_or_none, person_mask
+from ._vision import WorstFrame, gray_of, inner_face, median_or_none, on_actor, person_mask
 from .base import VideoMeasure
 
 CLIP_LUMA = 250
@@ -106,6 +106,7 @@ class Light(VideoMeasure):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.frames: list[LightFrame] = []
+        self._tracks: list[int | None] = []
         self._dark = WorstFrame("Darkest face")
 
     def feed(self, frame, upstream):
@@ -137,11 +138,13 @@ class Light(VideoMeasure):
             side = abs(math.log2((_lin(left) ** GAMMA) / (_lin(right) ** GAMMA)))
         lf = LightFrame(frame.t, luma, high, clipped, bg, bg_high, side)
         self.frames.append(lf)
+        self._tracks.append(ff.actor_track)
         self._dark.offer(-high, frame.t, frame.image, face.box,
                          label=f"face luma {luma:.0f}, highlights {high:.0f} of 255")
         return lf
 
     def finish(self, done):
         thumb = self._dark.thumbnail()
-        return LightResult(tuple(self.frames), self.ctx.info.duration_s,
+        frames = tuple(f for f, k in zip(self.frames, self._tracks) if on_actor(done, k))
+        return LightResult(frames, self.ctx.info.duration_s,
                            (thumb,) if thumb else ())
