@@ -7,6 +7,7 @@
     python scripts/calibrate_vision.py --model         # face detector: input size vs finds, ms
     python scripts/calibrate_vision.py --speed         # vision cost per sampled frame, ms
     python scripts/calibrate_vision.py --clips grid_swiz3n --degradations dark-2,blur-2
+    python scripts/calibrate_vision.py --real          # corpus/real: measures and findings
 
 Sources: every clip in ../shared/corpus/video (first 4 s) and the photos in
 ../shared/corpus/faces wrapped into 3 s tapes with a slight drift (±1 px) and moving noise so
@@ -283,6 +284,10 @@ def measures_line(results) -> str:
         fmt("eyeY", framing.eye_line)
         fmt("cx", framing.center, "{:+.2f}")
         fmt("crown", framing.crown, "{:+.2f}")
+        fmt("room", framing.above)
+        fmt("below", framing.below)
+        if any(framing.bars):
+            vals.append("bars " + "/".join(f"{b:.2f}" for b in framing.bars))
         edges = sum(bool(f.edges) for f in framing.frames) / max(1, len(framing.frames))
         fmt("edge", edges)
     if focus:
@@ -290,6 +295,7 @@ def measures_line(results) -> str:
         fmt("bgSharp", focus.background)
     if motion:
         fmt("shake", motion.shake_px)
+        vals.append(f"pairs {len(motion.shift)}/{motion.pairs_tried}")
         fmt("shakeMax", max(motion.shift) if motion.shift else None)
     return " ".join(vals)
 
@@ -386,12 +392,24 @@ def run_speed() -> None:
               f" {total:.1f} ms per sampled frame ({parts})")
 
 
+def run_real(wanted: str) -> None:
+    """The labelled real recordings (corpus/real): picture measures and findings per clip."""
+    for path in sorted((CORPUS / "real").iterdir()):
+        if path.suffix.lower() not in (".mp4", ".mov", ".webm", ".mkv"):
+            continue
+        if wanted and not any(path.name.startswith(w) for w in wanted.split(",")):
+            continue
+        found, results = judge(path)
+        print(f"{path.name}: {cell(found)}\n    {measures_line(results)}", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--measures", action="store_true")
     ap.add_argument("--clean", action="store_true")
     ap.add_argument("--model", action="store_true")
     ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--real", action="store_true")
     ap.add_argument("--clips", default="")
     ap.add_argument("--degradations", default="")
     args = ap.parse_args(argv)
@@ -401,6 +419,9 @@ def main(argv=None) -> int:
         return 0
     if args.speed:
         run_speed()
+        return 0
+    if args.real:
+        run_real(args.clips)
         return 0
     photos = tuple(p.stem for p in sorted((CORPUS / "faces").glob("*")))
     if args.clips:

@@ -132,6 +132,24 @@ def test_eye_regions_see_shadow_and_glare(corpus):
     assert g2 > eyes_mod.GLARE_SHARE
 
 
+def test_coloured_reflection_on_glasses_is_glare(corpus):
+    """A laptop screen's blue light over both lenses: its luma stays middling (≈ 117 of 255),
+    so only the colour picture shows it brighter than the cheek. The photo is brought down to
+    an ordinary exposure (cheeks at ≈ 160–170 of 255 in their brightest channel)."""
+    img, f = _astronaut(corpus)
+    img = (img * 0.7).astype(np.uint8)
+    d = np.hypot(f.eyes[1][0] - f.eyes[0][0], f.eyes[1][1] - f.eyes[0][1])
+    blue = img.copy()
+    for x, y in f.eyes:
+        cv2.rectangle(blue, (int(x - 0.2 * d), int(y - 0.15 * d)),
+                      (int(x + 0.2 * d), int(y + 0.15 * d)), (255, 120, 60), -1)
+    gray = cv2.cvtColor(blue, cv2.COLOR_BGR2GRAY)
+    assert eyes_mod.eye_regions(gray, f)[1] < 0.02             # luma alone misses it
+    assert eyes_mod.eye_regions(gray, f, blue)[1] > eyes_mod.GLARE_SHARE
+    clean = eyes_mod.eye_regions(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), f, img)[1]
+    assert clean < 0.05
+
+
 def test_light_measure_on_a_frame_of_known_exposure(corpus):
     img, f = _astronaut(corpus)
     h, w = img.shape[:2]
