@@ -30,7 +30,8 @@ VFR_TOLERANCE = 0.15
 #: Share of irregular intervals above which the file is variable frame rate. Constant-rate
 #: files measured here have none; a CFR export with a rare dropped frame stays well below 2 %.
 VFR_SHARE = 0.02
-#: A header frame rate this far (relative) from the packets' median interval is not believed.
+#: In a header without a duration, a frame rate this far (relative) from the packets' median
+#: interval is not believed either.
 FPS_MISMATCH = 0.2
 
 IMAGE_CODECS = frozenset({"png", "mjpeg", "bmp", "gif", "tiff", "webp", "jpegls", "jpeg2000",
@@ -159,11 +160,12 @@ def _parse(path: str, size: int, raw: str) -> MediaInfo:
     pix_fmt = v.get("pix_fmt")
     depth = int(v.get("bits_per_raw_sample") or 0) or _depth_of(pix_fmt)
     transfer = v.get("color_transfer")
-    timing = _packet_timing(path, int(v["index"]), whole=duration <= 0)
-    if duration <= 0 and timing.end_s:
+    whole = duration <= 0
+    timing = _packet_timing(path, int(v["index"]), whole=whole)
+    if whole and timing.end_s:
         duration = timing.end_s
-    if timing.interval_s and (not fps or abs(fps * timing.interval_s - 1) > FPS_MISMATCH):
-        fps = 1.0 / timing.interval_s
+        if timing.interval_s and (not fps or abs(fps * timing.interval_s - 1) > FPS_MISMATCH):
+            fps = 1.0 / timing.interval_s
     return MediaInfo(
         path=path, container=container, size_bytes=size, duration_s=duration,
         coded_width=cw, coded_height=ch, width=dw, height=dh, rotation_deg=rotation,

@@ -52,6 +52,8 @@ BAR_MIN = 0.02
 #: … when the opposite side has a bar within this share of the same size (encoders centre
 #: the picture; a few rows of difference for odd sizes).
 BAR_PAIR = 0.25
+#: Bars are looked for in this outer share of the frame on each side.
+BAR_SEARCH = 0.4
 
 
 @dataclass(frozen=True)
@@ -114,14 +116,21 @@ def bars(gray: np.ndarray) -> tuple[int, int, int, int]:
     """Black bars of one grey frame in px: (top, bottom, left, right); 0 where none."""
     h, w = gray.shape
 
-    def run(lines: np.ndarray) -> int:
-        flat = (lines.max(axis=1) <= BAR_LUMA) & (lines.std(axis=1) < BAR_STD)
-        n = int(np.argmin(flat)) if not flat.all() else len(flat)
-        return n if n >= BAR_MIN * len(flat) else 0
+    def run(lines: np.ndarray, full: int) -> int:
+        """Outer lines (first = outermost) that are dark and flat, counted inwards."""
+        dark = lines.max(axis=1) <= BAR_LUMA
+        n = int(np.argmin(dark)) if not dark.all() else len(dark)
+        if n:
+            flat = lines[:n].astype(np.float32).std(axis=1) < BAR_STD
+            n = int(np.argmin(flat)) if not flat.all() else n
+        return n if n >= BAR_MIN * full else 0
 
-    g = gray.astype(np.float32)
-    top, bottom = _pair(run(g), run(g[::-1]))
-    left, right = _pair(run(g.T), run(g.T[::-1]))
+    if min(gray[0].max(), gray[-1].max()) > BAR_LUMA and \
+            min(gray[:, 0].max(), gray[:, -1].max()) > BAR_LUMA:
+        return 0, 0, 0, 0   # no dark pair of edges: the common case, decided cheaply
+    rows, cols = int(h * BAR_SEARCH), int(w * BAR_SEARCH)
+    top, bottom = _pair(run(gray[:rows], h), run(gray[::-1][:rows], h))
+    left, right = _pair(run(gray.T[:cols], w), run(gray.T[::-1][:cols], w))
     if top + bottom >= h or left + right >= w:  # all black: no picture to frame
         return 0, 0, 0, 0
     return top, bottom, left, right
