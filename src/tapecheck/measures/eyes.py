@@ -32,8 +32,9 @@ Per frame with the actor's face (faces.py), from its five landmarks:
   first. On the corpus' talking heads |yaw| stays within 6° per frame on GRID and reaches
   15–25° where the speaker glances aside (SadTalker, VideoReTalking); pitch medians −5…+5°
   (5-point landmarks jitter by a few degrees). A head turned past `PROFILE_DEG` hides an eye.
-  A face cut by a frame edge gets no pose (its landmarks crowd into what is left: measured
-  yaw 40–76° and pitch 19–24° on frontal faces pushed half out of the frame).
+  A face cut by a frame edge gets no pose and no eye regions (its landmarks crowd into what
+  is left: measured yaw 40–76° and pitch 19–24° on frontal faces pushed half out of the
+  frame, and "eye" patches on hair or skin; V304 reports the cut).
 
 States per frame: visible, no-face, shadow, glare, profile.
 """
@@ -187,11 +188,10 @@ class Eyes(VideoMeasure):
         if face is None:
             state, yaw, pitch, shadow = NO_FACE, None, None, None
         else:
-            if cut_edges(face, ff.width, ff.height):
-                yaw = pitch = None  # a face cut by the frame edge misplaces its landmarks
-            else:
-                yaw, pitch = head_pose(face)
-            regions = eye_regions(gray_of(ff, frame), face, frame.image)
+            cut = bool(cut_edges(face, ff.width, ff.height))
+            # a face cut by the frame edge misplaces its landmarks: no pose, no eye regions
+            yaw, pitch = (None, None) if cut else head_pose(face)
+            regions = None if cut else eye_regions(gray_of(ff, frame), face, frame.image)
             shadow = regions[0] if regions else None
             if yaw is not None and abs(yaw) > PROFILE_DEG:
                 state = PROFILE

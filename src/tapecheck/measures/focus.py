@@ -21,7 +21,8 @@ At 64 px the measure saturates near 0.6–0.7 for blurs beyond ≈ 3 % of the fa
 edge is then wider than the filters and compression noise supplies what edges remain), so
 it cannot say how *bad* a blur is. `coarse` is the same sharpness with the face at
 `COARSE_PX` rows — the scale of eyes and mouth, where casting reads the face — which keeps
-falling as the blur grows. Measured (`scripts/calibrate_vision.py --blur`, medians over
+falling as the blur grows (judged on faces whose skin region is at least `CANON_PX` rows:
+a smaller face has no finer detail to lose). Measured (`scripts/calibrate_vision.py --blur`, medians over
 the frames; 11 corpus talking heads, 5 photos and 8 real recordings of corpus/real, the
 first 4 s of each blurred by σ = a share of its own face height, re-encoded):
 
@@ -95,7 +96,9 @@ def face_sharpness(gray: np.ndarray, face) -> tuple[float | None, float, float |
                                interpolation=cv2.INTER_AREA)
         out.append((sharpness(small), scale))
     (fine, scale), (coarse, _) = out
-    return fine, scale, coarse
+    # the coarse scale needs a face of at least CANON_PX rows: a smaller one has no finer
+    # detail to lose, and its softness is its size (framing's and resolution's business)
+    return fine, scale, coarse if crop.shape[0] >= CANON_PX else None
 
 
 def background_sharpness(gray: np.ndarray, face, scale: float) -> float | None:
