@@ -421,7 +421,7 @@ def run_blur(wanted: str) -> None:
     """Face sharpness (median over the frames; at 64 / 32 px face rows) of clips blurred by
     σ = a share of their own face height: where a blur starts to soften the face, and where
     it smears the eyes."""
-    from tapecheck import runner
+    from tapecheck.pipeline.passes import measure
 
     names = list(TALKING) + [p.stem for p in sorted((CORPUS / "faces").glob("*"))
                              if "two_people" not in p.stem and "camera" not in p.stem]
@@ -447,7 +447,7 @@ def run_blur(wanted: str) -> None:
                        "-preset", "veryfast", "-crf", "18", "-an", str(out))
             info = probe(str(out))
             results = Results(info)
-            runner._measure(Context(info=info), results, closure({"focus"}), need_r128=False)
+            measure(Context(info=info), results, closure({"focus"}))
             foc = results.get("focus")
             fine, coarse = (getattr(foc, "face", None), getattr(foc, "coarse", None))
             row.append("-" if fine is None else f"{fine:.2f} / {coarse:.2f}")

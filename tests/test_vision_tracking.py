@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from synth import ffmpeg
-from tapecheck import runner
+from tapecheck import check_file
 from tapecheck.ingest import Frame
 from tapecheck.measures import actor, faces, motion
 from tapecheck.measures.base import Context
@@ -154,7 +154,9 @@ def cutaway_tape(people, media_dir):
 
 
 def test_a_cutaway_tape_is_flagged_even_though_a_face_remains(cutaway_tape):
-    rep = runner.check_file(str(cutaway_tape), Settings(select=("face", "extra-face")))
+    """Through the pipeline, as a user runs it: V101 and V102 fire though a face is always in
+    the picture, and the lost stretch starts at the cut."""
+    rep = check_file(str(cutaway_tape), Settings(select=("face", "extra-face")))
     assert rep.status == "judged" and not rep.check_errors
     visible = dict(rep.measures)["face_visible_ratio"]
     assert visible == pytest.approx(8 / 14, abs=0.1)
