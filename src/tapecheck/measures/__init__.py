@@ -17,6 +17,8 @@ from .motion import Motion
 from .picture import Picture
 from .mouth import Mouth
 from .audioframes import AudioFrames
+from .vad import VoiceActivity
+from .dnsmos import Dnsmos
 from .speech import Speech
 from .loudness import Clipping, Loudness
 from .noise import Hum, Noise
@@ -39,6 +41,8 @@ MEASURES: tuple[type[Measure], ...] = (
     Mouth,
     Signal,
     AudioFrames,
+    VoiceActivity,
+    Dnsmos,
     Speech,
     Loudness,
     Clipping,
