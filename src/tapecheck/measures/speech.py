@@ -14,8 +14,10 @@ the tape's own levels for "is it the voice in front of the mic".
    P.56's active level − 15.9 dB, iterated to a fixed point over the frames Silero calls
    speech. Voices well under the actor (babble 10–20 dB down) fall under it and are measured
    as noise, not speech.
-3. Speech = both, in runs of at least 250 ms (Silero's minimum speech duration); runs closer
-   than 300 ms are joined.
+3. Speech = the runs of active frames (runs closer than 300 ms joined) that hold at least
+   250 ms (Silero's minimum speech duration) of frames that are both above the threshold and
+   Silero speech: the level gives a phrase its extent (P.56's activity, with its hangover, so
+   word onsets and tails are not counted as room noise), Silero says whether it is a voice.
 4. *Does a voice stand out at all?* When the speech so found is, on the whole, no louder than
    the rest of the tape — its active level less than `FOREGROUND_DB` (3 dB) over the median
    level of the other frames — it is a voice behind the room (a television, people off
@@ -163,12 +165,13 @@ def detect(level_db: np.ndarray, prob: np.ndarray, hop_s: float) -> Activity:
         threshold = new
         if done:
             break
-    active = _hangover(smooth > threshold, hang) & voice
-    active = _close_gaps(active, int(round(MERGE_GAP_S / hop_s)))
+    above = smooth > threshold
+    active = _close_gaps(_hangover(above, hang), int(round(MERGE_GAP_S / hop_s)))
+    heard = voice & above
     mask = np.zeros(n, bool)
     shortest = int(round(MIN_SPEECH_S / hop_s))
-    for a, b in _runs(active):
-        if b - a >= shortest:
+    for a, b in _runs(active):   # the level decides where a phrase runs, Silero whether it is one
+        if int(heard[a:b].sum()) >= shortest:
             mask[a:b] = True
     foreground, behind = None, 0.0
     if mask.any() and (~mask).sum() * hop_s >= MIN_BACKGROUND_S:
