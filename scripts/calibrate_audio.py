@@ -302,28 +302,14 @@ def table_cost(tmp: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    which = set(argv) or {"snr", "rt60", "muffled", "corpus", "vad", "weighted", "dnsmos",
-                          "real", "cost"}
+    tables = {"snr": table_snr, "rt60": table_rt60, "muffled": table_muffled,
+              "corpus": lambda tmp: table_corpus(), "vad": table_vad,
+              "weighted": table_weighted, "dnsmos": table_dnsmos,
+              "real": lambda tmp: table_real(), "cost": table_cost}
+    which = [a for a in argv if a in tables] or list(tables)
     with tempfile.TemporaryDirectory() as d:
-        tmp = Path(d)
-        if "snr" in which:
-            table_snr(tmp)
-        if "rt60" in which:
-            table_rt60(tmp)
-        if "muffled" in which:
-            table_muffled(tmp)
-        if "corpus" in which:
-            table_corpus()
-        if "vad" in which:
-            table_vad(tmp)
-        if "weighted" in which:
-            table_weighted(tmp)
-        if "dnsmos" in which:
-            table_dnsmos(tmp)
-        if "real" in which:
-            table_real()
-        if "cost" in which:
-            table_cost(tmp)
+        for name in which:
+            tables[name](Path(d))
     return 0
 
 
