@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT.parent / "shared" / "corpus" / "video" / "grid_swiz3n.mpg"
 BENCH = Path(os.environ.get("TAPECHECK_BENCH_DIR", Path.home() / ".cache" / "tapecheck-bench"))
-TAPECHECK = [sys.executable, "-m", "tapecheck.cli"]
+TAPECHECK = [sys.executable, "-m", "tapecheck"]
 
 #: name → (seconds, size, encoder arguments, extra output arguments)
 TAPES = {

@@ -18,7 +18,7 @@
 * activity — 2 fps mouth activity of speaking and silent frame pairs per corpus clip (the
              numbers in measures/mouth.py's docstring).
 
-Everything runs through the real ingest and the real measures (the runner's measure pass).
+Everything runs through the real ingest and the real measures (the pipeline's measure pass).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import crossmodal_tapes as ct  # noqa: E402
-from tapecheck import runner  # noqa: E402
+from tapecheck.pipeline import passes  # noqa: E402
 from tapecheck.ingest import probe  # noqa: E402
 from tapecheck.measures import Context, Missing, Results, closure  # noqa: E402
 
@@ -55,7 +55,7 @@ def measure(path: Path, names: tuple[str, ...]) -> Results:
     info = probe(str(path))
     ctx = Context(info=info)
     res = Results(info)
-    runner._measure(ctx, res, closure(names), need_r128=True)
+    passes.measure(ctx, res, closure(names))
     return res
 
 

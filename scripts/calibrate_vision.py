@@ -13,7 +13,7 @@ Sources: every clip in ../shared/corpus/video (first 4 s) and the photos in
 nothing is frozen. Degradations are ffmpeg filters placed from the clean clip's own face
 geometry (its median face box and eyes, measured first), so "darken the eye band" or "shift
 the face to the edge" lands on the face. Each degraded tape is judged through the checks of
-the picture categories with their default thresholds, exactly as the runner does (measures
+the picture categories with their default thresholds, exactly as the pipeline does (measures
 from one video pass, then each check). Cells: codes of warning findings, `!` marks an error,
 lowercase an info; `·` nothing. Made files are cached in $TMPDIR/tapecheck-calib.
 """
@@ -221,14 +221,14 @@ def vision_checks():
 
 
 def judge(path: Path):
-    """(findings as (code, severity), results) — the runner's own passes and checks."""
-    from tapecheck import runner
+    """(findings as (code, severity), results) — the pipeline's own passes and checks."""
+    from tapecheck.pipeline.passes import measure
 
     info = probe(str(path))
     results = Results(info)
     checks = vision_checks()
     needs = {n for c in checks for n in c.needs} | set(MEASURE_NAMES)
-    runner._measure(Context(info=info), results, closure(needs - {"media"}), need_r128=False)
+    measure(Context(info=info), results, closure(needs))
     found = []
     for c in checks:
         if results.missing(tuple(n for n in c.needs if n != "media")):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write docs/checks.md from the check registry (tapecheck.rules.markdown).
+"""Write docs/checks.md from the check registry (tapecheck.report.rules.markdown).
 
     python scripts/gen_docs.py          # rewrite the page
     python scripts/gen_docs.py --check  # exit 1 when the committed page is out of date
@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tapecheck.rules import DOCS_PAGE, markdown  # noqa: E402
+from tapecheck.report.rules import DOCS_PAGE, markdown  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

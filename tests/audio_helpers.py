@@ -98,8 +98,8 @@ def tape_from_audio(audio: str | Path, out: str | Path, *, af: str | None = None
 
 
 def judge(path: str | Path, *select: str):
-    """The real runner on one tape with only the named checks/categories selected."""
-    from tapecheck.runner import check_file
+    """The real pipeline on one tape with only the named checks/categories selected."""
+    from tapecheck import check_file
     from tapecheck.settings import Settings
 
     return check_file(str(path), Settings(select=tuple(select)))

@@ -7,17 +7,17 @@ import os
 import signal
 import time
 
-from tapecheck.batch import judge_one
+from tapecheck.pipeline import judge
 
 
-def faulty(path, settings, split, on_probe=None):
+def faulty(path, plan, on_progress=None):
     name = os.path.basename(path)
     if name.startswith("crash"):
         os.kill(os.getpid(), signal.SIGKILL)  # as a segfault in a native library would
     if name.startswith("hang"):
-        if on_probe is not None:
-            on_probe(1.0)
+        if on_progress is not None:
+            on_progress(0.0, 1.0)
         time.sleep(3600)
     if name.startswith("raise"):
         raise RuntimeError("a bug outside the per-check boundary")
-    return judge_one(path, settings, split, on_probe)
+    return judge(path, plan, on_progress=on_progress)

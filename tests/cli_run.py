@@ -24,7 +24,7 @@ def tapecheck(*args: str, env: dict | None = None, cwd=None, timeout: float = 60
               wrap: list[str] | None = None) -> Run:
     """`wrap` prefixes the command (e.g. setpriv to run as another user)."""
     full_env = {**os.environ, **(env or {})}
-    proc = subprocess.run([*(wrap or []), sys.executable, "-m", "tapecheck.cli",
+    proc = subprocess.run([*(wrap or []), sys.executable, "-m", "tapecheck",
                            *map(str, args)],
                           capture_output=True, text=True, env=full_env, cwd=cwd,
                           timeout=timeout)

@@ -1,4 +1,4 @@
-"""Every audio check through the real runner on tapes made from clean corpus speech with one
+"""Every audio check through the real pipeline on tapes made from clean corpus speech with one
 defect added by an ffmpeg filter (exact, known changes), plus a clean control tape."""
 
 from __future__ import annotations

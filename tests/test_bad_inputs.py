@@ -44,6 +44,10 @@ def make_bad(kind, d, good):
         p = d / "random.mp4"
         p.write_bytes(os.urandom(50_000))
         return p
+    if kind == "text-as-mp4":
+        p = d / "notes.mp4"
+        p.write_text("Scene 3, take 2: remember to slow down on the second line.\n")
+        return p
     if kind == "truncated":
         src = tape(d / "faststart.mp4", seconds=2, size="320x240")  # moov at the end
         return _truncated_without_moov(src, d / "truncated.mp4")
@@ -61,8 +65,10 @@ def make_bad(kind, d, good):
 CASES = {
     "missing": "not-found", "empty-dir": "not-a-file", "zero-bytes": "not-media",
     "random-bytes": "not-media", "truncated": "not-media", "audio-only": "no-video",
-    "image": "no-video",
+    "image": "no-video", "text-as-mp4": "not-media",
 }
+#: What the message must say, beyond naming the file.
+SAYS = {"text-as-mp4": "not a video file", "truncated": "incomplete"}
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
@@ -76,6 +82,7 @@ def test_bad_input_is_an_error_and_the_batch_goes_on(tmp_path, good, kind):
     assert [f["status"] for f in files] == ["error", "judged"]
     assert files[0]["error"]["code"] == CASES[kind]
     assert str(bad) in files[0]["error"]["message"]
+    assert SAYS.get(kind, "") in files[0]["error"]["message"]
     assert files[0]["verdict"] is None
     assert "Traceback" not in run.err
     err_lines = [ln for ln in run.err.splitlines() if ln.strip()]
@@ -85,11 +92,14 @@ def test_bad_input_is_an_error_and_the_batch_goes_on(tmp_path, good, kind):
 
 
 def test_text_report_says_what_to_do(tmp_path):
+    """On a terminal the text report carries the message: it is not printed a second time on
+    stderr (with -o, JSON or any other format it is, once)."""
     p = tmp_path / "zero.mp4"
     p.write_bytes(b"")
     run = tapecheck("check", p)
     assert run.code == 2
     assert "could not judge" in run.out and "empty" in run.out
+    assert "empty" not in run.err
     assert "Traceback" not in run.out + run.err
 
 
@@ -108,7 +118,11 @@ def test_ffmpeg_missing_says_how_to_install(tmp_path, good):
     run = tapecheck("check", good, env={"TAPECHECK_FFPROBE": str(tmp_path / "nope"),
                                         "TAPECHECK_FFMPEG": str(tmp_path / "nope")})
     assert run.code == 2
-    assert "apt-get install ffmpeg" in run.err and "Traceback" not in run.err
+    assert "apt-get install ffmpeg" in run.out and "Traceback" not in run.err
+    as_json = tapecheck("check", "--format", "json", good,
+                        env={"TAPECHECK_FFPROBE": str(tmp_path / "nope"),
+                             "TAPECHECK_FFMPEG": str(tmp_path / "nope")})
+    assert as_json.code == 2 and "apt-get install ffmpeg" in as_json.err
 
 
 def test_ffmpeg_not_on_path(good, tmp_path):

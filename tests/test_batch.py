@@ -11,9 +11,9 @@ import pytest
 import batch_faults
 from cli_run import tapecheck
 from synth import tape
-from tapecheck.batch import BatchStats, run_batch
-from tapecheck.cache import Cache
-from tapecheck.config import resolve
+from tapecheck.pipeline import BatchStats, Plan, judge_paths
+from tapecheck.pipeline.cache import Cache
+from tapecheck.pipeline.config import resolve
 from tapecheck.report.json import render as render_json
 from tapecheck.settings import Settings
 
@@ -38,8 +38,8 @@ def test_pool_isolates_a_crash_a_hang_and_a_bug(tmp_path):
         (tmp_path / name).write_bytes(b"never read")
     stats = BatchStats()
     paths = [str(tmp_path / n) for n in ("crash.mp4", "hang.mp4", "good.mp4", "raise.mp4")]
-    report = run_batch(paths, replace(Settings(quick=True), file_timeout_s=8.0), jobs=2,
-                       judge=batch_faults.faulty, stats=stats)
+    report = judge_paths(paths, Plan(replace(Settings(quick=True), file_timeout_s=8.0)), jobs=2,
+                         judge_fn=batch_faults.faulty, stats=stats)
     by_name = {f.path.rsplit("/", 1)[-1]: f for f in report.files}
     assert [f.path for f in report.files] == paths  # input order, whatever finished first
     assert by_name["crash.mp4"].status == "error"
@@ -62,7 +62,7 @@ def test_second_run_judges_nothing_new_and_changes_rejudge_exactly(tmp_path, tap
 
     def run(s=settings):
         stats = BatchStats()
-        rep = run_batch([str(work)], s, jobs=2, cache=cache, stats=stats)
+        rep = judge_paths([str(work)], Plan(s), jobs=2, cache=cache, stats=stats)
         return rep, stats
 
     first, s1 = run()
@@ -142,7 +142,27 @@ def test_when_workers_cannot_start_files_are_judged_in_process(tmp_path, tapes, 
     monkeypatch.setattr(multiprocessing.spawn, "_python_exe",
                         b"/bin/false" if isinstance(exe, bytes) else "/bin/false")
     stats = BatchStats()
-    report = run_batch([str(tapes)], Settings(select=("media",)), jobs=2, stats=stats)
+    report = judge_paths([str(tapes)], Plan(Settings(select=("media",))), jobs=2, stats=stats)
     assert stats.fallback and "could not start" in stats.fallback
     assert stats.judged == 3 and all(f.status == "judged" for f in report.files)
     assert [f.path for f in report.files] == sorted(str(p) for p in tapes.iterdir())
+
+
+def test_library_api_has_the_cache_and_time_limits(tmp_path, sample_tapes, monkeypatch):
+    """tapecheck.check_file/check_paths go through the same pipeline as the CLI: the cache
+    (opt-in for a library) and a per-file time limit in a worker process."""
+    import tapecheck
+
+    monkeypatch.setenv("TAPECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    tape = sample_tapes / "defect-resolution_360p.mp4"
+    settings = Settings(select=("resolution",))
+    first = tapecheck.check_file(tape, settings, cache=True)
+    assert first.status == "judged" and [f.code for f in first.findings] == ["M007"]
+    stored = Cache.open(tmp_path / "cache")
+    assert stored.info()["reports"] == 1
+    stored.close()
+    again = tapecheck.check_file(tape, settings, cache=True, timeout=60)
+    assert again.to_dict() == first.to_dict()
+    batch = tapecheck.check_paths([tape, tmp_path / "missing.mp4"], settings, jobs=1)
+    assert [f.status for f in batch.files] == ["judged", "error"]
+    assert batch.exit_code() == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cli_run import tapecheck
-from tapecheck.config import PRESETS, find_config, resolve
+from tapecheck.pipeline.config import PRESETS, find_config, resolve
 from tapecheck.errors import ConfigError
 from tapecheck.model import Severity
 
@@ -91,7 +91,8 @@ def test_cli_invalid_config_exits_2_with_the_key(tmp_path, sample_tapes):
 
 def test_cli_uses_the_config_and_strict_only_sets_fail_on(tmp_path, sample_tapes):
     low = sample_tapes / "defect-resolution_360p.mp4"  # a 360p warning (M007)
-    assert tapecheck("check", "--select", "M007", low, cwd=tmp_path).code == 0
+    assert tapecheck("check", "--select", "M007", "--fail-on", "error", low,
+                     cwd=tmp_path).code == 0
     assert tapecheck("check", "--select", "M007", "--strict", low, cwd=tmp_path).code == 1
     # the config lowers the threshold under 360 px: no finding, even with --strict
     write(tmp_path / "tapecheck.toml", "select = ['M007']\n[checks.M007]\nmin_height_px = 360\n")

@@ -2,7 +2,7 @@
 
 The pure parts (lag estimate, labelling, loudness of labelled lines, window choice) are tested
 on synthetic inputs with exact expectations; the whole chain on tapes built from the corpus
-with known truth (tests/crossmodal_tapes.py), through the real runner. Tolerances are the
+with known truth (tests/crossmodal_tapes.py), through the real pipeline. Tolerances are the
 ones stated in the issue's closing note and measured by scripts/calibrate_crossmodal.py:
 reader balance ±3 dB (measured ≤ 2 dB), lip-sync offset ±40 ms on GRID clips.
 """
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from tapecheck import runner
+from tapecheck import check_file
+from tapecheck.pipeline.passes import measure
 from tapecheck.ingest import probe
 from tapecheck.measures import Context, Results, closure
 from tapecheck.measures import speakers as spk
@@ -187,7 +188,7 @@ def reader_tapes(corpus, media_dir):
 @pytest.mark.corpus
 @pytest.mark.parametrize("db", sorted(READER_CASES))
 def test_reader_balance_is_recovered_within_3_db(reader_tapes, db):
-    rep = runner.check_file(str(reader_tapes[db]), Settings(select=("reader-balance",)))
+    rep = check_file(str(reader_tapes[db]), Settings(select=("reader-balance",)))
     measured = dict(rep.measures)["reader_to_actor_db"]
     assert measured == pytest.approx(db, abs=3.0)
     hits = [f for f in rep.findings if f.code == "X101"]
@@ -209,7 +210,7 @@ def test_reader_balance_is_recovered_within_3_db(reader_tapes, db):
 
 @pytest.mark.corpus
 def test_a_monologue_has_no_reader_finding_and_says_so(sample_tapes):
-    rep = runner.check_file(str(sample_tapes / "ready_grid-man-denim.mp4"),
+    rep = check_file(str(sample_tapes / "ready_grid-man-denim.mp4"),
                             Settings(select=("reader-balance",)))
     assert not rep.findings
     (skip,) = [s for s in rep.skipped if s.code == "X101"]
@@ -231,7 +232,7 @@ def sync_tapes(corpus, media_dir):
 @pytest.mark.corpus
 @pytest.mark.parametrize("shift", SYNC_CASES)
 def test_lip_sync_offset_is_recovered_within_40_ms(sync_tapes, shift):
-    rep = runner.check_file(str(sync_tapes[shift]), Settings(select=("sync",)))
+    rep = check_file(str(sync_tapes[shift]), Settings(select=("sync",)))
     offset = dict(rep.measures)["av_offset_ms"]
     assert offset is not None
     assert offset == pytest.approx(shift, abs=40.0)
@@ -250,7 +251,7 @@ def test_lip_sync_offset_is_recovered_within_40_ms(sync_tapes, shift):
 def test_the_window_decoded_beside_the_video_pass_is_not_decoded_again(sync_tapes):
     info = probe(str(sync_tapes[200]))
     res = Results(info)
-    runner._measure(Context(info=info), res, closure(("sync",)), need_r128=True)
+    measure(Context(info=info), res, closure(("sync",)))
     sy = res["sync"]
     (w,) = sy.windows
     assert w.confident and w.offset_ms == pytest.approx(200, abs=40.0)
@@ -259,7 +260,7 @@ def test_the_window_decoded_beside_the_video_pass_is_not_decoded_again(sync_tape
 
 @pytest.mark.corpus
 def test_sync_checks_need_full_rate_and_skip_in_quick_mode(sync_tapes):
-    rep = runner.check_file(str(sync_tapes[0]), Settings(select=("sync",), quick=True))
+    rep = check_file(str(sync_tapes[0]), Settings(select=("sync",), quick=True))
     reasons = {s.code: s.reason for s in rep.skipped}
     assert "--quick" in reasons["X102"] and "--quick" in reasons["X103"]
     assert "av_offset_ms" not in dict(rep.measures)
@@ -271,7 +272,7 @@ def test_drift_over_a_long_take_is_found(corpus, media_dir):
 
     clip = "sadtalker_WDA_AlexandriaOcasioCortez_000"
     path = ct.drift_tape(clip, 3, 300.0, media_dir / "drift_300.mp4")
-    rep = runner.check_file(str(path), Settings(select=("sync",)))
+    rep = check_file(str(path), Settings(select=("sync",)))
     (f,) = [f for f in rep.findings if f.code == "X103"]
     assert f.category == "sync" and len(f.spans) == 2
     a, b = f.spans
@@ -289,7 +290,7 @@ def test_without_a_face_nothing_is_attributed_and_the_reasons_say_why(corpus, me
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-i",
            str(corpus / "speech" / "cmu_arctic_us_aew_a0001.wav"), "-t", "3.8", "-c:v",
            "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", str(path))
-    rep = runner.check_file(str(path), Settings(select=("reader-balance", "sync")))
+    rep = check_file(str(path), Settings(select=("reader-balance", "sync")))
     assert not rep.findings
     reasons = {s.code: s.reason for s in rep.skipped}
     assert "face is not in the picture" in reasons["X101"]

@@ -9,7 +9,7 @@ import pytest
 from cli_run import tapecheck
 from synth import tape
 from tapecheck.profiles import CHECKED, PROFILES
-from tapecheck.runner import check_file
+from tapecheck import check_file
 from tapecheck.settings import Settings
 
 MB = 1_000_000

@@ -11,7 +11,7 @@ import pytest
 from cli_run import tapecheck
 from synth import ffmpeg
 from tapecheck.ingest import probe
-from tapecheck.reel import find_clips
+from tapecheck.measures.cuts import find_clips
 
 #: Boundaries land on the cut's frame (25 fps here); allowed error, s.
 TOLERANCE_S = 0.1

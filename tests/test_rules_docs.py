@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from cli_run import tapecheck
-from tapecheck import rules
+from tapecheck.report import rules
 from tapecheck import score as scorer
 from tapecheck.checks import REGISTRY
 

@@ -6,11 +6,12 @@ from tapecheck.score import verdict
 
 
 def f(code, category, severity, blocks="", fix="Do this."):
-    """A finding as the runner makes it: the check's declared problem words when it exists."""
-    problem = BY_CODE[code].problem if code in BY_CODE else ""
+    """A finding as the pipeline makes it: the check's declared problem words and whether its
+    error means nothing at all is there, when the check exists."""
+    known = BY_CODE.get(code)
     return Finding(code=code, name=code.lower(), category=category, severity=severity,
                    message="m", measured=None, threshold=None, unit="", fix=fix, blocks=blocks,
-                   problem=problem)
+                   problem=known.problem if known else "", absent=bool(known and known.absent))
 
 
 def test_clean_tape_is_ready():

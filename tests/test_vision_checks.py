@@ -1,4 +1,4 @@
-"""Picture checks through the real runner, on corpus clips and controlled degradations of them
+"""Picture checks through the real pipeline, on corpus clips and controlled degradations of them
 (the filters of scripts/calibrate_vision.py, placed from each clip's own face geometry)."""
 
 import importlib.util
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tapecheck import runner
+from tapecheck import check_file
 from tapecheck.model import Severity
 from tapecheck.settings import Settings
 
@@ -34,7 +34,7 @@ def calib(media_dir):
 
 
 def _judge(path):
-    rep = runner.check_file(str(path), Settings(select=VISION))
+    rep = check_file(str(path), Settings(select=VISION))
     assert rep.status == "judged" and not rep.check_errors, (rep.error, rep.check_errors)
     return rep
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from synth import tape
-from tapecheck import runner
+from tapecheck import check_file
 from tapecheck.ingest import Frame, probe
 from tapecheck.measures import eyes as eyes_mod
 from tapecheck.measures import faces, focus, light, motion
@@ -168,8 +168,8 @@ def edited_tape(media_dir):
     return path
 
 
-def test_black_and_frozen_stretches_through_the_runner(edited_tape):
-    rep = runner.check_file(str(edited_tape), Settings(select=("edit",)))
+def test_black_and_frozen_stretches_through_the_pipeline(edited_tape):
+    rep = check_file(str(edited_tape), Settings(select=("edit",)))
     by = {f.code: f for f in rep.findings}
     assert set(by) == {"V501", "V502"}, [f.message for f in rep.findings]
     black = by["V501"].spans[0]
@@ -183,6 +183,6 @@ def test_black_and_frozen_stretches_through_the_runner(edited_tape):
 
 def test_picture_measure_has_no_freeze_or_black_on_moving_footage(media_dir):
     path = tape(media_dir / "vision_moving.mp4", seconds=3, size="640x360")
-    rep = runner.check_file(str(path), Settings(select=("edit",)))
+    rep = check_file(str(path), Settings(select=("edit",)))
     assert rep.findings == ()
     assert probe(str(path)).duration_s == pytest.approx(3.0, abs=0.1)

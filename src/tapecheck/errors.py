@@ -26,3 +26,8 @@ class ConfigError(TapecheckError):
 
 class MeasureUnavailable(TapecheckError):
     """A measure cannot exist for this file (no audio stream, too short); checks needing it skip."""
+
+
+class SetupError(TapecheckError):
+    """The installation is incomplete (a model file missing): no tape can be judged until it is
+    repaired, and the message says how. Not a bug in tapecheck, not a fault of the tape."""

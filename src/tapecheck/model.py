@@ -1,6 +1,6 @@
 """The data model every stage shares: plain, frozen, numpy-free dataclasses.
 
-Checks produce `Finding`s, the scorer turns results into a `Verdict`, the runner
+Checks produce `Finding`s, the scorer turns results into a `Verdict`, the pipeline
 wraps everything for one file into a `FileReport` and for one call into a `Report`.
 Reporters read these and nothing else. `to_dict()` gives exactly the JSON of
 CONTRACT.md (non-finite numbers become ``None``).
@@ -79,6 +79,9 @@ class Finding:
     reshoot: bool = True
     #: "eyes" or "voice" when this finding alone decides that verdict (no audio track), else "".
     blocks: str = ""
+    #: True when its error means there is nothing to see or hear at all (no sound, no speech),
+    #: not merely an unclear picture or voice.
+    absent: bool = False
     #: The problem in plain words, for headlines ("the light behind you"); "" = by category.
     problem: str = ""
 
@@ -95,15 +98,29 @@ class Finding:
 class Skipped:
     code: str
     reason: str
+    #: The skipped check's category, and the answer its error alone decides ("eyes"/"voice").
+    category: str = ""
+    blocks: str = ""
 
     def to_dict(self) -> dict:
         return {"code": self.code, "reason": self.reason}
+
+    def could_change(self, verdict: "Verdict") -> bool:
+        """Whether this check, had it run, could have changed the verdict: it could turn an
+        answer that is still yes to no, or it could stop a ready tape being ready."""
+        answer = self.blocks or ("eyes" if self.category in EYES_CATEGORIES else
+                                 "voice" if self.category in VOICE_CATEGORIES else "")
+        still_yes = {"eyes": verdict.can_see_eyes, "voice": verdict.can_hear_voice}
+        return still_yes.get(answer, False) or verdict.level == "ready"
 
 
 @dataclass(frozen=True)
 class CheckError:
     code: str
     message: str
+    #: False when the check could not run because the installation is incomplete (the message
+    #: says how to repair it), True for a crash in tapecheck itself.
+    bug: bool = True
 
     def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message}
@@ -122,6 +139,8 @@ class Fix:
     decides: str = ""
     #: The problem in plain words, from the check that found it (for headlines).
     problem: str = ""
+    #: Its worst finding says there is nothing to see or hear at all.
+    absent: bool = False
 
     def to_dict(self) -> dict:
         return {"category": self.category, "fix": self.text, "severity": self.severity.label,
@@ -209,6 +228,8 @@ class Series:
     unit: str
     t_s: tuple[float, ...]
     values: tuple[float | None, ...]
+    #: The clip of a split reel it belongs to (1, 2, …), None for a whole tape.
+    clip: int | None = None
 
 
 @dataclass(frozen=True)
@@ -223,9 +244,11 @@ class FileReport:
     skipped: tuple[Skipped, ...] = ()
     check_errors: tuple[CheckError, ...] = ()
     segments: tuple[Segment, ...] = ()
-    #: Not part of the JSON: for the HTML report.
+    #: Not part of the JSON: for the HTML report (telling moments, the measures over time,
+    #: and small pictures at regular times to show the moment of any finding).
     thumbnails: tuple[Thumbnail, ...] = ()
     series: tuple[Series, ...] = ()
+    frames: tuple[Thumbnail, ...] = ()
 
     def worst(self) -> Severity | None:
         sevs = [f.severity for f in self.findings]

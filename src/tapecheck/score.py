@@ -55,23 +55,6 @@ WARNING_COST = 8
 BANDS = {"ready": (90, 100), "fix-first": (50, 89), "unusable": (0, 49)}
 #: Categories holding unrelated properties of the file: each check in them is its own problem.
 PER_CHECK = frozenset({"media", "platform"})
-#: Checks whose error means there is no voice to hear at all (besides the media ones).
-NOTHING_TO_HEAR = frozenset({"A501"})
-
-#: What to name in a headline, as a noun phrase: "fix {this} first".
-_PLAIN = {
-    "media": "the file format", "orientation": "the portrait orientation",
-    "resolution": "the low resolution", "face": "your face leaving the shot",
-    "eyes": "what hides your eyes", "extra-face": "the second person in shot",
-    "lighting": "the light on your face", "framing": "the framing",
-    "focus": "the focus on your face", "stability": "the camera shake",
-    "edit": "the black, frozen or dead moments", "loudness": "the sound level",
-    "clipping": "the distorted (clipped) sound", "noise": "the background noise",
-    "hum": "the electrical hum", "clarity": "the muffled or echoey sound",
-    "channels": "the audio channels", "speech": "the missing speech",
-    "reader-balance": "your reader's level", "sync": "the sound sync",
-    "platform": "the casting site's file limits",
-}
 
 
 def blocks(f: Finding) -> str:
@@ -112,7 +95,7 @@ def fixes(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Fix, ...]:
             category=cat, text=worst.fix, severity=worst.severity,
             codes=(worst.code, *sorted({f.code for f in group} - {worst.code})),
             reshoot=any(f.reshoot for f in group if f.severity == worst.severity),
-            problem=worst.problem,
+            problem=worst.problem, absent=worst.absent,
             decides=deciding[0][1] if deciding else "")))
     out.sort(key=lambda x: x[:3])
     return tuple(fix for *_, fix in out)
@@ -149,15 +132,13 @@ def verdict(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
 
 def headline(eyes: bool, voice: bool, level: str, ordered: tuple[Fix, ...]) -> str:
     def plain(fix: Fix) -> str:
-        return fix.problem or _PLAIN.get(fix.category, fix.category)
+        return fix.problem or fix.category
 
     deciding = [f for f in ordered if f.decides]
     eyes_fix = next((f for f in deciding if f.decides == "eyes"), None)
     voice_fix = next((f for f in deciding if f.decides == "voice"), None)
     # no track, a silent one, or no voice on it: "clearly" would understate it
-    clearly = "" if voice_fix is not None and (voice_fix.category == "media" or
-                                               voice_fix.codes[0] in NOTHING_TO_HEAR) else \
-        " clearly"
+    clearly = "" if voice_fix is not None and voice_fix.absent else " clearly"
     if not eyes and not voice:
         named = [plain(f) for f in (eyes_fix, voice_fix) if f is not None] or \
             [plain(f) for f in ordered[:2]]

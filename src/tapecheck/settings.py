@@ -16,7 +16,8 @@ from .model import Severity
 
 @dataclass(frozen=True)
 class Settings:
-    fail_on: Severity = Severity.ERROR
+    #: Exit 1 from this severity up: a warning means "fix first", so the tape is not ready.
+    fail_on: Severity = Severity.WARNING
     quick: bool = False
     #: Codes or categories to run (empty: all) and to leave out.
     select: tuple[str, ...] = ()

@@ -1,17 +1,19 @@
 """How a check is written: a small, pure rule over measures (in the spirit of ruff and yamllint).
 
-    @check(code="M003", problem="the length of the file", name="portrait-orientation", category="orientation",
-           severity=Severity.WARNING, needs=("media",), unit="",
+    @check(code="M006", name="portrait-orientation", category="orientation",
+           severity=Severity.ERROR, needs=("media",), unit="ratio",
+           params=(Param("min_aspect", 1.0, "ratio", "narrowest width ÷ height", 0.5, 2.0),),
            problem="the portrait orientation",     # headline words: "fix … first"
-           fix="Turn your phone sideways …")
+           fix="Turn your phone sideways and record in landscape.")
     def portrait_orientation(m, p):
         '''What it checks. Why casting cares (and the source of the threshold). How to fix.'''
-        if m["media"].height > m["media"].width:
-            return Hit(measured=…, threshold=…, message="…")
+        aspect = m["media"].width / m["media"].height
+        if aspect < p.min_aspect:
+            return Hit(measured=aspect, threshold=p.min_aspect, message="The picture is portrait")
 
 The function gets the finished measures `m` and the resolved parameters `p` (attributes
 named after its `Param`s) and returns `None`, one `Hit` or a list of them. It raises `Skip`
-when it cannot judge this file. It never measures, prints or touches a file: the runner turns
+when it cannot judge this file. It never measures, prints or touches a file: the pipeline turns
 hits into `Finding`s with the declared code, name, category, unit, severity and fix.
 """
 
@@ -79,6 +81,11 @@ class Check:
     blocks: str = ""
     #: What the problem is called in a headline, as a noun phrase: "fix {problem} first".
     problem: str = ""
+    #: For a check of the file itself: when it finds a problem, no other check can judge the
+    #: tape, and this is the reason they list in `skipped`.
+    halts: str = ""
+    #: An error from it means there is nothing to see or hear at all (no sound, no speech).
+    absent: bool = False
 
     @property
     def doc(self) -> str:
@@ -105,15 +112,16 @@ class Check:
 
 def check(*, code: str, name: str, category: str, severity: Severity, needs: Iterable[str],
           unit: str, fix: str, params: Iterable[Param] = (), reshoot: bool = True,
-          quick: bool = True, blocks: str = "",
-          problem: str = "") -> Callable[[Callable], Check]:
+          quick: bool = True, blocks: str = "", problem: str = "", halts: str = "",
+          absent: bool = False) -> Callable[[Callable], Check]:
     if category not in CATEGORIES:
         raise ValueError(f"{code}: unknown category {category!r}")
 
     def wrap(func: Callable) -> Check:
         return Check(code=code, name=name, category=category, severity=severity,
                      needs=tuple(needs), unit=unit, fix=fix, func=func, params=tuple(params),
-                     reshoot=reshoot, quick=quick, blocks=blocks, problem=problem)
+                     reshoot=reshoot, quick=quick, blocks=blocks, problem=problem,
+                     halts=halts, absent=absent)
 
     return wrap
 

@@ -9,7 +9,7 @@ from .base import Hit, Param, check
 
 
 @check(code="M001", name="no-audio-track", category="media", severity=Severity.ERROR,
-       needs=("media",), unit="", blocks="voice",
+       needs=("media",), unit="", blocks="voice", absent=True,
        problem="the missing audio track",
        fix="Record with sound on, or export the tape again with its audio track.")
 def no_audio_track(m, p):
@@ -24,7 +24,7 @@ def no_audio_track(m, p):
 
 
 @check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
-       needs=("signal", "r128"), unit="dBFS", blocks="voice",
+       needs=("signal", "r128"), unit="dBFS", blocks="voice", absent=True,
        params=(Param("max_peak_dbfs", -60.0, "dBFS",
                      "a track whose loudest sample stays at or below this is silent",
                      -120.0, -20.0),),
@@ -54,7 +54,7 @@ def silent_audio_track(m, p):
 @check(code="M003", name="too-short", category="media", severity=Severity.ERROR,
        needs=("media",), unit="s",
        params=(Param("min_duration_s", 1.0, "s", "shortest tape that can be judged", 0.1, 60.0),),
-       problem="the length of the file",
+       problem="the length of the file", halts="the tape is too short to judge",
        fix="Export the whole take; this file is too short to be an audition.")
 def too_short(m, p):
     """The tape is too short to judge.

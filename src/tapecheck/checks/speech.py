@@ -15,7 +15,7 @@ def _silent(m) -> bool:
 
 
 @check(code="A501", name="no-speech", category="speech", severity=Severity.ERROR,
-       needs=("speech", "signal", "r128"), unit="s",
+       needs=("speech", "signal", "r128"), unit="s", absent=True,
        params=(Param("min_speech_s", 1.0, "s", "less speech than this is 'no speech'",
                      0.1, 60.0),),
        problem="the missing voice",

@@ -106,12 +106,36 @@ def probe(path: str) -> MediaInfo:
                    "-show_streams", "-i", url(path)], timeout_for(None), path, "not-media",
                   "; is it a video file? Export the tape as MP4 (H.264/AAC)")
     except IngestError as exc:
+        if not _starts_like_mp4(path):
+            raise IngestError("not-media", f"{path}: this is not a video file (its first bytes "
+                              "are not those of any video format ffmpeg reads); check it is "
+                              "the tape you meant, or export the tape as MP4 (H.264/AAC)") \
+                from None
         if "moov atom not found" in exc.message:
             raise IngestError("not-media", f"{path}: the file is incomplete (its MP4 index, "
                               "the 'moov' box, is missing): let the export or download finish, "
                               "or export it again") from None
         raise
     return _parse(path, size, raw)
+
+
+#: ISO BMFF (MP4, MOV, 3GP) files begin with one of these boxes at byte 4.
+_MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot")
+_EBML = b"\x1a\x45\xdf\xa3"
+
+
+def _starts_like_mp4(path: str) -> bool:
+    """Whether an MP4 that ffprobe rejects is a damaged MP4 (its first box is one an MP4
+    starts with), as opposed to some other file given an MP4 name (a text file, an image)."""
+    if os.path.splitext(path)[1].lower() not in (".mp4", ".m4v", ".mov", ".qt", ".3gp",
+                                                  ".3g2"):
+        return True  # not claimed to be MP4: ffprobe's own message stands
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return True
+    return head[4:8] in _MP4_BOXES or head[:4] == _EBML  # a WebM/Matroska named .mp4
 
 
 def _parse(path: str, size: int, raw: str) -> MediaInfo:

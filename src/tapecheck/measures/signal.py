@@ -1,7 +1,6 @@
-"""Basic facts about the decoded streams: how many frames were sampled, how loud the peaks are.
+"""How loud the sound's peaks are, per channel: the media check for a silent track reads it.
 
-These feed the media checks (silent track, undecodable video); richer picture and sound
-measures live in their own modules.
+Richer sound measures live in their own modules.
 """
 
 from __future__ import annotations
@@ -12,37 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import AudioMeasure, VideoMeasure
-
-
-@dataclass(frozen=True)
-class FramesResult:
-    count: int
-    mode: str                 # 'keyframes' or 'decode' (ingest/frames.py)
-    times: tuple[float, ...]  # timestamps of the sampled frames, s
-
-    @property
-    def max_gap_s(self) -> float:
-        if len(self.times) < 2:
-            return 0.0
-        return max(b - a for a, b in zip(self.times, self.times[1:]))
-
-
-class Frames(VideoMeasure):
-    name = "frames"
-
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.times: list[float] = []
-
-    def feed(self, frame, upstream):
-        self.times.append(frame.t)
-
-    def finish(self, done):
-        from ..ingest.frames import sampling_mode
-
-        return FramesResult(len(self.times), sampling_mode(self.ctx.info, self.ctx.frame_rate,
-                                                           self.ctx.quick), tuple(self.times))
+from .base import AudioMeasure
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Colour (ANSI) only when asked: the CLI turns it on for a terminal and off when p
 from __future__ import annotations
 
 from ..model import FileReport, Finding, Fix, Report, Severity, Verdict
-from .timecode import number_text, spans_text, timecode
+from ..timecode import number_text, spans_text, timecode
 
 _COLORS = {"red": "31", "yellow": "33", "green": "32", "dim": "2", "bold": "1"}
 _SEV_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
@@ -54,14 +54,15 @@ def render_file(f: FileReport, paint=None, verbose: bool = False) -> str:
         lines.append("")
         for e in f.check_errors:
             lines.append(f"  {paint('red', 'check failed')} {e.code}: {e.message}")
-    if f.skipped:
-        if verbose:
-            lines += ["", "  Not checked:"]
-            lines.extend(f"  - {s.code}: {s.reason}" for s in f.skipped)
-        else:
-            n = len(f.skipped)
-            lines += ["", paint("dim", f"  {n} check{'s' if n != 1 else ''} could not run "
-                                       "on this tape (-v lists them and why).")]
+    if f.skipped and verbose:
+        lines += ["", "  Not checked:"]
+        lines.extend(f"  - {s.code}: {s.reason}" for s in f.skipped)
+    elif f.skipped:
+        # only what could have changed the verdict is worth a line
+        n = sum(s.could_change(v) for s in f.skipped)
+        if n:
+            lines += ["", paint("dim", f"  {n} check{'s' if n != 1 else ''} that could change "
+                                       "this verdict could not run (-v lists them and why).")]
     if verbose and f.measures:
         lines += ["", "  Measures:"]
         lines.extend(f"  - {name}: {number_text(value)}" for name, value in f.measures)

@@ -1,4 +1,4 @@
-"""Judging many files at once: a pool of worker processes, each file isolated, plus the cache.
+"""A pool of worker processes for judging many files, each file isolated.
 
 Each worker is a separate Python process (started with `spawn`, so nothing half-initialised
 is inherited) that judges one file at a time and sends back its `FileReport`. The parent
@@ -11,145 +11,39 @@ The time limit per file is `--timeout` (or `timeout =` in the config) when given
 it scales with the file's length once the worker has probed it: 120 s + 8 s per second of
 media (twice that for a reel being split), above ffmpeg's own duration-scaled limits
 (ingest/ffmpeg.py), so it only catches real hangs.
-
-Files already in the cache (cache.py) are answered without a worker. Reports come back in
-input order; `on_file` sees each as it finishes (completion order, for `--format jsonl`).
-A single file to judge with no explicit time limit is judged in this process — the plain
-`tapecheck check take.mp4` path stays exactly as it was.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from multiprocessing.connection import wait
 from typing import Any, Callable
 
-from . import __version__
-from .model import FileError, FileReport, Report
-from .settings import Settings
+from ..model import FileError, FileReport
+from .plan import Plan
 
 #: Time limit before the length is known, and the default per second of media.
 BASE_TIMEOUT_S = 120.0
 PER_MEDIA_S = 8.0
+#: A worker tells the parent how far it is at most this often (the first message, with the
+#: tape's length, always goes: it sets the time limit).
+PROGRESS_EVERY_S = 0.25
 
 
-@dataclass
-class BatchStats:
-    """What a run did, for `-v` and tests: files judged by a worker or in-process, answered
-    from the cache, and lost to a crash or a time limit."""
-
-    judged: int = 0
-    cached: int = 0
-    crashed: int = 0
-    timed_out: int = 0
-    judged_paths: list[str] = field(default_factory=list)
-    #: Set when worker processes could not start and files were judged in this process.
-    fallback: str | None = None
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-def judge_one(path: str, settings: Settings, split: bool,
-              on_probe: Callable[[float], None] | None = None) -> FileReport:
-    """The default judge: `runner.check_file`."""
-    from .runner import check_file
-
-    return check_file(path, settings, split=split, on_probe=on_probe)
-
-
-def run_batch(paths: list[str], settings: Settings, *, jobs: int | None = None,
-              split: bool = False, cache=None,
-              on_file: Callable[[FileReport], None] | None = None,
-              on_progress: Callable[[int, int, str], None] | None = None,
-              judge: Callable[..., FileReport] = judge_one,
-              stats: BatchStats | None = None) -> Report:
-    """Judge every file `paths` names (folders and globs expanded, runner.expand).
-
-    `judge(path, settings, split, on_probe)` must be a module-level function (it is sent to
-    worker processes by name). `cache` is an open `cache.Cache` or None."""
-    from .cache import settings_key
-    from .runner import expand
-
-    stats = stats if stats is not None else BatchStats()
-    items = expand(paths)
-    total = len(items)
-    results: list[FileReport | None] = [None] * total
-    done = 0
-
-    def finish(i: int, rep: FileReport) -> None:
-        nonlocal done
-        results[i] = rep
-        done += 1
-        if on_file is not None:
-            on_file(rep)
-        if on_progress is not None:
-            on_progress(done, total, rep.path)
-
-    mode = "reel" if split else "file"
-    pending: list[tuple[int, str, str | None, str]] = []
-    for i, (path, err) in enumerate(items):
-        if err is not None:
-            finish(i, FileReport(path=path, status="error", error=err))
-            continue
-        digest = cache.content_hash(path) if cache is not None else None
-        key = settings_key(settings, path, mode)
-        if digest is not None:
-            hit = cache.get(digest, key, path)
-            if hit is not None:
-                stats.cached += 1
-                finish(i, hit)
-                continue
-        pending.append((i, path, digest, key))
-
-    def store(digest: str | None, key: str, rep: FileReport) -> None:
-        if cache is not None and digest is not None:
-            cache.put(digest, key, rep)
-
-    if len(pending) == 1 and settings.file_timeout_s is None:
-        i, path, digest, key = pending[0]
-        rep = judge(path, settings, split)
-        stats.judged += 1
-        stats.judged_paths.append(path)
-        store(digest, key, rep)
-        finish(i, rep)
-    elif pending:
-        n = max(1, min(jobs or default_jobs(), len(pending)))
-
-        def deliver(i, digest, key, rep):
-            store(digest, key, rep)
-            finish(i, rep)
-
-        left = _Pool(n, settings, split, judge, stats).run(pending, deliver)
-        for i, path, digest, key in left:  # workers could not start: judge here instead
-            rep = judge(path, settings, split)
-            stats.judged += 1
-            stats.judged_paths.append(path)
-            deliver(i, digest, key, rep)
-    return Report(files=tuple(r for r in results if r is not None), tool_version=__version__,
-                  fail_on=settings.fail_on)
-
-
-def _portable(settings: Settings) -> Settings:
+def _portable(plan: Plan) -> Plan:
     """Settings as plain dicts (mapping proxies do not pickle) for a worker process."""
-    from dataclasses import replace
-
-    return replace(settings, params={k: dict(v) for k, v in settings.params.items()},
-                   severities=dict(settings.severities))
+    s = plan.settings
+    return replace(plan, settings=replace(
+        s, params={k: dict(v) for k, v in s.params.items()}, severities=dict(s.severities)))
 
 
 # --- the worker side -------------------------------------------------------------------------
 
 def _worker_main(conn, judge) -> None:
-    """Loop in a worker process: receive (index, path, settings, split), send reports."""
+    """Loop in a worker process: receive (index, path, plan), send progress and reports."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C for everyone
     conn.send(("ready", -1, None))
     while True:
@@ -159,13 +53,17 @@ def _worker_main(conn, judge) -> None:
             return
         if msg is None:
             return
-        index, path, settings, split = msg
+        index, path, plan = msg
+        last = [0.0]
 
-        def probed(duration: float, _i=index) -> None:
-            conn.send(("probed", _i, float(duration or 0.0)))
+        def progress(done_s: float, total_s: float, _i=index) -> None:
+            now = time.monotonic()
+            if done_s == 0.0 or now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                conn.send(("progress", _i, (float(done_s), float(total_s or 0.0))))
 
         try:
-            rep = judge(path, settings, split, probed)
+            rep = judge(path, plan, on_progress=progress)
         except Exception as exc:  # a bug outside the per-check boundary: this file only
             rep = FileReport(path=path, status="error", error=FileError(
                 "decode-failed", f"{path}: tapecheck failed while judging it ({type(exc).__name__}"
@@ -190,13 +88,16 @@ class _PoolBroken(Exception):
     """Worker processes cannot start here (e.g. the interpreter cannot be executed again)."""
 
 
-class _Pool:
-    def __init__(self, size: int, settings: Settings, split: bool, judge, stats: BatchStats):
+class Pool:
+    """`run(pending, deliver)`: judge (index, path, digest, key) tasks in `size` workers."""
+
+    def __init__(self, size: int, plan: Plan, judge, stats,
+                 on_progress: Callable[[str, float, float], None] | None = None):
         self.size = size
-        self.settings = settings
-        self.split = split
+        self.plan = plan
         self.judge = judge
         self.stats = stats
+        self.on_progress = on_progress
         self.ctx = mp.get_context("spawn")
         self.workers: list[_Worker] = []
 
@@ -211,11 +112,11 @@ class _Pool:
         return w
 
     def _limit(self, duration: float | None) -> float:
-        if self.settings.file_timeout_s is not None:
-            return self.settings.file_timeout_s
+        if self.plan.settings.file_timeout_s is not None:
+            return self.plan.settings.file_timeout_s
         if duration is None:
             return BASE_TIMEOUT_S
-        return (BASE_TIMEOUT_S + PER_MEDIA_S * duration) * (2 if self.split else 1)
+        return (BASE_TIMEOUT_S + PER_MEDIA_S * duration) * (2 if self.plan.split else 1)
 
     def _retire(self, w: _Worker) -> None:
         try:
@@ -241,7 +142,7 @@ class _Pool:
                     w.started = time.monotonic()
                     w.deadline = w.started + self._limit(None)
                     try:
-                        w.conn.send((i, path, _portable(self.settings), self.split))
+                        w.conn.send((i, path, _portable(self.plan)))
                     except (OSError, BrokenPipeError):
                         if not w.ready:
                             raise _PoolBroken("worker processes could not start; files were "
@@ -278,8 +179,12 @@ class _Pool:
                 kind, index, payload = w.conn.recv()
                 if kind == "ready":
                     w.ready = True
-                elif kind == "probed" and index == w.task[0]:
-                    w.deadline = w.started + self._limit(payload)
+                elif kind == "progress" and index == w.task[0]:
+                    done_s, total_s = payload
+                    if done_s == 0.0:
+                        w.deadline = w.started + self._limit(total_s)
+                    if self.on_progress is not None:
+                        self.on_progress(w.task[1], done_s, total_s)
                 elif kind == "done" and index == w.task[0]:
                     i, path, digest, key = w.task
                     w.task = None

@@ -1,14 +1,14 @@
-"""One long reel made of many clips: find the clips, judge each one (`--split`, `tapecheck reel`).
+"""Where the clips of a long reel begin and end (`--split`, `tapecheck reel`).
 
-Finding the clips (`find_clips`) combines three signals from one cheap pass over the reel:
+`find_clips` combines three signals from one cheap pass over the reel:
 
 1. **Cuts** — PySceneDetect's `AdaptiveDetector` (the measured best default of its detectors:
    a frame's HSV change against the average change of its neighbours, so a moving actor does
    not look like a cut) on frames sampled at 5 per second, 256 px wide. Each cut is then
    placed on the exact frame by decoding the 0.2 s around it at full rate and taking the
    biggest frame-to-frame change.
-2. **Black gaps** — runs of black sampled frames (mean luma < 24 and 98th percentile < 40 of
-   255) are gaps between clips, never part of one (a fade through black too).
+2. **Black gaps** — runs of black sampled frames (the black-frame rule of picture.py, ffmpeg
+   blackdetect's) are gaps between clips, never part of one (a fade through black too).
 3. **Silence gaps** — 50 ms audio blocks at or below −50 dBFS for ≥ 0.3 s. A pause is not a
    clip boundary on its own (actors pause mid-read), so silence only *confirms* a weaker cut:
    a cut whose content score is below `STRONG_CUT` must have a silence or black gap within
@@ -20,31 +20,24 @@ most 13.6 (SadTalker head movement), so `STRONG_CUT` = 25 sits between with room
 Pieces shorter than `MIN_CLIP_S` join their neighbour. Boundaries land on the frame of the
 cut (tolerance in the test: 0.1 s); edges of a black gap without a hard cut are within one
 sample (0.2 s).
-
-Judging (`judge_reel`): the checks of the file itself (format, size, platform limits, with
-the clip count known) run once on the whole reel; every other check runs on each clip as if
-it were its own file (ingest reads only the clip's window), and the clip's findings, spans,
-thumbnails and series are moved onto the reel's timeline. The reel's verdict is that of all
-its findings together, so one unusable clip makes the reel unusable.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from .ingest import MediaInfo
+from ..ingest import MediaInfo
+from .audioframes import power_db
+from .picture import is_black
 
 #: Sampling for the split pass.
 RATE = 5.0
 MAX_SIDE = 256
 #: Content score (PySceneDetect's HSV change) above which a cut needs no other evidence.
 STRONG_CUT = 25.0
-#: A black sampled frame.
-BLACK_MEAN = 24.0
-BLACK_P98 = 40.0
 #: Silence: 50 ms blocks at or below this level, for at least this long.
 SILENCE_DBFS = -50.0
 SILENCE_MIN_S = 0.3
@@ -70,7 +63,7 @@ def find_clips(info: MediaInfo) -> list[Clip]:
     from scenedetect.detectors import AdaptiveDetector
     from scenedetect.stats_manager import StatsManager
 
-    from .ingest import iter_frames
+    from ..ingest import iter_frames
 
     det = AdaptiveDetector(min_scene_len=max(1, int(RATE * 0.6)))
     det.stats_manager = StatsManager()
@@ -80,9 +73,7 @@ def find_clips(info: MediaInfo) -> list[Clip]:
     scores: dict[int, float] = {}
     for fr in iter_frames(info, rate=RATE, max_side=MAX_SIDE):
         times.append(fr.t)
-        gray = fr.gray
-        black.append(float(gray.mean()) < BLACK_MEAN
-                     and float(np.percentile(gray, 98)) < BLACK_P98)
+        black.append(is_black(fr.gray))
         tc = FrameTimecode(fr.index, fps=RATE)
         for cut in det.process_frame(tc, fr.image):
             cuts.append(int(cut.frame_num))
@@ -147,8 +138,8 @@ def _refine(info: MediaInfo, before: float, after: float) -> float:
     rate and take the biggest HSV change between consecutive frames."""
     import cv2
 
-    from .errors import IngestError
-    from .ingest import iter_frames
+    from ..errors import IngestError
+    from ..ingest import iter_frames
 
     fps = info.fps or 25.0
     prev = None
@@ -171,8 +162,8 @@ def _silences(info: MediaInfo) -> list[tuple[float, float]]:
     """Runs of 50 ms audio blocks at or below SILENCE_DBFS lasting SILENCE_MIN_S or more."""
     if not info.has_audio:
         return []
-    from .errors import IngestError
-    from .ingest import AudioStream
+    from ..errors import IngestError
+    from ..ingest import AudioStream
 
     runs: list[tuple[float, float]] = []
     start = None
@@ -182,10 +173,10 @@ def _silences(info: MediaInfo) -> list[tuple[float, float]]:
         for block in stream.blocks():
             x = block.mono
             n = max(1, int(block.sample_rate * 0.05))
-            for j in range(0, len(x) - n + 1, n):
-                rms = float(np.sqrt(np.mean(np.square(x[j:j + n], dtype=np.float64))))
-                level = 20 * math.log10(rms) if rms > 0 else -math.inf
-                t = block.t0 + j / block.sample_rate
+            whole = (len(x) // n) * n
+            levels = power_db(np.square(x[:whole], dtype=np.float64).reshape(-1, n).mean(axis=1))
+            for k, level in enumerate(levels):
+                t = block.t0 + k * n / block.sample_rate
                 if level <= SILENCE_DBFS:
                     start = t if start is None else start
                 elif start is not None:
@@ -197,42 +188,3 @@ def _silences(info: MediaInfo) -> list[tuple[float, float]]:
     if start is not None and t + 0.05 - start >= SILENCE_MIN_S:
         runs.append((start, t + 0.05))
     return runs
-
-
-def judge_reel(info: MediaInfo, settings):
-    """A FileReport for a reel: file-level checks once, every clip judged on its own."""
-    from . import score
-    from .model import CheckError, FileReport, Segment, Series, Skipped, Span, Thumbnail
-    from .runner import _judge
-    from .report.timecode import span_text
-
-    clips = find_clips(info)
-    top = _judge(info, settings, clips=len(clips), timed=False)
-    segments = []
-    findings = list(top.findings)
-    skipped = list(top.skipped)
-    errors = list(top.check_errors)
-    thumbs, series = [], []
-    for n, clip in enumerate(clips, 1):
-        window = replace(info, duration_s=clip.duration_s, window_start_s=clip.start_s)
-        rep = _judge(window, settings, file_level=False)
-        shift = clip.start_s
-        where = f"clip {n} ({span_text(Span(clip.start_s, clip.end_s))})"
-        seg_findings = tuple(replace(f, spans=tuple(Span(s.start_s + shift, s.end_s + shift)
-                                                    for s in f.spans)) for f in rep.findings)
-        segments.append(Segment(start_s=clip.start_s, end_s=clip.end_s, verdict=rep.verdict,
-                                measures=rep.measures, findings=seg_findings))
-        findings_all = seg_findings
-        findings.extend(findings_all)
-        skipped.extend(Skipped(s.code, f"{where}: {s.reason}") for s in rep.skipped)
-        errors.extend(CheckError(e.code, f"{where}: {e.message}") for e in rep.check_errors)
-        thumbs.extend(replace(t, t_s=t.t_s + shift, label=f"{where}: {t.label}")
-                      for t in rep.thumbnails if isinstance(t, Thumbnail))
-        series.extend(replace(s, name=f"{s.name} · clip {n}",
-                              t_s=tuple(t + shift for t in s.t_s))
-                      for s in rep.series if isinstance(s, Series))
-    return FileReport(
-        path=info.path, status="judged", media=info.summary(),
-        verdict=score.verdict(findings), measures=(), findings=top.findings,
-        skipped=tuple(skipped), check_errors=tuple(errors), segments=tuple(segments),
-        thumbnails=tuple(thumbs), series=tuple(series))

@@ -35,14 +35,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .errors import ConfigError
-from .model import CATEGORIES, Severity
-from .settings import Settings
+from ..errors import ConfigError
+from ..model import CATEGORIES, Severity
+from ..settings import Settings
 
-CONFIG_NAMES = ("tapecheck.toml", "pyproject.toml")
 SEVERITIES = ("info", "warning", "error")
 
 #: Built-in presets: config layers with the same keys as a file.
+#: The default gate fails on warnings (CONTRACT.md: exit 0 means the tape is ready).
 #: strict   — what a careful submission needs: warnings fail, 1080p as platforms recommend
 #:            (Spotlight, Backstage and Casting Networks help pages all ask for HD/1080p),
 #:            a variable frame rate (a cause of drifting sync in casting players) is an error.
@@ -158,7 +158,7 @@ def resolve(*, cli: Mapping[str, Any] | None = None, config_path: str | None = N
     for layer in (preset_layer, file_layer, cli_layer):
         _merge(merged, layer)
     settings = Settings(
-        fail_on=merged.fail_on or Severity.ERROR,
+        fail_on=merged.fail_on or Severity.WARNING,
         quick=bool(merged.quick),
         select=merged.select or (),
         ignore=merged.ignore or (),
@@ -192,7 +192,7 @@ def _preset_name(name: Any, where: str) -> str:
 def parse_layer(table: Mapping[str, Any], *, where: str) -> _Layer:
     """Validate one layer's keys against the check registry; raise ConfigError on anything
     unknown or out of range, naming `where`, the key and what is allowed."""
-    from .checks import BY_CODE, REGISTRY
+    from ..checks import BY_CODE, REGISTRY
 
     layer = _Layer()
     norm = {_key(k): (k, v) for k, v in table.items()}
@@ -209,7 +209,7 @@ def parse_layer(table: Mapping[str, Any], *, where: str) -> _Layer:
     if "quick" in norm:
         layer.quick = _bool(norm["quick"][1], f"{where}: quick")
     if "profile" in norm:
-        from .profiles import PROFILES
+        from ..profiles import PROFILES
 
         value = norm["profile"][1]
         if value is not None and value not in PROFILES:
@@ -282,7 +282,7 @@ def _number(value: Any, key: str, lo: float, hi: float, unit: str) -> float:
 
 
 def _selection(value: Any, key: str) -> tuple[str, ...]:
-    from .checks import REGISTRY
+    from ..checks import REGISTRY
 
     if isinstance(value, str):
         value = [v for v in value.split(",")]

@@ -26,13 +26,12 @@ import hashlib
 import os
 import pickle
 import sqlite3
-import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .model import FileReport, Severity
-from .settings import Settings
+from ..model import FileReport, Severity
+from ..settings import Settings
 
 DB_NAME = "cache.sqlite3"
 #: Bumped when the stored format changes.
@@ -43,17 +42,14 @@ def cache_dir() -> Path:
     env = os.environ.get("TAPECHECK_CACHE_DIR")
     if env:
         return Path(env).expanduser()
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "tapecheck"
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "tapecheck" / "Cache"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "tapecheck"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("tapecheck", appauthor=False)
 
 
 _CODE_VERSION: str | None = None
-_NOT_JUDGING = frozenset({"report"})
+#: What reads a FileReport without making one: the reporters, the command line.
+_NOT_JUDGING = frozenset({"report", "cli", "__main__.py"})
 
 
 def code_version() -> str:
@@ -61,14 +57,14 @@ def code_version() -> str:
     a report, not the reporters or the CLI)."""
     global _CODE_VERSION
     if _CODE_VERSION is None:
-        from . import __version__
+        from ..version import __version__
 
-        root = Path(__file__).resolve().parent
+        root = Path(__file__).resolve().parents[1]
         h = hashlib.sha256()
         for p in sorted(root.rglob("*.py")):
             rel = p.relative_to(root).parts
-            if rel[0] in _NOT_JUDGING or p.name.startswith("cli"):
-                continue  # reporters and the CLI read a FileReport; they do not make one
+            if rel[0] in _NOT_JUDGING:
+                continue
             h.update(str(p.relative_to(root)).encode())
             try:
                 h.update(p.read_bytes())

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Iterable
 
-from .checks import REGISTRY, Check
+from ..checks import REGISTRY, Check
 
 _MARKERS = (("why", "Why casting cares:"), ("how_to_fix", "How to fix:"))
 DOCS_PAGE = "docs/checks.md"

@@ -1,0 +1,5 @@
+"""`python -m tapecheck …` is the `tapecheck` command."""
+
+from .cli import main
+
+main()

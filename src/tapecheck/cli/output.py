@@ -1,0 +1,61 @@
+"""Where reports and messages go: stdout or the -o file, stderr for what went wrong."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..errors import UsageError
+
+
+def pick_format(fmt: str) -> str:
+    """`auto`: GitHub workflow annotations under GitHub Actions, else text."""
+    if fmt == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return fmt
+
+
+def tell_errors(file_report) -> None:
+    """One line on stderr per file that could not be judged or whose check failed."""
+    if file_report.status == "error":
+        click.echo(f"tapecheck: {file_report.error.message}", err=True)
+    for e in file_report.check_errors:
+        why = " (a bug in tapecheck; please report it)" if e.bug else ""
+        click.echo(f"tapecheck: {file_report.path}: check {e.code} failed: {e.message}{why}",
+                   err=True)
+
+
+def write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to {output}: {exc.strerror}") from None
+
+
+class Sink:
+    """Where streamed lines go: stdout, or the -o file opened once."""
+
+    def __init__(self, output: str | None):
+        self.fh = sys.stdout
+        self.own = False
+        if output is not None:
+            try:
+                self.fh = open(output, "w", encoding="utf-8")
+                self.own = True
+            except OSError as exc:
+                raise UsageError(f"cannot write the report to {output}: {exc.strerror}") from None
+
+    def write(self, text: str) -> None:
+        self.fh.write(text)
+        self.fh.flush()
+
+    def close(self) -> None:
+        if self.own:
+            self.fh.close()
