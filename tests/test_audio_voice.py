@@ -237,8 +237,30 @@ def test_a103_only_beyond_1_lu_and_not_with_a101_or_a102(lufs, fires):
     assert bool(run("A103", _loud(lufs))) == fires
 
 
-def test_a202_needs_a_harmonic_series():
-    hum = lambda comps: {"hum": SimpleNamespace(hum_db=-25.0, mains_hz=50.0,  # noqa: E731
-                                                components=comps)}
-    assert run("A202", hum((200.0,))) == []
-    assert run("A202", hum((50.0, 150.0)))
+def _tones(n: int, noise_rms: float, tones) -> np.ndarray:
+    """White noise plus sines given as (Hz, tone-to-noise ratio in the critical band, dB)."""
+    from tapecheck.measures.noise import critical_band_hz
+
+    rng = np.random.default_rng(3)
+    t = np.arange(n) / RATE
+    x = noise_rms * rng.standard_normal(n)
+    for f, tnr in tones:
+        band = 2 * noise_rms ** 2 / RATE * critical_band_hz(f)    # one-sided white density
+        x += np.sqrt(2 * band * 10 ** (tnr / 10)) * np.sin(2 * np.pi * f * t)
+    return x.astype(np.float32)
+
+
+@pytest.mark.parametrize("tones,mains", [
+    (((50, 30), (150, 25)), 50.0),       # ground-loop hum with its 3rd harmonic, plainly out
+    (((60, 5), (420, 5)), None),         # lines 5 dB over the room: masked, not a buzz
+    (((420, 30),), None),                # one loud whine on 60 Hz's 7th harmonic: no mains
+    (((120, 25), (240, 20)), 60.0),      # transformer buzz at twice 60 Hz
+])
+def test_hum_is_prominent_tones_anchored_at_the_mains(clean, tmp_path, tones, mains):
+    """ECMA-74 prominence (tone-to-noise ratio in the critical band) and a series holding
+    f0 or 2·f0 (measures/noise.py); a tone 5 dB over its critical band is masked."""
+    x = clean + _tones(len(clean), 10 ** (-60 / 20), tones)
+    h = measure_audio(write_wav(tmp_path / "hum.wav", x), ("hum",))["hum"]
+    assert h.mains_hz == mains, h
+    if mains:
+        assert {f for f, _ in tones} <= set(h.components) and h.hum_db > -60.0
