@@ -101,6 +101,30 @@ def test_voice_no_louder_than_the_room_is_not_the_actor(clean):
         assert act.mask.any() == speech, (snr, act.foreground_db)
 
 
+def test_the_level_carries_a_phrase_one_hangover_at_most():
+    """speech.py step 3 on made-up frames (20 ms): the level extends Silero's phrase by ≤ 200 ms
+    either side; a room that stays above the level threshold for seconds (its quiet last
+    second pulls the noise estimate down) is not stretched into 11 s of speech around two
+    stray Silero detections, and what is left is no louder than the room: no speech."""
+    from tapecheck.measures.speech import detect
+
+    level = np.full(500, -60.0)
+    level[100:200] = -20.0                       # a phrase at 2–4 s …
+    prob = np.zeros(500)
+    prob[115:185] = 0.9                          # … that Silero hears from 2.3 to 3.7 s
+    mask = detect(level, prob, 0.02).mask
+    assert mask[115:185].all() and not mask[:100].any() and not mask[200:].any()
+    assert mask.sum() <= 70 + 2 * 10             # one 200 ms hangover each side at most
+
+    room = np.full(630, -31.0) + np.random.default_rng(0).normal(0, 1.5, 630)
+    room[550:] = -45.0                           # the last 1.6 s quieter
+    prob = np.zeros(630)
+    prob[:25] = prob[430:545] = 0.8              # Silero: "speech" at 0–0.5 s and 8.6–10.9 s
+    act = detect(room, prob, 0.02)
+    assert act.noise_estimate_db < -40 and act.foreground_db is not None
+    assert not act.mask.any() and act.foreground_db < 3.0 and act.background_speech_s < 4.0
+
+
 def test_speech_ratio_stays_within_0_and_1():
     """The last 20 ms frame may reach past the last sample: 1.006 was seen before the fix."""
     mask = np.ones(101, bool)                       # 101 frames = 2.02 s over a 2.013 s tape
