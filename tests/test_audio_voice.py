@@ -85,6 +85,8 @@ def test_silent_track_is_no_speech(tmp_path):
     rep = judge(tape_from_audio(wav, tmp_path / "silent.mp4"), "A501")
     hits = [f for f in rep.findings if f.code == "A501"]
     assert hits and hits[0].severity.label == "error" and "silent" in hits[0].message
+    from tapecheck.measures import Missing
+    assert isinstance(measure_audio(wav, ("dnsmos",))["dnsmos"], Missing)   # no MOS of silence
 
 
 def test_voice_no_louder_than_the_room_is_not_the_actor(clean):

@@ -40,6 +40,8 @@ WINDOWS = 3
 P_SIG = (-0.08397278, 1.22083953, 0.0052439)
 P_BAK = (-0.13166888, 1.60915514, -0.39604546)
 P_OVR = (-0.06766283, 1.11546468, 0.04602535)
+#: A window whose samples all stay under this (−100 dBFS) is digital silence.
+SILENT = 1e-5
 
 _session = None
 _lock = threading.Lock()
@@ -139,5 +141,8 @@ class Dnsmos(AudioMeasure):
             chosen = [(0.0, float("nan"), audio)]
         else:
             raise MeasureUnavailable("no audio for the speech-quality model")
+        chosen = [c for c in chosen if np.any(np.abs(c[2]) > SILENT)]
+        if not chosen:   # the model rates digital silence as a middling background: say nothing
+            raise MeasureUnavailable("the sound track is silent")
         sig, bak, ovr = score_windows([w for _, _, w in chosen])
         return DnsmosResult(sig, bak, ovr, tuple((round(s, 2), p) for s, p, _ in chosen))
