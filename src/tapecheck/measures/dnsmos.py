@@ -12,12 +12,15 @@ raw; output: SIG, BAK, OVRL before the calibration polynomials that DNSMOS's own
 P.835's background scale (BAK), which the noise check reads: 5 not noticeable, 4 slightly
 noticeable, 3 noticeable but not intrusive, 2 somewhat intrusive, 1 very intrusive.
 
-Which audio: the model costs ≈ 0.2–0.8 s per 9 s window on one core here, so it does not
-read the whole tape. The tape is cut into `WINDOWS` equal parts (by the probed duration) and
+Which audio: the model costs ≈ 0.26–0.33 s of CPU per 9 s window on one thread (a 2-D CNN over
+the whole 900 × 161 spectrogram: 95 % of its time is convolutions, nothing to trim), so it
+does not read the whole tape. The tape is cut into `WINDOWS` equal parts (by the probed duration) and
 in each the 9.01 s window (on 1 s steps) with the most speech (Silero's mean probability,
 vad.py) is kept while the audio streams by; the model reads those few windows at the end
 and the figures are their means. A tape shorter than 9.01 s is repeated to that length, as
-DNSMOS's reference script does. Memory: `WINDOWS` × 9 s of 16 kHz float (1.7 MB).
+DNSMOS's reference script does. So: 3 windows from 27 s of tape, 2 from 13.5 s, 1 below —
+≈ 0.8–1.0 s of CPU for any tape of half a minute or more (scripts/calibrate_audio.py cost).
+A silent track is not rated. Memory: `WINDOWS` × 9 s of 16 kHz float (1.7 MB).
 """
 
 from __future__ import annotations
