@@ -47,8 +47,9 @@ def noisy_background(m, p):
       part of the voice away; or DNSMOS BAK under 2.0, where P.835 listeners call the
       background "somewhat intrusive" or worse (it also judges a tape with no voice to compare).
     Checked on constructed mixtures (scripts/calibrate_audio.py weighted, dnsmos) and on
-    corpus/real: the two phone tapes labelled noisy read 1–8 dB weighted (SII 0.54–0.76,
-    BAK 1.2–1.3), every clip labelled clean ≥ 21 dB (BAK ≥ 2.8).
+    corpus/real: the two phone tapes labelled noisy read 1.1–7.9 dB weighted (SII 0.54–0.76,
+    BAK 1.2), the two noisy tapes without a performer's voice BAK 1.1 and 1.6, and every clip
+    labelled clean ≥ 18.7 dB (SII ≥ 0.98, BAK ≥ 2.7).
     Why casting cares: noise competes with the words and marks the tape as careless.
     How to fix: silence the room (appliances, traffic, air conditioning), soften it (blankets,
     curtains), and bring the mic closer: halving the distance gains 6 dB.
