@@ -11,8 +11,9 @@ the speech frames, so its mean power is subtracted from theirs before taking the
 (power subtraction; without it 5 dB SNR reads as 6.2 dB). Calibrated on corpus speech mixed
 with corpus noise at known SNR by the same definition (scripts/calibrate_audio.py, test
 tests/test_audio_noise.py), 5 to 30 dB, three speakers: within ±0.8 dB for the exercise bike and
-the running tap, ±1.5 dB for the (non-steady) dishes, ±3.0 dB for speechbrain noise1 (which
-reads high at 5 dB: its fluctuations pass the voice detector's noise margin). It needs
+the running tap from 10 dB up (at 5 dB the LJSpeech reader reads 2.6 dB low), ±1.3 dB for the
+(non-steady) dishes, ±2.7 dB for speechbrain noise1 (which reads high: its fluctuations pass
+the voice detector's noise margin). It needs
 ≥ 1 s of pauses (`MIN_PAUSES_S`): the few onset frames a voice that never pauses leaves
 are no measure of the room (None then; `snr_weighted_db` still has a figure).
 
