@@ -92,11 +92,13 @@ def mains_hum(m, p):
     (ECMA-74's prominence: well above the room noise around them) in a series that holds the
     mains frequency or its double, where every mains hum has its energy: a fan's faint whine
     that happens to fall on a harmonic (corpus/real's corridor tape) is not hum. Threshold,
-    measured: every corpus
-    speech file and GRID clip reads −52 dB or lower (the loudest: a bare 60 Hz tone under
-    LibriSpeech libri3, −52 dB; GRID's faint 100 Hz mains −58 … −98 dB); a 50/100/150 Hz hum mixed
+    measured (scripts/calibrate_audio.py corpus): every corpus
+    speech file and GRID clip reads −90 dB or lower, or no hum at all (before the prominence
+    rule: up to −52 dB, GRID's faint 100 Hz mains −58 … −98 dB); a 50/100/150 Hz hum mixed
     under corpus speech that is plainly heard in the pauses reads −31 dB (the defect-hum sample
-    tape). −35 dB sits between.
+    tape); corpus/real's tapes −78 dB or lower (the low-angle phone's 100 Hz line, "hum
+    unsure" in its label, read −37 dB before the prominence rule, −95 dB now). −35 dB sits
+    between.
     Why casting cares: a steady buzz under the read marks the tape as amateur and tires the
     ear. How to fix: find the source (charger, dimmer, ground loop in an audio interface).
     """
