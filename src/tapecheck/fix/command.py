@@ -10,6 +10,7 @@ reports its SSIM against its input (`-ssim 1`), the fidelity the result states.
 
 from __future__ import annotations
 
+import math
 import os
 
 from ..ingest.ffmpeg import url
@@ -47,9 +48,9 @@ def commands(plan: FixPlan) -> tuple[tuple[str, ...], ...]:
 
 
 def audio_filter(e: Edit) -> str:
-    """The sound's filter chain, from input 1's audio stream to the label [a]."""
+    """The sound's filter graph, from input 1's audio stream to the label [a]."""
     steps = ["asetpts=PTS-STARTPTS"]
-    if isinstance(e.mono_from, int):
+    if e.mono_from is not None:
         c = f"c{e.mono_from}"
         steps.append(f"pan=stereo|c0={c}|c1={c}")
     if e.dc:
@@ -63,13 +64,42 @@ def audio_filter(e: Edit) -> str:
                   f"release={LIMITER_RELEASE_MS}:level=disabled:latency=1",
                   f"aresample={e.sample_rate}"]
     shift = e.start_s + e.audio_start_s
+    graph = f"[1:{e.audio_index}]" + ",".join(steps)
     if shift > 0.0005:
-        steps += [f"atrim=start={shift:.6f}", "asetpts=PTS-STARTPTS"]
+        graph += f",atrim=start={shift:.6f},asetpts=PTS-STARTPTS"
+    if shift < -0.0005 and e.room_head_s:
+        gap = -shift
+        graph += (f"[s];[s]asplit[m][h];[h]atrim=duration={e.room_head_s:.6f}"
+                  + _pingpong("h", gap, e.room_head_s, head=True) + "[fh];"
+                  + "[fh][m]concat=n=2:v=0:a=1")
     elif shift < -0.0005:
-        steps.append(f"adelay=delays={-shift * 1000:.3f}:all=1")
-    if e.length_s is not None:
-        steps += ["apad", f"atrim=duration={e.length_s:.6f}"]
-    return f"[1:{e.audio_index}]" + ",".join(steps) + "[a]"
+        graph += f",adelay=delays={-shift * 1000:.3f}:all=1"
+    if e.room_tail_s:
+        end = max(-shift, 0.0) + e.sound_s - max(shift, 0.0)  # where the sound ends in the copy
+        gap = e.length_s - end
+        graph += (f"[u];[u]asplit[m2][t];[t]atrim=start={end - e.room_tail_s:.6f},"
+                  "asetpts=PTS-STARTPTS" + _pingpong("t", gap, e.room_tail_s, head=False)
+                  + "[ft];[m2][ft]concat=n=2:v=0:a=1")
+    return graph + f",apad,atrim=duration={e.length_s:.6f}[a]"
+
+
+def _pingpong(tag: str, gap: float, piece: float, *, head: bool) -> str:
+    """Filters continuing a `piece`-long pause into a fill `gap` long: copies of it,
+    alternately reversed and forward, the reversed one beside the sound so every join is
+    continuous (an edge sample meets itself); cut to `gap` on the side away from the sound."""
+    k = max(1, math.ceil(gap / piece - 1e-9))
+    # position 0 sits beside the sound: reversed; then forward, reversed, …
+    filters = ["areverse" if pos % 2 == 0 else "anull" for pos in range(k)]
+    if head:
+        filters.reverse()
+    cut = (f"atrim=start={k * piece - gap:.6f},asetpts=PTS-STARTPTS" if head
+           else f"atrim=duration={gap:.6f}")
+    if k == 1:
+        return f",{filters[0]},{cut}"
+    names = [f"{tag}{i}" for i in range(k)]
+    return (f",asplit={k}" + "".join(f"[{n}]" for n in names) + ";"
+            + "".join(f"[{n}]{f}[{n}x];" for n, f in zip(names, filters))
+            + "".join(f"[{n}x]" for n in names) + f"concat=n={k}:v=0:a=1,{cut}")
 
 
 def _head(plan: FixPlan, *, audio: bool) -> list[str]:

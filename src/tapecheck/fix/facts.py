@@ -16,8 +16,13 @@ from .plan import Facts
 _ASTATS = re.compile(r"(Channel|DC offset|RMS level dB):\s*(\S+)")
 
 
+#: Packet headers read for keyframes and the commonest frame interval, s of media (at least;
+#: more when a head cut lies further in).
+PACKETS_S = 60.0
+
+
 def gather(info: MediaInfo, keyframes_until_s: float | None) -> Facts:
-    """`keyframes_until_s`: read keyframe times up to here (a head cut), None: none needed."""
+    """`keyframes_until_s`: read keyframe times at least up to here (a head cut)."""
     raw = run([binary("ffprobe"), "-v", "error", "-print_format", "json", "-show_entries",
                "format=start_time:stream=index,codec_type,start_time,duration,bit_rate",
                "-i", url(info.path)], timeout_for(None), info.path)
@@ -27,30 +32,36 @@ def gather(info: MediaInfo, keyframes_until_s: float | None) -> Facts:
     v = streams.get(info.video_stream_index, {})
     a = streams.get(info.audio_stream_index, {}) if info.has_audio else {}
     rms, dc = _channel_stats(info) if info.has_audio else ((), ())
+    keys, interval = _packets(info, fmt_start, max(PACKETS_S, keyframes_until_s or 0.0))
     return Facts(
         video_index=info.video_stream_index, audio_index=info.audio_stream_index,
         format_start_s=fmt_start,
         audio_start_s=_float(a.get("start_time")) if a else None,
         video_duration_s=_float(v.get("duration")) or info.duration_s,
         audio_duration_s=_float(a.get("duration")) if a else None,
-        keyframes_s=_keyframes(info, fmt_start, keyframes_until_s),
+        keyframes_s=keys, common_fps=1.0 / interval if interval else None,
         channel_rms_dbfs=rms, channel_dc_dbfs=dc,
         audio_bitrate_bps=_float(a.get("bit_rate")) if a else None)
 
 
-def _keyframes(info: MediaInfo, start: float, until: float | None) -> tuple[float, ...]:
-    if until is None:
-        return (0.0,)
+def _packets(info: MediaInfo, start: float, until: float) -> tuple[tuple[float, ...],
+                                                                   float | None]:
+    """(keyframe times from the file's start, the median interval between frames)."""
     out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(info.video_stream_index),
                "-read_intervals", f"%+{until + 1.0:.3f}", "-show_entries", "packet=pts_time,flags",
                "-of", "csv=p=0", "-i", url(info.path)], timeout_for(until), info.path)
-    keys = set()
+    keys, times = set(), []
     for line in out.splitlines():
         t_text, _, flags = line.partition(",")
         t = _float(t_text)
-        if t is not None and "K" in flags:
+        if t is None:
+            continue
+        times.append(t)
+        if "K" in flags:
             keys.add(round(t - start, 6))
-    return tuple(sorted(keys)) or (0.0,)
+    times.sort()
+    gaps = sorted(b - a for a, b in zip(times, times[1:]) if b > a)
+    return tuple(sorted(keys)) or (0.0,), gaps[len(gaps) // 2] if gaps else None
 
 
 def _channel_stats(info: MediaInfo) -> tuple[tuple[float, ...], tuple[float, ...]]:

@@ -56,6 +56,10 @@ HEAD_S = 0.5
 TAIL_S = 1.0
 #: Less dead air than this is not worth a cut.
 MIN_TRIM_S = 0.5
+#: Gaps in the sound up to this long are padded with silence (inaudible); longer ones get
+#: room tone from a pause of at least ROOM_MIN_S beside them (ending this far from speech).
+GAP_SILENT_S = 0.05
+ROOM_MIN_S = 0.1
 #: x264 quality when the picture must be re-encoded without a size cap: "consider 18 to be
 #: visually lossless or nearly so" (FFmpeg's H.264 encoding guide, trac.ffmpeg.org/wiki/Encode/H.264).
 CRF = 18
@@ -93,6 +97,9 @@ class Facts:
     audio_duration_s: float | None = None
     #: Video keyframes, s from the file's start, ascending (at least up to a head cut).
     keyframes_s: tuple[float, ...] = (0.0,)
+    #: 1 / the median interval between frames: the rate a variable-rate phone clip mostly
+    #: runs at (it drops below it in dim light), None: unknown.
+    common_fps: float | None = None
     #: Per-channel RMS and DC of the whole track, dBFS (ffmpeg astats), to pick a channel.
     channel_rms_dbfs: tuple[float, ...] = ()
     channel_dc_dbfs: tuple[float, ...] = ()
@@ -162,6 +169,13 @@ class Edit:
     cfr_fps: float | None = None
     #: The copy's length, s: the sound is padded or cut to it (None: the sound is copied).
     length_s: float | None = None
+    #: The input sound's length, s. A gap the shift leaves at the head or the tail is filled
+    #: with the tape's own room tone — this much of the pause beside it, played alternately
+    #: backwards and forwards so every join is continuous — rather than with digital silence,
+    #: which sounds like the sound cutting out (0: silence).
+    sound_s: float | None = None
+    room_head_s: float = 0.0
+    room_tail_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -197,7 +211,7 @@ def make_plan(report: FileReport, facts: Facts, options: FixOptions, output: str
         edit = _dc(edit, facts, options, found, changes)
         edit = _sync(edit, m, facts, options, found, changes, notes)
         edit = _trim(edit, m, facts, options)
-    edit = _picture(edit, report, options, found, changes)
+    edit = _picture(edit, report, facts, options, found, changes)
     if edit.audio == "copy" and (_audio_touched(edit) or media.audio_codec != "aac"):
         edit = replace(edit, audio="aac")
     if edit.audio == "aac":
@@ -206,9 +220,7 @@ def make_plan(report: FileReport, facts: Facts, options: FixOptions, output: str
     edit = _size(edit, report, facts, cap, options, found, changes, notes)
     edit = _cut(edit, m, facts, options, found, changes)
     if edit.audio == "aac":
-        whole = facts.video_duration_s or media.duration_s
-        edit = replace(edit, length_s=edit.duration_s if edit.duration_s is not None
-                       else max(0.0, whole - edit.start_s))
+        edit = _gaps(edit, m, facts, media.duration_s)
     edit = replace(edit, video_hevc=edit.video == "copy" and media.video_codec == "hevc")
 
     ext = os.path.splitext(report.path)[1].lower()
@@ -418,8 +430,28 @@ def _cut(edit: Edit, m: dict, facts: Facts, options: FixOptions, found: dict[str
     return replace(edit, start_s=start, duration_s=end - start if end < length else None)
 
 
-def _picture(edit: Edit, report: FileReport, options: FixOptions, found: dict[str, Finding],
-             changes: list[Change]) -> Edit:
+def _gaps(edit: Edit, m: dict, facts: Facts, duration_s: float) -> Edit:
+    """The copy's sound runs exactly the picture's length; a gap the shift leaves is filled
+    with room tone from the pause beside it, when there is a pause of at least ROOM_MIN_S."""
+    whole = facts.video_duration_s or duration_s
+    length = edit.duration_s if edit.duration_s is not None else max(0.0, whole - edit.start_s)
+    sound = facts.audio_duration_s or whole
+    shift = edit.start_s + edit.audio_start_s
+    head = max(0.0, -shift)
+    tail = length - head - (sound - max(shift, 0.0))
+
+    def room(gap: float, pause: float | None) -> float:
+        if gap <= GAP_SILENT_S or pause is None or pause - GAP_SILENT_S < ROOM_MIN_S:
+            return 0.0
+        return round(min(gap, pause - GAP_SILENT_S), 6)
+
+    return replace(edit, length_s=length, sound_s=sound,
+                   room_head_s=room(head, m.get("leading_silence_s")),
+                   room_tail_s=room(tail, m.get("trailing_silence_s")))
+
+
+def _picture(edit: Edit, report: FileReport, facts: Facts, options: FixOptions,
+             found: dict[str, Finding], changes: list[Change]) -> Edit:
     media = report.media
     encode = False
     prof = options.profile
@@ -437,10 +469,12 @@ def _picture(edit: Edit, report: FileReport, options: FixOptions, found: dict[st
                               "upright", "°", media.rotation_deg, 0, measure="rotation_deg"))
     fps = None
     if media.variable_fps:
-        fps = _standard_fps(media.fps)
+        fps = _standard_fps(facts.common_fps or media.fps)
         encode = True
         changes.append(Change("frame-rate", f"variable frame rate made constant at "
-                              f"{fps:g} fps", "fps", "variable", fps, measure="fps",
+                              f"{fps:g} fps (the rate it mostly runs at: frames are repeated "
+                              "where it ran slower, so the sound stays in sync)", "fps",
+                              "variable", fps, measure="fps",
                               codes=("M004",) if "M004" in found else ()))
     return replace(edit, video="crf", cfr_fps=fps) if encode else edit
 
@@ -489,8 +523,26 @@ def _size(edit: Edit, report: FileReport, facts: Facts, cap: int | None, options
     else:
         whose = f"{prof.title}'s limit" if prof is not None else "the cap"
     codes = tuple(c for c in ("P102", "P103") if c in found)
-    changes.append(Change("size", f"picture encoded as H.264 in two passes at {kbps} kb/s to "
-                          f"fit {whose} ({cap / 1e6:g} MB) with {SIZE_MARGIN:.0%} to spare",
-                          "bytes", media.size_bytes, int(budget), measure="size_bytes",
-                          codes=codes))
+    changes.append(Change("size", _size_detail(kbps, whose, cap), "bytes", media.size_bytes,
+                          int(budget), measure="size_bytes", codes=codes))
     return replace(edit, video="two-pass", video_kbps=kbps)
+
+
+def _size_detail(kbps: int, whose: str, cap: int) -> str:
+    return (f"picture encoded as H.264 in two passes at {kbps} kb/s to fit {whose} "
+            f"({cap / 1e6:g} MB) with {SIZE_MARGIN:.0%} to spare")
+
+
+def refit(plan: FixPlan, size_bytes: int) -> FixPlan:
+    """The plan again at a bitrate scaled down by how far a capped copy overshot its cap
+    (x264's two-pass average can miss on short or very uneven tapes)."""
+    kbps = int(plan.edit.video_kbps * plan.cap_bytes * (1.0 - SIZE_MARGIN) / size_bytes)
+    old = f"at {plan.edit.video_kbps} kb/s"
+    changes = tuple(replace(c, detail=c.detail.replace(old, f"at {kbps} kb/s (a first "
+                                                       f"encode at {plan.edit.video_kbps} "
+                                                       f"kb/s came out {size_bytes:,} bytes)"))
+                    if c.what == "size" else c for c in plan.changes)
+    plan = replace(plan, edit=replace(plan.edit, video_kbps=kbps), changes=changes)
+    from .command import commands
+
+    return replace(plan, commands=commands(plan))

@@ -15,7 +15,6 @@ import re
 import shutil
 import signal
 import subprocess
-from dataclasses import replace
 from typing import Callable
 
 from ..errors import IngestError, TapecheckError
@@ -23,10 +22,10 @@ from ..ingest import probe
 from ..ingest.ffmpeg import binary, stderr_tail, timeout_for
 from ..pipeline import Plan, judge
 from ..settings import Settings
-from .command import commands, passlog_prefix, temp_path
+from .command import passlog_prefix, temp_path
 from .facts import gather
 from .naming import choose_output, refuse
-from .plan import SIZE_MARGIN, FixOptions, FixPlan, make_plan
+from .plan import FixOptions, FixPlan, make_plan, refit
 from .result import FixResult, settle
 
 #: An encode may take several times the tape's length on a busy 2-core machine (x264
@@ -87,10 +86,9 @@ def _write(plan: FixPlan, duration_s: float, stage: Stage) -> tuple[FixPlan, flo
     cap = plan.cap_bytes
     size = os.path.getsize(temp_path(plan.output))
     if cap is not None and size > cap and plan.edit.video_kbps:
-        kbps = int(plan.edit.video_kbps * cap * (1.0 - SIZE_MARGIN) / size)
-        plan = replace(plan, edit=replace(plan.edit, video_kbps=kbps))
-        plan = replace(plan, commands=commands(plan))
-        stage(f"the copy came out {size / 1e6:.1f} MB: encoding again at {kbps} kb/s")
+        plan = refit(plan, size)
+        stage(f"the copy came out {size / 1e6:.1f} MB: encoding again at "
+              f"{plan.edit.video_kbps} kb/s")
         ssim = _run_all(plan, duration_s, stage)
     return plan, ssim
 
