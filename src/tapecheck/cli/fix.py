@@ -99,7 +99,7 @@ def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail
     sys.stdout.write(render(result, fmt, tool_version=__version__, fail_on=settings.fail_on,
                             color=color, verbose=verbose))
     sys.stdout.flush()
-    sys.exit(0 if dry_run else result.after.exit_code(settings.fail_on))
+    sys.exit(0 if dry_run else result.exit_code(settings.fail_on))
 
 
 def _limits(settings) -> dict:

@@ -124,6 +124,9 @@ def _video(e: Edit, pass_no: int, log: str) -> list[str]:
     if e.video == "copy":
         return ["-c:v", "copy", *(["-tag:v", "hvc1"] if e.video_hevc else [])]
     args = ["-c:v", "libx264", "-preset", PRESET, "-pix_fmt", "yuv420p"]
+    if e.short_side:
+        size = f"{e.short_side}:-2" if e.portrait else f"-2:{e.short_side}"
+        args += ["-vf", f"scale={size}"]
     if e.cfr_fps:
         args += ["-fps_mode", "cfr", "-r", f"{e.cfr_fps:g}"]
     if e.video == "crf":

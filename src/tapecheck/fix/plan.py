@@ -167,6 +167,9 @@ class Edit:
     video_hevc: bool = False  # a copied HEVC picture gets the hvc1 tag Apple players need
     video_kbps: int | None = None
     cfr_fps: float | None = None
+    #: The picture's short side after scaling, px (None: its own size).
+    short_side: int | None = None
+    portrait: bool = False
     #: The copy's length, s: the sound is padded or cut to it (None: the sound is copied).
     length_s: float | None = None
     #: The input sound's length, s. A gap the shift leaves at the head or the tail is filled
@@ -221,7 +224,8 @@ def make_plan(report: FileReport, facts: Facts, options: FixOptions, output: str
     edit = _cut(edit, m, facts, options, found, changes)
     if edit.audio == "aac":
         edit = _gaps(edit, m, facts, media.duration_s)
-    edit = replace(edit, video_hevc=edit.video == "copy" and media.video_codec == "hevc")
+    edit = replace(edit, video_hevc=edit.video == "copy" and media.video_codec == "hevc",
+                   portrait=media.height > media.width)
 
     ext = os.path.splitext(report.path)[1].lower()
     if ext != ".mp4":
@@ -511,7 +515,7 @@ def _size(edit: Edit, report: FileReport, facts: Facts, cap: int | None, options
     fit = budget * 8.0 / max(length, 1e-3) - audio_bps
     kbps = int(min(fit, source_bps) // 1000)
     if kbps < MIN_VIDEO_KBPS:
-        notes.append(f"The size cap of {cap / 1e6:.1f} MB leaves {max(kbps, 0)} kb/s for "
+        notes.append(f"The size cap of {cap / 1e6:g} MB leaves {max(kbps, 0)} kb/s for "
                      f"{length:.0f} s of picture, under the {MIN_VIDEO_KBPS} kb/s a watchable "
                      "picture needs: the size is left as it is.")
         return edit
@@ -531,6 +535,28 @@ def _size(edit: Edit, report: FileReport, facts: Facts, cap: int | None, options
 def _size_detail(kbps: int, whose: str, cap: int) -> str:
     return (f"picture encoded as H.264 in two passes at {kbps} kb/s to fit {whose} "
             f"({cap / 1e6:g} MB) with {SIZE_MARGIN:.0%} to spare")
+
+
+#: Short sides a capped picture steps down to when its fidelity falls short at full size:
+#: casting watch in a browser player, which shows 1080p or less; 720p is the floor M007
+#: (low-resolution) accepts.
+SCALE_STEPS = (1080, 720)
+
+
+def downscale(plan: FixPlan, ssim: float, short_side: int) -> FixPlan | None:
+    """The plan again with the picture one step smaller, when a capped encode kept too
+    little of it (SSIM under MIN_SSIM): fewer pixels at the same bitrate keep more of each.
+    None when there is no smaller step. SSIM is then measured against the scaled picture."""
+    now = plan.edit.short_side or short_side
+    step = next((h for h in SCALE_STEPS if h < now), None)
+    if step is None or plan.edit.video != "two-pass":
+        return None
+    note = (f"At {now}p the capped encode kept SSIM {ssim:.3f} (under {MIN_SSIM}): the picture "
+            f"is scaled to {step}p, and its fidelity is measured against the scaled picture.")
+    plan = replace(plan, edit=replace(plan.edit, short_side=step), notes=plan.notes + (note,))
+    from .command import commands
+
+    return replace(plan, commands=commands(plan))
 
 
 def refit(plan: FixPlan, size_bytes: int) -> FixPlan:

@@ -34,6 +34,19 @@ class FixResult:
     def needs_new_take(self) -> tuple[str, ...]:
         return needs_new_take(self.shown.findings)
 
+    @property
+    def cap_met(self) -> bool | None:
+        """Whether the copy is under the size cap (None: no cap, or nothing written)."""
+        if self.plan.cap_bytes is None or self.after is None or self.after.media is None:
+            return None
+        return self.after.media.size_bytes <= self.plan.cap_bytes
+
+    def exit_code(self, fail_on: Severity) -> int:
+        """As `check` on the copy; 1 also when the copy is over its size cap (a --max-size
+        has no check of its own to say so)."""
+        code = self.after.exit_code(fail_on)
+        return max(code, 1) if code != 2 and self.cap_met is False else code
+
     def not_fixed(self) -> tuple[str, ...]:
         """Warning-or-worse findings on the copy an edit could repair but this one did not."""
         if self.after is None:
@@ -45,7 +58,8 @@ class FixResult:
         fidelity = None
         if self.ssim is not None:
             fidelity = {"ssim": round(self.ssim, 4), "min_ssim": MIN_SSIM,
-                        "ok": self.ssim >= MIN_SSIM}
+                        "ok": self.ssim >= MIN_SSIM,
+                        "scaled_to": self.plan.edit.short_side}
         return {
             "input": self.plan.input, "output": self.plan.output, "dry_run": self.dry_run,
             "changes": [c.to_dict() | {"resolved": self._resolved(c)}
@@ -53,6 +67,7 @@ class FixResult:
             "needs_new_take": list(self.needs_new_take()),
             "not_fixed": list(self.not_fixed()),
             "notes": list(self.plan.notes),
+            "cap_bytes": self.plan.cap_bytes, "cap_met": self.cap_met,
             "fidelity": fidelity,
             "commands": [list(c) for c in self.plan.commands],
         }

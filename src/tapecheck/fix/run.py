@@ -25,7 +25,7 @@ from ..settings import Settings
 from .command import passlog_prefix, temp_path
 from .facts import gather
 from .naming import choose_output, refuse
-from .plan import FixOptions, FixPlan, make_plan, refit
+from .plan import MIN_SSIM, FixOptions, FixPlan, downscale, make_plan, refit
 from .result import FixResult, settle
 
 #: An encode may take several times the tape's length on a busy 2-core machine (x264
@@ -69,6 +69,13 @@ def fix(path: str, options: FixOptions, settings: Settings | None = None, *,
             return FixResult(plan=plan, before=before)
         _room_for(plan, info.size_bytes)
         plan, ssim = _write(plan, info.duration_s, stage)
+        while ssim is not None and ssim < MIN_SSIM:
+            smaller = downscale(plan, ssim, min(info.width, info.height))
+            if smaller is None:
+                break
+            stage(f"picture fidelity SSIM {ssim:.3f}: encoding again at "
+                  f"{smaller.edit.short_side}p")
+            plan, ssim = _write(smaller, info.duration_s, stage)
     except BaseException:
         _clean(out)
         raise

@@ -42,6 +42,8 @@ def _text(result: FixResult, *, color: bool, verbose: bool) -> str:
         word = paint("green", "kept") if f["ok"] else paint("red", "below the aim")
         lines.append(f"  Picture fidelity of the re-encode: SSIM {f['ssim']:.3f} ({word}: "
                      f"≥ {f['min_ssim']} is 'good')")
+    if d["cap_met"] is False:
+        lines.append(paint("red", f"  The copy is over the size cap of {_mb(d['cap_bytes'])}."))
     for note in d["notes"]:
         lines.append(f"  Note: {note}")
     findings = {fd.code: fd for fd in result.shown.findings}
