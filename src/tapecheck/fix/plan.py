@@ -233,7 +233,7 @@ def make_plan(report: FileReport, facts: Facts, options: FixOptions, output: str
                               "the one file type every casting platform accepts", "",
                               ext or None, ".mp4", codes=("P101",) if "P101" in found else ()))
     if name_change is not None:
-        changes.append(name_change)
+        changes.append(replace(name_change, codes=("P104",) if "P104" in found else ()))
     notes.extend(why for code, why in _LEFT_ALONE.items() if code in found)
     order = {w: i for i, w in enumerate(WHAT)}
     changes.sort(key=lambda c: order[c.what])
