@@ -11,6 +11,7 @@ import re
 
 from ..ingest import MediaInfo
 from ..ingest.ffmpeg import binary, run, timeout_for, url
+from ..ingest.probe import _float, packet_times
 from .plan import Facts
 
 _ASTATS = re.compile(r"(Channel|DC offset|RMS level dB):\s*(\S+)")
@@ -47,21 +48,10 @@ def gather(info: MediaInfo, keyframes_until_s: float | None) -> Facts:
 def _packets(info: MediaInfo, start: float, until: float) -> tuple[tuple[float, ...],
                                                                    float | None]:
     """(keyframe times from the file's start, the median interval between frames)."""
-    out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(info.video_stream_index),
-               "-read_intervals", f"%+{until + 1.0:.3f}", "-show_entries", "packet=pts_time,flags",
-               "-of", "csv=p=0", "-i", url(info.path)], timeout_for(until), info.path)
-    keys, times = set(), []
-    for line in out.splitlines():
-        t_text, _, flags = line.partition(",")
-        t = _float(t_text)
-        if t is None:
-            continue
-        times.append(t)
-        if "K" in flags:
-            keys.add(round(t - start, 6))
-    times.sort()
+    times, keys = packet_times(info.path, info.video_stream_index, until + 1.0)
     gaps = sorted(b - a for a, b in zip(times, times[1:]) if b > a)
-    return tuple(sorted(keys)) or (0.0,), gaps[len(gaps) // 2] if gaps else None
+    return (tuple(round(k - start, 6) for k in keys) or (0.0,),
+            gaps[len(gaps) // 2] if gaps else None)
 
 
 def _channel_stats(info: MediaInfo) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -79,11 +69,3 @@ def _channel_stats(info: MediaInfo) -> tuple[tuple[float, ...], tuple[float, ...
             x = abs(_float(value) or 0.0)
             dc.append(20.0 * math.log10(x) if x > 0 else -math.inf)
     return tuple(rms), tuple(dc)
-
-
-def _float(text) -> float | None:
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None

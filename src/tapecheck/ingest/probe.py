@@ -197,21 +197,7 @@ def _is_image(v: dict, container: str) -> bool:
 
 def _packet_timing(path: str, index: int) -> tuple[bool, float | None]:
     """(variable frame rate?, median keyframe spacing in s) from the first minute's packets."""
-    out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(index),
-               "-read_intervals", f"%+{PACKET_WINDOW_S:g}", "-show_entries", "packet=pts_time,flags",
-               "-of", "csv=p=0", "-i", url(path)], timeout_for(PACKET_WINDOW_S), path)
-    pts: list[float] = []
-    keys: list[float] = []
-    for line in out.splitlines():
-        t_text, _, flags = line.partition(",")
-        t = _float(t_text)
-        if t is None:
-            continue
-        pts.append(t)
-        if "K" in flags:
-            keys.append(t)
-    pts.sort()
-    keys.sort()
+    pts, keys = packet_times(path, index, PACKET_WINDOW_S)
     keyint = None
     if len(keys) >= 2:
         keyint = float(_median([b - a for a, b in zip(keys, keys[1:])]))
@@ -223,6 +209,25 @@ def _packet_timing(path: str, index: int) -> tuple[bool, float | None]:
     med = _median(gaps)
     irregular = sum(1 for g in gaps if abs(g - med) > VFR_TOLERANCE * med)
     return irregular / len(gaps) > VFR_SHARE, keyint
+
+
+def packet_times(path: str, index: int, window_s: float) -> tuple[list[float], list[float]]:
+    """(every packet's time, the keyframes' times), sorted, over the first `window_s` s of
+    stream `index`, from packet headers alone (nothing is decoded)."""
+    out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(index),
+               "-read_intervals", f"%+{window_s:g}", "-show_entries", "packet=pts_time,flags",
+               "-of", "csv=p=0", "-i", url(path)], timeout_for(window_s), path)
+    pts: list[float] = []
+    keys: list[float] = []
+    for line in out.splitlines():
+        t_text, _, flags = line.partition(",")
+        t = _float(t_text)
+        if t is None:
+            continue
+        pts.append(t)
+        if "K" in flags:
+            keys.append(t)
+    return sorted(pts), sorted(keys)
 
 
 def _rotation(v: dict) -> int:
