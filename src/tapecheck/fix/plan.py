@@ -235,6 +235,10 @@ def make_plan(report: FileReport, facts: Facts, options: FixOptions, output: str
     if name_change is not None:
         changes.append(replace(name_change, codes=("P104",) if "P104" in found else ()))
     notes.extend(why for code, why in _LEFT_ALONE.items() if code in found)
+    if "M005" in found and edit.video != "copy":
+        notes.append("The HDR picture had to be re-encoded as 8-bit H.264 without tone "
+                     "mapping: its colours may look flat; exporting SDR from your editor "
+                     "first avoids that.")
     order = {w: i for i, w in enumerate(WHAT)}
     changes.sort(key=lambda c: order[c.what])
     plan = FixPlan(input=report.path, output=output, changes=tuple(changes), edit=edit,
