@@ -221,8 +221,10 @@ def test_needs_a_new_take_lists_only_what_editing_cannot_repair():
 
 
 def test_drift_is_reported_not_fixed():
-    p = plan_of(judged(findings=[finding("X103", 150.0)]))
+    p = plan_of(judged(findings=[finding("X103", 150.0), finding("X102", 200.0)],
+                       m={"av_offset_ms": 200.0}))
     assert "sync" not in whats(p) and any("X103" in n for n in p.notes)
+    assert p.edit.audio_start_s == 0.0
 
 
 def test_names_follow_the_platform_convention_or_first_last_role_take(tmp_path):

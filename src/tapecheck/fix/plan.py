@@ -261,7 +261,8 @@ WHAT = ("loudness", "sync", "trim", "channels", "dc", "container", "rotation", "
 _LEFT_ALONE = {
     "X103": "The sound drifts out of sync during the take (X103): reported, not corrected — "
             "a drift needs the offset at every moment, and stretching the sound on two "
-            "estimates would be a guess.",
+            "estimates would be a guess; nor is the sound shifted, which would be right at "
+            "one moment only.",
     "M005": "HDR video (M005) is left as it is: converting it to standard range changes "
             "the picture's look and is better done in an editor that shows the result.",
     "V501": "Black frames (V501) are not cut: they may be inside the take.",
@@ -378,8 +379,11 @@ def _sync(edit: Edit, m: dict, facts: Facts, options: FixOptions, found: dict[st
     """Where the copy's sound starts, relative to the picture's start (audio_start_s)."""
     delay = (facts.audio_start_s or 0.0) - facts.format_start_s  # container start delay
     measured = m.get("av_offset_ms")
+    if "X103" in found:
+        measured = None  # drifting: one shift would be right at one moment only
     if measured is None:
-        if "X102" in found or abs(delay) * 1000 > options.sync_tolerance_ms:
+        if "X103" not in found and ("X102" in found
+                                    or abs(delay) * 1000 > options.sync_tolerance_ms):
             notes.append("The sound's sync could not be measured with confidence, so it is "
                          "kept as players show it now.")
         return replace(edit, audio_start_s=-delay)
