@@ -108,15 +108,18 @@ def test_sync_moves_the_sound_by_a_confident_offset_only():
 
 
 def test_a_timestamp_only_offset_is_fixed_too():
-    """The measure decodes the sound from its first sample; a player honours the container's
-    start delay. 20 ms measured + 278 ms of delay = 298 ms late on a player."""
+    """The measures put the sound where the container's timestamps do (0.278 s late here), as
+    a player does, so the offset includes that delay; the copy's sound is placed on the same
+    timeline (aresample first_pts=0) and moved by all of it."""
     facts = Facts(**{**FACTS.__dict__, "audio_start_s": 0.278})
-    p = plan_of(judged(m={"av_offset_ms": 20.0}), facts=facts)
+    p = plan_of(judged(m={"av_offset_ms": 298.0}), facts=facts)
     (c,) = p.changes
     assert c.before == pytest.approx(298.0) and "timestamps" in c.detail
-    assert p.edit.audio_start_s == pytest.approx(0.02)
+    assert p.edit.audio_start_s == pytest.approx(0.298)
+    graph = audio_filter(p.edit)
+    assert graph.startswith("[1:1]aresample=first_pts=0") and "atrim=start=0.298000" in graph
     kept = plan_of(judged(m={"av_offset_ms": None}), facts=facts)
-    assert kept.edit.audio_start_s == pytest.approx(-0.278)  # unknown: as players show it now
+    assert kept.edit.audio_start_s == 0.0 and kept.edit.audio == "copy"  # unknown: as it is
 
 
 def test_dead_air_is_cut_at_a_keyframe_never_inside_the_take():

@@ -1,10 +1,10 @@
 """The ffmpeg commands of a plan: argument lists (never shell strings), built from its `Edit`.
 
 Two inputs of the same file: the first gives the picture (seeked to the head cut), the second
-the sound, which is cut in samples inside the filter graph so the head cut, the sync shift
-and the container's start delay all land exactly. The sound chain, in order: timestamps from
-its first sample · channels · DC high-pass · gain · oversampled true-peak limiter · shift ·
-pad or cut to the picture's length. A size cap gets x264's two passes; every x264 encode
+the sound, which is cut in samples inside the filter graph so the head cut and the sync shift
+land exactly. The sound chain, in order: onto the player's timeline (a container's start
+delay becomes silence, as the measures see it) · channels · DC high-pass · gain · oversampled
+true-peak limiter · shift · pad or cut to the picture's length. A size cap gets x264's two passes; every x264 encode
 reports its SSIM against its input (`-ssim 1`), the fidelity the result states.
 """
 
@@ -49,7 +49,7 @@ def commands(plan: FixPlan) -> tuple[tuple[str, ...], ...]:
 
 def audio_filter(e: Edit) -> str:
     """The sound's filter graph, from input 1's audio stream to the label [a]."""
-    steps = ["asetpts=PTS-STARTPTS"]
+    steps = ["aresample=first_pts=0"]  # the player's timeline, as ingest/audio.py measures it
     if e.mono_from is not None:
         c = f"c{e.mono_from}"
         steps.append(f"pan=stereo|c0={c}|c1={c}")

@@ -11,9 +11,10 @@ What it decides, and why (each number's source is beside its constant):
   lands on the target. The gain is global, so the reader stays as far below the actor as
   before; a true-peak limiter is added only when the gained peaks would pass the ceiling.
 * sync — the audio moves by the measured offset only when the estimate is confident
-  (`av_offset_ms` is null otherwise) and beyond the measurement's tolerance. The offset a
-  player shows is the measured one plus any start delay the container gives the audio
-  (the measure decodes the sound from its first sample); the copy starts both streams at 0.
+  (`av_offset_ms` is null otherwise) and beyond the measurement's tolerance. Times are on the
+  player's timeline (ingest/audio.py: a sound the container starts late is measured late),
+  so an offset that lives only in the timestamps is fixed like one in the samples; the copy
+  starts both streams at 0.
 * trim — head and tail cut to a margin before the first and after the last speech, only
   where dead air is (never inside the take); a copied picture is cut at a keyframe at or
   before that point, so the margin can only grow.
@@ -154,8 +155,10 @@ class Edit:
     #: Head cut, s from the file's start; the copy's length (None: to the end).
     start_s: float = 0.0
     duration_s: float | None = None
-    #: Where the copy's sound starts in the input's sound, counted from its first sample
-    #: (negative: that much silence first). Audio None: no audio stream; "copy": as it is.
+    #: How far the copy's sound is ahead of where a player plays it now, s (the sync shift:
+    #: + takes a late sound earlier). Times are on the player's timeline, as the measures'
+    #: (the sound placed where its timestamps put it). Audio None: no audio stream; "copy":
+    #: the sound as it is.
     audio: str | None = "copy"  # None | "copy" | "aac"
     audio_start_s: float = 0.0
     audio_channels: int = 2
@@ -176,7 +179,7 @@ class Edit:
     portrait: bool = False
     #: The copy's length, s: the sound is padded or cut to it (None: the sound is copied).
     length_s: float | None = None
-    #: The input sound's length, s. A gap the shift leaves at the head or the tail is filled
+    #: Where the input's sound ends on the player's timeline, s. A gap the shift leaves at the head or the tail is filled
     #: with the tape's own room tone — this much of the pause beside it, played alternately
     #: backwards and forwards so every join is continuous — rather than with digital silence,
     #: which sounds like the sound cutting out (0: silence).
@@ -376,27 +379,36 @@ def _dc(edit: Edit, facts: Facts, options: FixOptions, found: dict[str, Finding]
 
 def _sync(edit: Edit, m: dict, facts: Facts, options: FixOptions, found: dict[str, Finding],
           changes: list[Change], notes: list[str]) -> Edit:
-    """Where the copy's sound starts, relative to the picture's start (audio_start_s)."""
-    delay = (facts.audio_start_s or 0.0) - facts.format_start_s  # container start delay
+    """The sync shift (audio_start_s). `av_offset_ms` is what a player shows (+ = sound late),
+    timestamps included, so the copy's sound moves by exactly that."""
     measured = m.get("av_offset_ms")
     if "X103" in found:
         measured = None  # drifting: one shift would be right at one moment only
     if measured is None:
-        if "X103" not in found and ("X102" in found
-                                    or abs(delay) * 1000 > options.sync_tolerance_ms):
+        if "X103" not in found and "X102" in found:
             notes.append("The sound's sync could not be measured with confidence, so it is "
                          "kept as players show it now.")
-        return replace(edit, audio_start_s=-delay)
-    shown = measured + 1000.0 * delay  # what a player shows: + = sound late
-    if abs(shown) <= options.sync_tolerance_ms:
-        return replace(edit, audio_start_s=-delay)
-    where = "earlier" if shown > 0 else "later"
-    via = (f" ({delay * 1000:+.0f} ms of it from the file's timestamps)"
-           if abs(delay) * 1000 > 1 else "")
-    changes.append(Change("sync", f"sound moved {abs(shown):.0f} ms {where}{via}", "ms", shown,
-                          0.0, measure="av_offset_ms",
+        return edit
+    if abs(measured) <= options.sync_tolerance_ms:
+        return edit
+    where = "earlier" if measured > 0 else "later"
+    delay = _delay(facts)
+    via = (f" (the file's timestamps start it {delay * 1000:.0f} ms after the picture)"
+           if delay > 0.001 else "")
+    changes.append(Change("sync", f"sound moved {abs(measured):.0f} ms {where}{via}", "ms",
+                          measured, 0.0, measure="av_offset_ms",
                           codes=("X102",) if "X102" in found else ()))
     return replace(edit, audio_start_s=measured / 1000.0)
+
+
+def _delay(facts: Facts) -> float:
+    """How late the container starts the sound, s (players, and the measures, pad it)."""
+    return max(0.0, (facts.audio_start_s or 0.0) - facts.format_start_s)
+
+
+def _sound_end(facts: Facts, length: float) -> float:
+    """Where the sound ends on the player's timeline, s."""
+    return _delay(facts) + (facts.audio_duration_s or length)
 
 
 def _trim(edit: Edit, m: dict, facts: Facts, options: FixOptions) -> Edit:
@@ -407,7 +419,7 @@ def _trim(edit: Edit, m: dict, facts: Facts, options: FixOptions) -> Edit:
     if lead is None or trail is None or not length:
         return edit
     first = lead - edit.audio_start_s
-    last = (facts.audio_duration_s or length) - trail - edit.audio_start_s
+    last = _sound_end(facts, length) - trail - edit.audio_start_s
     start = first - options.head_s if first - options.head_s >= MIN_TRIM_S else 0.0
     end = last + options.tail_s if length - (last + options.tail_s) >= MIN_TRIM_S else length
     if start == 0.0 and end >= length:
@@ -448,10 +460,11 @@ def _cut(edit: Edit, m: dict, facts: Facts, options: FixOptions, found: dict[str
 
 def _gaps(edit: Edit, m: dict, facts: Facts, duration_s: float) -> Edit:
     """The copy's sound runs exactly the picture's length; a gap the shift leaves is filled
-    with room tone from the pause beside it, when there is a pause of at least ROOM_MIN_S."""
+    with room tone from the pause beside it, when there is a pause of at least ROOM_MIN_S
+    (at the head only when the container adds no silence of its own there)."""
     whole = facts.video_duration_s or duration_s
     length = edit.duration_s if edit.duration_s is not None else max(0.0, whole - edit.start_s)
-    sound = facts.audio_duration_s or whole
+    sound = _sound_end(facts, whole)
     shift = edit.start_s + edit.audio_start_s
     head = max(0.0, -shift)
     tail = length - head - (sound - max(shift, 0.0))
@@ -461,8 +474,8 @@ def _gaps(edit: Edit, m: dict, facts: Facts, duration_s: float) -> Edit:
             return 0.0
         return round(min(gap, pause - GAP_SILENT_S), 6)
 
-    return replace(edit, length_s=length, sound_s=sound,
-                   room_head_s=room(head, m.get("leading_silence_s")),
+    lead = m.get("leading_silence_s") if _delay(facts) <= 0.001 else None
+    return replace(edit, length_s=length, sound_s=sound, room_head_s=room(head, lead),
                    room_tail_s=room(tail, m.get("trailing_silence_s")))
 
 
