@@ -68,10 +68,13 @@ def test_a_late_sound_is_moved_into_sync(tmp_path):
 
 def test_a_timestamp_only_offset_is_fixed(built, tmp_path):
     """The sound is in sync sample for sample but the container starts it 0.3 s late, as a
-    player shows it; the copy starts both streams together."""
-    tape = built / "timestamps-late.mp4"
-    ffmpeg("-i", str(READY), "-itsoffset", "0.3", "-i", str(READY), "-map", "0:v", "-map", "1:a",
-           "-c", "copy", str(tape))
+    player shows it; the copy starts both streams together. (The clip said four times: lip
+    sync needs ≥ 4 s of lip movement to be confident.)"""
+    looped, tape = built / "ready-x4.mp4", built / "timestamps-late.mp4"
+    ffmpeg("-stream_loop", "3", "-i", str(READY), "-c:v", "copy", "-c:a", "aac", "-b:a", "128k",
+           str(looped))
+    ffmpeg("-i", str(looped), "-itsoffset", "0.3", "-i", str(looped), "-map", "0:v",
+           "-map", "1:a", "-c", "copy", str(tape))
     r = run_fix(tape, tmp_path / "copy.mp4")
     (sync,) = [c for c in r.changes if c.what == "sync"]
     assert sync.before == pytest.approx(300.0, abs=40.0)

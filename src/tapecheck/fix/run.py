@@ -28,9 +28,11 @@ from .naming import choose_output, refuse
 from .plan import MIN_SSIM, FixOptions, FixPlan, downscale, make_plan, refit
 from .result import FixResult, settle
 
-#: An encode may take several times the tape's length on a busy 2-core machine (x264
-#: `medium` on 4K); the ingest limit per media second is multiplied by this.
-ENCODE_TIMEOUT_FACTOR = 4.0
+#: An encode may take many times the tape's length on a busy 2-core machine: one x264
+#: `medium` pass over 60 s of 1080p took over 20 min with the machine loaded 14-fold; the
+#: ingest limit (60 s + 4 s per media second) is multiplied by this, as a guard against a
+#: hung ffmpeg, not a deadline.
+ENCODE_TIMEOUT_FACTOR = 16.0
 _SSIM = re.compile(r"SSIM Mean Y:\s*([0-9.]+)")
 
 Stage = Callable[[str], None]
