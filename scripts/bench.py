@@ -7,6 +7,7 @@
     python scripts/bench.py --memory           # 1-minute vs 20-minute file, peak memory
     python scripts/bench.py --batch            # 8 tapes, --jobs 1 vs --jobs 2
     python scripts/bench.py --help-time        # how long `tapecheck --help` takes
+    python scripts/bench.py --fix 1080p        # `tapecheck fix` vs a plain ffmpeg transcode
 
 Tapes are generated once into $TAPECHECK_BENCH_DIR (default ~/.cache/tapecheck-bench) from a
 GRID corpus clip (a real face and voice, looped) so every measure has real work to do:
@@ -205,6 +206,29 @@ def help_time() -> None:
           "(target < 0.3 s)")
 
 
+def fix(names: list[str]) -> None:
+    """`tapecheck fix` (which judges the tape, writes the copy and judges the copy) beside a
+    plain `ffmpeg -i TAPE -c:v libx264 -c:a aac` transcode (x264's defaults: medium, CRF 23)
+    of the same tape: once as the tape is (the picture copied), once under a cap at 60 % of
+    its size (a two-pass encode)."""
+    out = BENCH / "fix-out.mp4"
+    print(f"{'tape':<10} {'run':<26} {'wall s':>7} {'peak MB':>8} {'vs transcode':>12}")
+    for name in names:
+        path = make(name)
+        plain = measure(["ffmpeg", "-v", "error", "-y", "-i", str(path), "-c:v", "libx264",
+                         "-c:a", "aac", str(out)])
+        check = measure([*TAPECHECK, "check", "--format", "json", "--no-cache", str(path)])
+        cap = f"{int(path.stat().st_size * 0.6)}"
+        runs = [("ffmpeg transcode", plain), ("tapecheck check", check)]
+        for label, extra in (("tapecheck fix", []), ("tapecheck fix --max-size 60%", ["--max-size", cap])):
+            runs.append((label, measure([*TAPECHECK, "fix", str(path), "-o", str(out), "--force",
+                                         "--format", "json", *extra])))
+        for label, (wall, mb, code) in runs:
+            print(f"{name:<10} {label:<26} {wall:>7.1f} {mb:>8.0f} {wall / plain[0]:>11.2f}×"
+                  + ("" if code in (0, 1) else f"  exit {code}"))
+    out.unlink(missing_ok=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("tapes", nargs="*", help=f"some of: {', '.join(TAPES)}, phone-photo")
@@ -213,7 +237,12 @@ def main() -> int:
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--batch", action="store_true")
     ap.add_argument("--help-time", action="store_true")
+    ap.add_argument("--fix", action="store_true", help="time `tapecheck fix` against a plain "
+                    "ffmpeg transcode of the same tapes (default: 1080p)")
     a = ap.parse_args()
+    if a.fix:
+        fix(a.tapes or ["1080p"])
+        return 0
     if a.memory:
         memory()
     if a.batch:

@@ -1,8 +1,8 @@
 """The command line: the only place that prints or exits. `main()` is the single error boundary.
 
-One module per job: check.py (`check`, `reel`), rules.py (`rules`, `rule`, `explain`),
-cache.py (`cache`), app.py (`app`), with output.py and progress.py for what they write. Heavy libraries are
-imported inside commands so `tapecheck --help` stays fast.
+One module per job: check.py (`check`, `reel`), fix.py (`fix`), rules.py (`rules`, `rule`,
+`explain`), cache.py (`cache`), app.py (`app`), with output.py and progress.py for what they
+write. Heavy libraries are imported inside commands so `tapecheck --help` stays fast.
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ def _register() -> None:
     from .app import app
     from .cache import cache
     from .check import check, reel
+    from .fix import fix
     from .rules import explain, rule, rules
 
-    for command in (check, reel, explain, rules, rule, cache, app):
+    for command in (check, reel, fix, explain, rules, rule, cache, app):
         cli.add_command(command)
 
 

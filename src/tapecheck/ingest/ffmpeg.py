@@ -57,8 +57,9 @@ def stderr_tail(text: str, lines: int = 6) -> str:
 
 
 def run(args: list[str], timeout: float, path: str, fail_code: str = "decode-failed",
-        advice: str = "") -> str:
-    """Run a short ffmpeg/ffprobe command to completion; return stdout as text.
+        advice: str = "", stderr: bool = False) -> str:
+    """Run a short ffmpeg/ffprobe command to completion; return stdout (or, with `stderr`,
+    what it logged: filters such as astats report there) as text.
 
     A failure raises IngestError(`fail_code`) quoting ffmpeg's last words and `advice`."""
     try:
@@ -73,7 +74,7 @@ def run(args: list[str], timeout: float, path: str, fail_code: str = "decode-fai
         said = stderr_tail(proc.stderr.decode("utf-8", "replace"))
         raise IngestError(fail_code, f"{path}: {os.path.basename(args[0])} could not read it "
                           f"({said}){advice}")
-    return proc.stdout.decode("utf-8", "replace")
+    return (proc.stderr if stderr else proc.stdout).decode("utf-8", "replace")
 
 
 class Stream:
