@@ -26,6 +26,7 @@ PLACE = {
     "checks": "checks",
     "score": "score",
     "pipeline": "pipeline", "__init__": "pipeline",  # the library API is the pipeline's door
+    "takes": "pipeline",  # `tapecheck takes`: a job around the pipeline, beside it
     "report": "report",
     "cli": "cli", "__main__": "cli",
 }

@@ -1,0 +1,105 @@
+"""Aligning two takes of the same lines on their speech, and saying when they are not.
+
+Dynamic time warping (librosa.sequence.dtw; Sakoe & Chiba 1978) over the takes' MFCCs
+(coefficients 1–12 of measures/delivery.py: the spectral envelope, without the level c0),
+from the first to the last sounding frame of each take. Each take's coefficients are
+normalised to zero mean and unit spread over its own sounding frames (cepstral mean and
+variance normalisation), so a different microphone, room colour or gain moves nothing.
+Frame distances are Euclidean; the path may stretch either take freely (steps (1,1), (1,0),
+(0,1)), which is what a faster or slower read needs.
+
+**Same text or not.** Along the best path, two readings of the same words meet the same
+sounds; two different texts only meet similar ones by chance. `cost_ratio` is the mean
+frame distance along the path divided by the mean distance between all frame pairs of the two
+takes: it is near 0 for a copy and rises towards 1 as the path finds nothing better than
+chance. It is relative to the two takes' own spread, so a noisy phone take and a clean one
+are judged on the same scale. The threshold `SAME_TEXT_MAX_RATIO` was set on the corpus
+(scripts/calibrate_takes.py, the numbers are in its docstring and the report of issue 18):
+every same-text pair (a take with itself, re-encoded, time-stretched ±20 %, pitch-shifted
+±2 semitones, gain-reshaped ±6 dB, with pauses inserted) and every different-text pair
+(GRID sentences of one speaker and of different speakers, LibriSpeech passages, CMU ARCTIC
+sentences of one speaker, LJSpeech against LibriSpeech) fell on its own side of it.
+
+Memory: the distance and cost matrices are n × m; for long takes frames are averaged in
+groups so neither side has more than `MAX_FRAMES` (≈ 50 MB at 2500 × 2500).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..measures.delivery import Delivery
+
+MAX_FRAMES = 2500
+#: MFCCs compared: 1–8, the spectral envelope without the level (c0) and the fine detail.
+COEFFS = slice(1, 9)
+#: Mean path distance / mean distance of all frame pairs, above which two takes are not the
+#: same text (calibration in the module docstring).
+SAME_TEXT_MAX_RATIO = 0.70
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The warping path between take a and take b, in frame indices of each take."""
+
+    path: np.ndarray          # k × 2 (i in a, j in b), increasing
+    cost_ratio: float
+
+    @property
+    def same_text(self) -> bool:
+        return self.cost_ratio <= SAME_TEXT_MAX_RATIO
+
+    def map_time(self, t_s: float, hop_s: float, *, reverse: bool = False) -> float:
+        """Where time `t_s` of take a falls in take b (or of b in a with `reverse`)."""
+        src, dst = (1, 0) if reverse else (0, 1)
+        i = t_s / hop_s
+        xs, ys = self.path[:, src].astype(float), self.path[:, dst].astype(float)
+        # mean destination index for each source index, then linear interpolation
+        uniq, inv = np.unique(xs, return_inverse=True)
+        mean_y = np.bincount(inv, weights=ys) / np.bincount(inv)
+        return float(np.interp(i, uniq, mean_y)) * hop_s
+
+
+def _span(d: Delivery) -> tuple[int, int]:
+    idx = np.flatnonzero(d.sounding)
+    return int(idx[0]), int(idx[-1]) + 1
+
+
+def _features(d: Delivery, lo: int, hi: int) -> np.ndarray:
+    x = d.track.mfcc[lo:hi, COEFFS].astype(np.float64)
+    ref = x[d.sounding[lo:hi]]
+    return (x - ref.mean(axis=0)) / (ref.std(axis=0) + 1e-6)
+
+
+def _pool(x: np.ndarray, k: int) -> np.ndarray:
+    if k <= 1:
+        return x
+    n = len(x) // k * k
+    head = x[:n].reshape(-1, k, x.shape[1]).mean(axis=1)
+    return np.vstack([head, x[n:].mean(axis=0, keepdims=True)]) if n < len(x) else head
+
+
+def align(a: Delivery, b: Delivery) -> Alignment:
+    """The DTW alignment of two takes that both have speech (`Delivery.has_speech`)."""
+    import librosa
+    from scipy.spatial.distance import cdist
+
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    fa, fb = _features(a, a0, a1), _features(b, b0, b1)
+    k = int(np.ceil(max(len(fa), len(fb)) / MAX_FRAMES))
+    pa, pb = _pool(fa, k), _pool(fb, k)
+    cost = cdist(pa, pb)
+    _, wp = librosa.sequence.dtw(C=cost, backtrack=True)
+    wp = wp[::-1]
+    ratio = float(cost[wp[:, 0], wp[:, 1]].mean() / max(cost.mean(), 1e-12))
+    # back to frame indices of each whole take (a pooled step stands for k frames)
+    path = np.column_stack([np.minimum(wp[:, 0] * k + k // 2, a1 - a0 - 1) + a0,
+                            np.minimum(wp[:, 1] * k + k // 2, b1 - b0 - 1) + b0])
+    if k > 1:  # fill in every frame of a pooled step so per-frame sums stay right
+        path = np.vstack([path + [o, o] for o in range(-(k // 2), k - k // 2)])
+        path = path[np.lexsort((path[:, 1], path[:, 0]))]
+        path[:, 0] = np.clip(path[:, 0], a0, a1 - 1)
+        path[:, 1] = np.clip(path[:, 1], b0, b1 - 1)
+    return Alignment(path.astype(np.int64), ratio)

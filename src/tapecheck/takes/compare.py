@@ -1,0 +1,228 @@
+"""How alike two aligned takes are, dimension by dimension, and one plain sentence about it.
+
+Every figure compares the *same words*: frames are paired along the DTW path (align.py).
+
+* `pace_ratio` — speech rate of b ÷ a: the sounding time of a over the time the same words
+  take in b, counted on path steps inside a's phrases (`EDGE_S` from their ends) where b is
+  sounding too, so a pause in either take counts for neither. Same words, so the ratio of
+  times is the ratio of rates.
+* `pitch_median_diff_st` — median over the voiced pairs of 12·log2(F0_b / F0_a): the same
+  syllables compared, so a take that voices a few more or fewer of them does not move it.
+* `pitch_range_diff_st`, `loudness_diff_lu` — b − a of each take's own figure (loudness: the
+  tape's `speech_lufs`, BS.1770 loudness of the speech, when the judgement has it).
+* `pitch_contour_r`, `loudness_contour_r` — Pearson correlation of the aligned contours (pitch
+  in semitones; level over 200 ms in dB) over pairs voiced / sounding in both.
+* `pause_match` — pauses of b carried onto a's time along the path, matched with a's pauses
+  within `PAUSE_MATCH_S`: 2·matched / (pauses of a + pauses of b) (1 when neither pauses).
+
+**"Nearly the same"** (`NEAR`) is, for each dimension, the largest difference measured between
+two takes that *are* the same read — a take and itself re-encoded at another bitrate,
+time-stretched ±10/20 %, pitch-shifted ±2 semitones, gain-reshaped ±6 dB — on corpus speech
+(scripts/calibrate_takes.py), rounded up: below it the tool cannot tell the takes apart in
+that dimension. The contours keep r ≥ 0.90 through every such transformation, so r ≥ 0.90
+reads as "follows almost exactly". `alike` is the mean over the dimensions of a closeness
+in 0…1 (1 at no difference, 0 at three times the "nearly the same" tolerance; for the
+correlations, r itself, floored at 0).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..measures.delivery import Delivery, Span, _moving_power_db
+from .align import Alignment
+from .result import LineDiff, PairResult
+
+#: A pause of b lands within this of a pause of a (in a's time) to be "in the same place".
+PAUSE_MATCH_S = 0.3
+#: The "nearly the same" tolerances (see the module docstring).
+NEAR = {
+    "pace": 0.03,          # |ratio − 1|
+    "pitch_median": 0.3,   # semitones
+    "pitch_range": 1.0,    # semitones
+    "loudness": 1.0,       # LU
+    "contour_r": 0.90,     # r at or above
+    "pause": 0.99,         # pause_match at or above
+}
+CONTOUR_WINDOW_S = 0.2
+#: Phrase edges left out of the pace count: the level threshold and the 60 ms smoothing widen
+#: every phrase by the same few frames whatever its pace, which would pull ratios towards 1.
+EDGE_S = 0.08
+
+
+def _r(x: np.ndarray, y: np.ndarray) -> float | None:
+    if len(x) < 10 or np.std(x) < 1e-9 or np.std(y) < 1e-9:
+        return None
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def _interior(sounding: np.ndarray, m: int) -> np.ndarray:
+    """Sounding frames at least `m` frames inside their run."""
+    out = sounding.copy()
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], sounding.astype(np.int8), [0]])))
+    for e in edges:
+        out[max(0, e - m):e + m] = False
+    return out
+
+
+def _pace(al: Alignment, a: Delivery, b: Delivery, steps=None) -> float | None:
+    p = al.path if steps is None else al.path[steps]
+    inner = _interior(a.sounding, max(1, int(round(EDGE_S / a.track.hop_s))))
+    both = inner[p[:, 0]] & b.sounding[p[:, 1]]
+    na, nb = len(np.unique(p[both, 0])), len(np.unique(p[both, 1]))
+    return na / nb if nb and na else None
+
+
+def _st(d: Delivery, idx: np.ndarray) -> np.ndarray:
+    return 12.0 * np.log2(d.track.f0_hz[idx] / 100.0)
+
+
+def _pitch_diff(al: Alignment, a: Delivery, b: Delivery, steps=None) -> float | None:
+    p = al.path if steps is None else al.path[steps]
+    ok = np.isfinite(a.pitch_st[p[:, 0]]) & np.isfinite(b.pitch_st[p[:, 1]])
+    if ok.sum() < 10:
+        return None
+    return float(np.median(_st(b, p[ok, 1]) - _st(a, p[ok, 0])))
+
+
+def _level_diff(al: Alignment, a: Delivery, b: Delivery, steps=None) -> float | None:
+    p = al.path if steps is None else al.path[steps]
+    ok = a.sounding[p[:, 0]] & b.sounding[p[:, 1]]
+    if ok.sum() < 10:
+        return None
+    return float(np.median(b.loudness_db[p[ok, 1]] - a.loudness_db[p[ok, 0]]))
+
+
+def _pause_match(al: Alignment, a: Delivery, b: Delivery) -> float:
+    if not a.pauses and not b.pauses:
+        return 1.0
+    hop = a.track.hop_s
+    mids_a = [(p.start_s + p.end_s) / 2 for p in a.pauses]
+    used: set[int] = set()
+    matched = 0
+    for p in b.pauses:
+        t = al.map_time((p.start_s + p.end_s) / 2, hop, reverse=True)
+        best = min(((abs(t - m), k) for k, m in enumerate(mids_a) if k not in used),
+                   default=None)
+        if best is not None and best[0] <= PAUSE_MATCH_S:
+            used.add(best[1])
+            matched += 1
+    return 2.0 * matched / (len(a.pauses) + len(b.pauses))
+
+
+def _closeness(diff: float | None, tol: float) -> float | None:
+    return None if diff is None else max(0.0, 1.0 - abs(diff) / (3.0 * tol))
+
+
+def compare(a: Delivery, b: Delivery, al: Alignment, *, ia: int = 0, ib: int = 1,
+            loudness_diff_lu: float | None = None) -> PairResult:
+    """The comparison of take b with take a (indices `ia`, `ib` in the argument order)."""
+    if not al.same_text:
+        return PairResult(ia, ib, same_text=False, cost_ratio=al.cost_ratio,
+                          summary=f"Take {ib + 1} does not follow the words of take {ia + 1} "
+                                  f"(alignment cost {al.cost_ratio:.2f}, above "
+                                  f"{_same_text_limit():.2f}): they are not the same lines, "
+                                  "so they are not compared.")
+    p = al.path
+    pace = _pace(al, a, b)
+    pitch = _pitch_diff(al, a, b)
+    prange = (None if a.pitch_range_st is None or b.pitch_range_st is None
+              else b.pitch_range_st - a.pitch_range_st)
+    loud = loudness_diff_lu if loudness_diff_lu is not None else _level_diff(al, a, b)
+    ok = np.isfinite(a.pitch_st[p[:, 0]]) & np.isfinite(b.pitch_st[p[:, 1]])
+    pitch_r = _r(a.pitch_st[p[ok, 0]], b.pitch_st[p[ok, 1]])
+    frames = max(1, int(round(CONTOUR_WINDOW_S / a.track.hop_s)))
+    la, lb = (_moving_power_db(d.track.level_db, frames) for d in (a, b))
+    both = a.sounding[p[:, 0]] & b.sounding[p[:, 1]]
+    loud_r = _r(la[p[both, 0]], lb[p[both, 1]])
+    pauses = _pause_match(al, a, b)
+    scores = [_closeness(None if pace is None else math.log(pace), math.log1p(NEAR["pace"])),
+              _closeness(pitch, NEAR["pitch_median"]),
+              _closeness(prange, NEAR["pitch_range"]),
+              _closeness(loud, NEAR["loudness"]),
+              None if pitch_r is None else max(0.0, pitch_r),
+              None if loud_r is None else max(0.0, loud_r),
+              pauses]
+    got = [s for s in scores if s is not None]
+    alike = sum(got) / len(got) if got else None
+    result = PairResult(
+        ia, ib, same_text=True, cost_ratio=al.cost_ratio, pace_ratio=pace,
+        pitch_median_diff_st=pitch, pitch_range_diff_st=prange, loudness_diff_lu=loud,
+        pitch_contour_r=pitch_r, loudness_contour_r=loud_r, pause_match=pauses,
+        pauses_a=len(a.pauses), pauses_b=len(b.pauses), alike=alike,
+        lines=tuple(_lines(al, a, b)))
+    return result.with_summary(sentence(result))
+
+
+def _lines(al: Alignment, a: Delivery, b: Delivery) -> list[LineDiff]:
+    hop = a.track.hop_s
+    out = []
+    for ph in a.phrases:
+        steps = (al.path[:, 0] >= int(round(ph.start_s / hop))) & \
+                (al.path[:, 0] < int(round(ph.end_s / hop)))
+        if not steps.any():
+            continue
+        span_b = Span(al.map_time(ph.start_s, hop), al.map_time(ph.end_s, hop))
+        out.append(LineDiff(ph.start_s, ph.end_s, span_b.start_s, span_b.end_s,
+                            _pace(al, a, b, steps), _pitch_diff(al, a, b, steps),
+                            _level_diff(al, a, b, steps)))
+    return out
+
+
+def _same_text_limit() -> float:
+    from .align import SAME_TEXT_MAX_RATIO
+
+    return SAME_TEXT_MAX_RATIO
+
+
+def sentence(r: PairResult) -> str:
+    """One plain sentence: what differs, what does not, and what casting may conclude."""
+    a, b = r.a + 1, r.b + 1
+    differ: list[str] = []
+    same: list[str] = []
+    if r.pace_ratio is not None:
+        pct = (r.pace_ratio - 1.0) * 100.0
+        if abs(r.pace_ratio - 1.0) > NEAR["pace"]:
+            differ.append(f"{abs(pct):.0f} % {'faster' if pct > 0 else 'slower'}")
+        else:
+            same.append("pace")
+    if r.pitch_median_diff_st is not None:
+        if abs(r.pitch_median_diff_st) > NEAR["pitch_median"]:
+            st = r.pitch_median_diff_st
+            differ.append(f"pitched {abs(st):.1f} semitones {'higher' if st > 0 else 'lower'}")
+    if r.pitch_range_diff_st is not None and abs(r.pitch_range_diff_st) > NEAR["pitch_range"]:
+        st = r.pitch_range_diff_st
+        differ.append(f"{'wider' if st > 0 else 'narrower'} in pitch by {abs(st):.1f} semitones")
+    if r.loudness_diff_lu is not None and abs(r.loudness_diff_lu) > NEAR["loudness"]:
+        lu = r.loudness_diff_lu
+        differ.append(f"{abs(lu):.1f} LU {'louder' if lu > 0 else 'quieter'}")
+    if r.pause_match is not None:
+        if r.pause_match < NEAR["pause"]:
+            differ.append("pauses in different places")
+        else:
+            same.append("pauses")
+    follows = [n for n, v in (("pitch", r.pitch_contour_r), ("loudness", r.loudness_contour_r))
+               if v is not None and v >= NEAR["contour_r"]]
+    rs = [v for v in (r.pitch_contour_r, r.loudness_contour_r) if v is not None]
+    head = f"Take {b} is " + _join(differ) if differ else f"Take {b} keeps the {_join(same)} of take {a}" if same else f"Take {b}"
+    if len(follows) == len(rs) and rs:
+        tail = (f"its {' and '.join(follows)} follow take {a} almost exactly "
+                f"(r = {min(rs):.2f})")
+        if not differ:
+            return f"{head}, and {tail}: casting may see the same read twice."
+        return f"{head}, but {tail}: casting may see the same read twice."
+    if rs:
+        shape = ("its pitch and loudness take a different shape" if not follows else
+                 f"its {'loudness' if follows == ['pitch'] else 'pitch'} takes a different shape")
+        tail = f"{shape} (r = {min(rs):.2f})"
+        return f"{head}, and {tail}: a different read." if differ or same else \
+            f"Take {b}: {tail}: a different read."
+    return f"{head}." if differ or same else f"Take {b} has too little voiced speech to compare."
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
