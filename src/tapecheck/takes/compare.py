@@ -8,8 +8,10 @@ Every figure compares the *same words*: frames are paired along the DTW path (al
   times is the ratio of rates.
 * `pitch_median_diff_st` — median over the voiced pairs of 12·log2(F0_b / F0_a): the same
   syllables compared, so a take that voices a few more or fewer of them does not move it.
-* `pitch_range_diff_st`, `loudness_diff_lu` — b − a of each take's own figure (loudness: the
-  tape's `speech_lufs`, BS.1770 loudness of the speech, when the judgement has it).
+* `pitch_range_diff_st` — b − a of the pitch span (measures/delivery.py) over the same voiced
+  pairs, so syllables one take voices and the other does not leave the span alone.
+* `loudness_diff_lu` — b − a of the tape's `speech_lufs` (BS.1770 loudness of the speech)
+  when the judgements have it, else the median level difference of the sounding pairs.
 * `pitch_contour_r`, `loudness_contour_r` — Pearson correlation of the aligned contours (pitch
   in semitones; level over 200 ms in dB) over pairs voiced / sounding in both.
 * `pause_match` — pauses of b carried onto a's time along the path, matched with a's pauses
@@ -87,6 +89,19 @@ def _pitch_diff(al: Alignment, a: Delivery, b: Delivery, steps=None) -> float | 
     return float(np.median(_st(b, p[ok, 1]) - _st(a, p[ok, 0])))
 
 
+def _range_diff(al: Alignment, a: Delivery, b: Delivery) -> float | None:
+    """b − a of the pitch span over the same syllables (pairs voiced in both takes)."""
+    from ..measures.delivery import PITCH_PERCENTILES
+
+    p = al.path
+    ok = np.isfinite(a.pitch_st[p[:, 0]]) & np.isfinite(b.pitch_st[p[:, 1]])
+    if ok.sum() < 10:
+        return None
+    lo_a, hi_a = np.percentile(a.pitch_st[p[ok, 0]], PITCH_PERCENTILES)
+    lo_b, hi_b = np.percentile(b.pitch_st[p[ok, 1]], PITCH_PERCENTILES)
+    return float((hi_b - lo_b) - (hi_a - lo_a))
+
+
 def _level_diff(al: Alignment, a: Delivery, b: Delivery, steps=None) -> float | None:
     p = al.path if steps is None else al.path[steps]
     ok = a.sounding[p[:, 0]] & b.sounding[p[:, 1]]
@@ -128,8 +143,7 @@ def compare(a: Delivery, b: Delivery, al: Alignment, *, ia: int = 0, ib: int = 1
     p = al.path
     pace = _pace(al, a, b)
     pitch = _pitch_diff(al, a, b)
-    prange = (None if a.pitch_range_st is None or b.pitch_range_st is None
-              else b.pitch_range_st - a.pitch_range_st)
+    prange = _range_diff(al, a, b)
     loud = loudness_diff_lu if loudness_diff_lu is not None else _level_diff(al, a, b)
     ok = np.isfinite(a.pitch_st[p[:, 0]]) & np.isfinite(b.pitch_st[p[:, 1]])
     pitch_r = _r(a.pitch_st[p[ok, 0]], b.pitch_st[p[ok, 1]])
