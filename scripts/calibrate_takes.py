@@ -96,32 +96,36 @@ def gain_ramp(y: np.ndarray, lo_db: float, hi_db: float) -> np.ndarray:
 
 
 def pause_points(name: str, y: np.ndarray) -> list[float]:
-    """Two insertion times: the loudest frame of the phrases nearest 1/3 and 2/3 of the speech."""
+    """Two insertion times: the loudest frame within ±0.2 s of 1/3 and 2/3 of the speech,
+    inside a phrase (mid-word, so the pause is timed by the inserted silence alone)."""
     d = delivery(name, "orig", y)
     hop = d.track.hop_s
-    spans = d.phrases
-    t0, t1 = spans[0].start_s, spans[-1].end_s
+    t0, t1 = d.phrases[0].start_s, d.phrases[-1].end_s
+    inside = d.sounding.copy()
+    for ph in d.phrases:  # keep 0.1 s clear of every phrase edge
+        lo, hi = int(ph.start_s / hop), int(ph.end_s / hop)
+        inside[lo:lo + 5] = False
+        inside[max(lo, hi - 5):hi] = False
     out = []
     for frac in (1 / 3, 2 / 3):
-        t = t0 + frac * (t1 - t0)
-        ph = min(spans, key=lambda s: 0 if s.start_s <= t <= s.end_s else
-                 min(abs(s.start_s - t), abs(s.end_s - t)))
-        lo, hi = int(ph.start_s / hop) + 3, int(ph.end_s / hop) - 3
-        i = lo + int(np.argmax(d.track.level_db[lo:hi])) if hi > lo else int(t / hop)
-        out.append(round((i + 0.5) * hop, 3))
+        c = int((t0 + frac * (t1 - t0)) / hop)
+        idx = [i for i in range(c - 10, c + 11) if 0 <= i < len(inside) and inside[i]]
+        if idx:
+            i = max(idx, key=lambda k: d.track.level_db[k])
+            out.append(round((i + 0.5) * hop, 3))
     return sorted(set(out))
 
 
 def insert_pauses(y: np.ndarray, at_s: list[float]) -> np.ndarray:
-    """0.6 s of the clip's own quietest 20 ms (tiled) inserted at each time."""
+    """0.6 s of white noise at the clip's own background level inserted at each time."""
     frame = int(0.02 * SAMPLE_RATE)
-    chunks = y[:len(y) // frame * frame].reshape(-1, frame)
-    quiet = chunks[int(np.argmin((chunks ** 2).mean(axis=1)))]
-    fill = np.tile(quiet, int(PAUSE_S / 0.02))
+    chunks = y[:len(y) // frame * frame].reshape(-1, frame).astype(np.float64)
+    rms = float(np.sqrt(np.percentile((chunks ** 2).mean(axis=1), 10)))
+    fill = (np.random.default_rng(0).standard_normal(int(PAUSE_S * SAMPLE_RATE)) * rms)
     parts, last = [], 0
     for t in at_s:
         k = int(round(t * SAMPLE_RATE))
-        parts += [y[last:k], fill]
+        parts += [y[last:k], fill.astype(np.float32)]
         last = k
     parts.append(y[last:])
     return np.concatenate(parts).astype(np.float32)

@@ -55,11 +55,14 @@ def arctic(corpus, tmp_path_factory):
         c = int((t0 + frac * (t1 - t0)) / hop)
         i = c - 10 + int(np.argmax(base.track.level_db[c - 10:c + 10]))
         at.append((i + 0.5) * hop)
-    quiet = y[:320]
+    # the inserted silence: white noise at the clip's own background level
+    frames = y[:len(y) // 320 * 320].reshape(-1, 320).astype(np.float64)
+    rms = float(np.sqrt(np.percentile((frames ** 2).mean(axis=1), 10)))
+    fill = (np.random.default_rng(0).standard_normal(int(PAUSE_S * SR)) * rms).astype(np.float32)
     parts, last = [], 0
     for t in at:
         k = int(round(t * SR))
-        parts += [y[last:k], np.tile(quiet, int(PAUSE_S * SR / 320))]
+        parts += [y[last:k], fill]
         last = k
     paused = np.concatenate(parts + [y[last:]])
     g = np.linspace(-6.0, 6.0, len(y))

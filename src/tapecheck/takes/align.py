@@ -6,7 +6,9 @@ from the first to the last sounding frame of each take. Each take's coefficients
 normalised to zero mean and unit spread over its own sounding frames (cepstral mean and
 variance normalisation), so a different microphone, room colour or gain moves nothing.
 Frame distances are Euclidean; the path may stretch either take freely (steps (1,1), (1,0),
-(0,1)), which is what a faster or slower read needs.
+(0,1)), which is what a faster or slower read needs, and the diagonal step weighs 2 (the
+symmetric form of Sakoe & Chiba): with equal weights a path with fewer steps costs less,
+which pulled every measured pace ratio 1–5 % towards 1 on the corpus.
 
 **Same text or not.** Along the best path, two readings of the same words meet the same
 sounds; two different texts only meet similar ones by chance. `cost_ratio` is the mean
@@ -51,15 +53,18 @@ class Alignment:
     def same_text(self) -> bool:
         return self.cost_ratio <= SAME_TEXT_MAX_RATIO
 
-    def map_time(self, t_s: float, hop_s: float, *, reverse: bool = False) -> float:
-        """Where time `t_s` of take a falls in take b (or of b in a with `reverse`)."""
+    def map_frames(self, i, *, reverse: bool = False) -> np.ndarray:
+        """Where frame position(s) `i` of take a fall in take b (of b in a with `reverse`):
+        the mean partner of each frame on the path, interpolated between frames."""
         src, dst = (1, 0) if reverse else (0, 1)
-        i = t_s / hop_s
         xs, ys = self.path[:, src].astype(float), self.path[:, dst].astype(float)
-        # mean destination index for each source index, then linear interpolation
         uniq, inv = np.unique(xs, return_inverse=True)
         mean_y = np.bincount(inv, weights=ys) / np.bincount(inv)
-        return float(np.interp(i, uniq, mean_y)) * hop_s
+        return np.interp(np.asarray(i, float), uniq, mean_y)
+
+    def map_time(self, t_s: float, hop_s: float, *, reverse: bool = False) -> float:
+        """Where time `t_s` of take a falls in take b (or of b in a with `reverse`)."""
+        return float(self.map_frames(t_s / hop_s, reverse=reverse)) * hop_s
 
 
 def _span(d: Delivery) -> tuple[int, int]:
@@ -91,7 +96,9 @@ def align(a: Delivery, b: Delivery) -> Alignment:
     k = int(np.ceil(max(len(fa), len(fb)) / MAX_FRAMES))
     pa, pb = _pool(fa, k), _pool(fb, k)
     cost = cdist(pa, pb)
-    _, wp = librosa.sequence.dtw(C=cost, backtrack=True)
+    # symmetric weights (a diagonal step counts twice): every path from corner to corner then
+    # weighs the same, so the path is not pulled towards the diagonal, i.e. a pace of 1
+    _, wp = librosa.sequence.dtw(C=cost, backtrack=True, weights_mul=np.array([2.0, 1.0, 1.0]))
     wp = wp[::-1]
     ratio = float(cost[wp[:, 0], wp[:, 1]].mean() / max(cost.mean(), 1e-12))
     # back to frame indices of each whole take (a pooled step stands for k frames)

@@ -3,9 +3,10 @@
 Every figure compares the *same words*: frames are paired along the DTW path (align.py).
 
 * `pace_ratio` — speech rate of b ÷ a: the sounding time of a over the time the same words
-  take in b, counted on path steps inside a's phrases (`EDGE_S` from their ends) where b is
-  sounding too, so a pause in either take counts for neither. Same words, so the ratio of
-  times is the ratio of rates.
+  take in b. Each phrase of a, less `EDGE_S` at either end, is carried onto b along the path
+  (the slope of a least-squares line through the mean partners of its frames); b's own
+  silent frames in there are taken off, so a pause in either take counts for neither. Same words, so the ratio of times is
+  the ratio of rates.
 * `pitch_median_diff_st` — median over the voiced pairs of 12·log2(F0_b / F0_a): the same
   syllables compared, so a take that voices a few more or fewer of them does not move it.
 * `pitch_range_diff_st` — b − a of the pitch span (measures/delivery.py) over the same voiced
@@ -33,7 +34,7 @@ import math
 
 import numpy as np
 
-from ..measures.delivery import Delivery, Span, _moving_power_db
+from ..measures.delivery import Delivery, Span, _moving_power_db, _runs
 from .align import Alignment
 from .result import LineDiff, PairResult
 
@@ -69,12 +70,24 @@ def _interior(sounding: np.ndarray, m: int) -> np.ndarray:
     return out
 
 
-def _pace(al: Alignment, a: Delivery, b: Delivery, steps=None) -> float | None:
-    p = al.path if steps is None else al.path[steps]
+def _pace(al: Alignment, a: Delivery, b: Delivery, lo: int = 0,
+          hi: int | None = None) -> float | None:
+    """Sounding time of a ÷ the time the same words take in b, over a's frames [lo, hi)."""
     inner = _interior(a.sounding, max(1, int(round(EDGE_S / a.track.hop_s))))
-    both = inner[p[:, 0]] & b.sounding[p[:, 1]]
-    na, nb = len(np.unique(p[both, 0])), len(np.unique(p[both, 1]))
-    return na / nb if nb and na else None
+    inner[:lo] = False
+    if hi is not None:
+        inner[hi:] = False
+    ta = tb = 0.0
+    for i0, i1 in _runs(inner):
+        if i1 - i0 < 3:
+            continue
+        i = np.arange(i0, i1, dtype=float)
+        j = al.map_frames(i)
+        slope = np.polyfit(i, j, 1)[0]  # least squares over the run: no single frame decides
+        gap = int((~b.sounding[int(np.ceil(j[0])):int(np.floor(j[-1])) + 1]).sum())
+        ta += i1 - i0
+        tb += max(0.0, slope * (i1 - i0) - gap)
+    return ta / tb if ta > 0 and tb > 0 else None
 
 
 def _st(d: Delivery, idx: np.ndarray) -> np.ndarray:
@@ -174,13 +187,13 @@ def _lines(al: Alignment, a: Delivery, b: Delivery) -> list[LineDiff]:
     hop = a.track.hop_s
     out = []
     for ph in a.phrases:
-        steps = (al.path[:, 0] >= int(round(ph.start_s / hop))) & \
-                (al.path[:, 0] < int(round(ph.end_s / hop)))
+        lo, hi = int(round(ph.start_s / hop)), int(round(ph.end_s / hop))
+        steps = (al.path[:, 0] >= lo) & (al.path[:, 0] < hi)
         if not steps.any():
             continue
         span_b = Span(al.map_time(ph.start_s, hop), al.map_time(ph.end_s, hop))
         out.append(LineDiff(ph.start_s, ph.end_s, span_b.start_s, span_b.end_s,
-                            _pace(al, a, b, steps), _pitch_diff(al, a, b, steps),
+                            _pace(al, a, b, lo, hi), _pitch_diff(al, a, b, steps),
                             _level_diff(al, a, b, steps)))
     return out
 
