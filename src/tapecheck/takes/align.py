@@ -39,7 +39,7 @@ MAX_FRAMES = 2500
 COEFFS = slice(1, 9)
 #: Mean path distance / mean distance of all frame pairs, above which two takes are not the
 #: same text (calibration in the module docstring).
-SAME_TEXT_MAX_RATIO = 0.70
+SAME_TEXT_MAX_RATIO = 0.58
 
 
 @dataclass(frozen=True)

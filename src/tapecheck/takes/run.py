@@ -41,8 +41,9 @@ def compare_takes(paths: list[str], plan=None, *, jobs: int | None = None, cache
             d, why = None, f"the take could not be judged: {rep.error.message if rep.error else ''}"
         elif why is not None and why.startswith("internal error"):
             errors.append(f"take {i + 1}: delivery: {why}")
-        deliveries.append(d)
-        summaries.append(summarise(d, rep, why))
+        summary = summarise(d, rep, why)
+        deliveries.append(d if summary.missing is None else None)
+        summaries.append(summary)
     pairs = []
     for ia, ib in itertools.combinations(range(len(takes)), 2):
         try:
@@ -118,8 +119,10 @@ def summarise(d, rep: FileReport, why: str | None) -> TakeDelivery:
 
     if d is None:
         return TakeDelivery(missing=why or "no delivery could be measured")
-    if not d.has_speech:
-        return TakeDelivery(figures=tuple(d.named().items()), missing="no speech found")
+    if not d.has_speech or _measure_of(rep, "speech_ratio") == 0:
+        # the judgement's own voice detector (48 kHz, its own voicing) has the last word:
+        # a take it found no speech in is not compared, whatever pYIN made of a hum
+        return TakeDelivery(missing="no speech found")
     spans = [(p.start_s, p.end_s) for p in d.phrases]
     figures = dict(d.named())
     figures["mouth_movement"] = _series_over(rep, "mouth_activity", spans)
