@@ -28,7 +28,7 @@ PLACE = {
     "pipeline": "pipeline", "__init__": "pipeline",  # the library API is the pipeline's door
     "takes": "pipeline",  # `tapecheck takes`: a job around the pipeline, beside it
     "report": "report",
-    "cli": "cli", "__main__": "cli",
+    "cli": "cli", "__main__": "cli", "app": "cli",  # the local app is an entry point too
 }
 #: Libraries that measure or decode; the layers that only decide and write must not use them.
 HEAVY = {"cv2", "librosa", "subprocess", "ffmpeg", "scenedetect", "pyloudnorm", "onnxruntime",

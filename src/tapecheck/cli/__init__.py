@@ -1,8 +1,8 @@
 """The command line: the only place that prints or exits. `main()` is the single error boundary.
 
 One module per job: check.py (`check`, `reel`), rules.py (`rules`, `rule`, `explain`),
-cache.py (`cache`), takes.py (`takes`), with output.py and progress.py for what they write.
-Heavy libraries are imported inside commands so `tapecheck --help` stays fast.
+cache.py (`cache`), app.py (`app`), takes.py (`takes`), with output.py and progress.py for
+what they write. Heavy libraries are imported inside commands so `tapecheck --help` stays fast.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ def cli(debug: bool) -> None:
 
 
 def _register() -> None:
+    from .app import app
     from .cache import cache
     from .check import check, reel
     from .rules import explain, rule, rules
     from .takes import takes
 
-    for command in (check, reel, takes, explain, rules, rule, cache):
+    for command in (check, reel, takes, explain, rules, rule, cache, app):
         cli.add_command(command)
 
 
