@@ -21,14 +21,28 @@ Every figure compares the *same words*: frames are paired along the DTW path (al
 * `pause_match` — pauses of b carried onto a's time along the path, matched with a's pauses
   within `PAUSE_MATCH_S`: 2·matched / (pauses of a + pauses of b) (1 when neither pauses).
 
-**"Nearly the same"** (`NEAR`) is, for each dimension, the largest difference measured between
-two takes that *are* the same read — a take and itself re-encoded at another bitrate,
-time-stretched ±10/20 %, pitch-shifted ±2 semitones, gain-reshaped ±6 dB — on corpus speech
-(scripts/calibrate_takes.py), rounded up: below it the tool cannot tell the takes apart in
-that dimension. The contours keep r ≥ 0.90 through every such transformation, so r ≥ 0.90
-reads as "follows almost exactly". `alike` is the mean over the dimensions of a closeness
-in 0…1 (1 at no difference, 0 at three times the "nearly the same" tolerance; for the
-correlations, r itself, floored at 0).
+**"Nearly the same"** (`NEAR`): for each dimension, how far apart two takes that *are* the
+same read still measure — 9 corpus sources (LibriSpeech ×3, LJSpeech, CMU ARCTIC ×2, a radio
+address, GRID ×2) against copies of themselves re-encoded (AAC 32 kb/s), time-stretched
+×0.8/0.9/1.1/1.2 and pitch-shifted ±2 semitones (librosa), gain ±6 dB: 81 copies
+(scripts/calibrate_takes.py same). Below the tolerance the tool cannot tell the takes apart:
+
+* pace ±3 %: every copy within ±2.9 % of its true rate (median error 0.3 %; the largest on
+  GRID's 1–2 s of speech);
+* pitch 0.3 semitone: every shifted copy within 0.1 semitone of its shift (pYIN's resolution);
+* pitch range 1.0 semitone: copies differ by a median 0.1, 90 % within 0.7, 98 % within 1.0;
+* loudness 1.0 LU: gain recovered to 0.0 LU, re-encoding moves it 0.1–0.2 LU; 1 dB is about the
+  smallest change in level listeners notice (Zwicker & Fastl, *Psychoacoustics*, the just-
+  noticeable difference in level);
+* contours r ≥ 0.80: the 5th percentile of r over the copies, rounded down (pitch and
+  loudness, 162 values: median 0.955, 5th percentile 0.81, 80 % ≥ 0.90 — librosa's phase
+  vocoder smears the level contour most); "follows almost exactly" is said at or above it;
+* pauses: every pause matched (a pause one take holds and the other does not is a difference).
+
+No corpus holds an actor reading the same lines twice on purpose differently, so these are the
+limits of *measurement*, not of how different casting would find two reads; they err towards
+not claiming "the same read". `alike` is the mean over the dimensions of a closeness in 0…1
+(1 at no difference, 0 at three times the tolerance; for the correlations, r floored at 0).
 """
 
 from __future__ import annotations
@@ -49,7 +63,7 @@ NEAR = {
     "pitch_median": 0.3,   # semitones
     "pitch_range": 1.0,    # semitones
     "loudness": 1.0,       # LU
-    "contour_r": 0.90,     # r at or above
+    "contour_r": 0.80,     # r at or above
     "pause": 0.99,         # pause_match at or above
 }
 CONTOUR_WINDOW_S = 0.2
