@@ -57,6 +57,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..model import Span
 from .audioframes import power_db
 from .speech import detect
 
@@ -192,19 +193,6 @@ def track_of(info) -> Track:
 # --- from frames to delivery ----------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Span:
-    start_s: float
-    end_s: float
-
-    @property
-    def length_s(self) -> float:
-        return self.end_s - self.start_s
-
-    def to_dict(self) -> dict:
-        return {"start_s": round(self.start_s, 2), "end_s": round(self.end_s, 2)}
-
-
-@dataclass(frozen=True)
 class Delivery:
     """How one take is spoken (see the module docstring for every figure)."""
 
@@ -235,7 +223,7 @@ class Delivery:
 
     @property
     def pause_s(self) -> float:
-        return sum(p.length_s for p in self.pauses)
+        return sum(p.end_s - p.start_s for p in self.pauses)
 
     def named(self) -> dict:
         """The take's delivery figures (units in the names; None when not measurable)."""

@@ -86,29 +86,24 @@ def delivery_lines(d: TakeDelivery) -> list[str]:
     return lines
 
 
+#: The figures behind a pair's sentence: attribute, label, format.
+_DETAILS = (("pace_ratio", "pace", "×{:.2f}"), ("pitch_median_diff_st", "pitch", "{:+.1f} st"),
+            ("pitch_range_diff_st", "pitch range", "{:+.1f} st"),
+            ("loudness_diff_lu", "loudness", "{:+.1f} LU"),
+            ("pitch_contour_r", "pitch contour r", "{:.2f}"),
+            ("loudness_contour_r", "loudness contour r", "{:.2f}"),
+            ("pause_match", "pauses matched", "{:.0%}"),
+            ("mouth_motion_ratio", "mouth movement", "×{:.2f}"),
+            ("head_motion_ratio", "head movement", "×{:.2f}"), ("alike", "alike", "{:.2f}"))
+
+
 def pair_details(p: PairResult) -> str:
     """The figures behind a pair's sentence, one line."""
     if not p.same_text:
         return ""
-    items = []
-    if p.pace_ratio is not None:
-        items.append(f"pace ×{p.pace_ratio:.2f}")
-    if p.pitch_median_diff_st is not None:
-        items.append(f"pitch {p.pitch_median_diff_st:+.1f} st")
-    if p.pitch_range_diff_st is not None:
-        items.append(f"pitch range {p.pitch_range_diff_st:+.1f} st")
-    if p.loudness_diff_lu is not None:
-        items.append(f"loudness {p.loudness_diff_lu:+.1f} LU")
-    if p.pitch_contour_r is not None:
-        items.append(f"pitch contour r {p.pitch_contour_r:.2f}")
-    if p.loudness_contour_r is not None:
-        items.append(f"loudness contour r {p.loudness_contour_r:.2f}")
+    items = [f"{label} {fmt.format(getattr(p, attr))}" for attr, label, fmt in _DETAILS
+             if getattr(p, attr) is not None]
     if p.pause_match is not None:
-        items.append(f"pauses matched {p.pause_match:.0%} ({p.pauses_a} vs {p.pauses_b})")
-    if p.mouth_motion_ratio is not None:
-        items.append(f"mouth movement ×{p.mouth_motion_ratio:.2f}")
-    if p.head_motion_ratio is not None:
-        items.append(f"head movement ×{p.head_motion_ratio:.2f}")
-    if p.alike is not None:
-        items.append(f"alike {p.alike:.2f}")
+        items = [i + f" ({p.pauses_a} vs {p.pauses_b})" if i.startswith("pauses matched")
+                 else i for i in items]
     return " · ".join(items)

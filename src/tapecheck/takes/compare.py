@@ -51,7 +51,8 @@ import math
 
 import numpy as np
 
-from ..measures.delivery import Delivery, Span, _moving_power_db, _runs
+from ..measures.delivery import Delivery, _moving_power_db, _runs
+from ..model import Span
 from .align import Alignment
 from .result import LineDiff, PairResult
 

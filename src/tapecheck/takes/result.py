@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from ..model import SCHEMA_VERSION, FileReport, Severity, finite_or_none
+from ..model import SCHEMA_VERSION, FileReport, Report, Severity, finite_or_none
 
 
 def _r(v, n: int = 3):
@@ -137,10 +137,9 @@ class TakesReport:
     def exit_code(self) -> int:
         """As `check` over the takes (0 ready, 1 a finding at the fail level, 2 a take could not
         be judged), and 2 when a comparison itself crashed."""
-        codes = [t.exit_code(self.fail_on) for t in self.takes]
-        if self.errors or 2 in codes:
-            return 2
-        return max(codes, default=0)
+        code = Report(files=self.takes, tool_version=self.tool_version,
+                      fail_on=self.fail_on).exit_code()
+        return 2 if self.errors else code
 
     def to_dict(self) -> dict:
         return {
