@@ -64,7 +64,7 @@ def delivery_lines(d: TakeDelivery) -> list[str]:
     if g("pitch_median_hz") is not None:
         parts.append(f"pitch {g('pitch_median_hz'):.0f} Hz")
     lines = ["Delivery: " + " · ".join(parts)]
-    energy = [f"{e.what} {e.measured:.1f} {e.unit} ({e.position} {e.low:g}–{e.high:g} "
+    energy = [f"{e.what} {e.measured:.2f} {e.unit} ({e.position} {e.low:g}–{e.high:g} "
               f"{e.unit} of ordinary speech)" for e in d.energy]
     if energy:
         lines.append("Energy (information, not a verdict): " + "; ".join(energy))

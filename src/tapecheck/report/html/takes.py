@@ -36,7 +36,7 @@ def section(report: TakesReport) -> str:
         ref = notes[0][1].reference
         out.append(f'<p class="sub">Energy is information, not a verdict on the acting: '
                    f"each take's figure beside ordinary speech ({e(ref)}).</p><ul>")
-        out += [f"<li>Take {i}: {e(en.what)} {en.measured:.1f} {e(en.unit)}, {e(en.position)} "
+        out += [f"<li>Take {i}: {e(en.what)} {en.measured:.2f} {e(en.unit)}, {e(en.position)} "
                 f"{en.low:g}–{en.high:g} {e(en.unit)}</li>" for i, en in notes]
         out.append("</ul>")
     for err in report.errors:
