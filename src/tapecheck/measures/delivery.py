@@ -29,11 +29,12 @@ only the per-frame summaries (16 floats per 20 ms, ≈ 3 kB per second of tape).
   De Jong & Bosker (2013, "Choosing a threshold for silent pauses to measure second language
   fluency", DiSS) found best, and the conventional one since Goldman-Eisler; stop closures
   inside words are shorter;
-  Measured (scripts/calibrate_takes.py pauses): 0.6 s pauses inserted mid-word into corpus
-  speech were found 0.03 s inside their true ends (the 60 ms smoothing) in 13 of 16 cases;
-  in the other three the insertion cut off a stretch of unvoiced sound (GRID's "at f", a
-  LibriSpeech fricative) which, alone between two silences, is not speech to the detector
-  (it needs ≥ 60 ms of voice), so the pause was found longer than inserted;
+  Measured (scripts/calibrate_takes.py pauses): of 16 pauses of 0.6 s inserted mid-word into
+  corpus speech, 12 were found with both ends 0.03 s inside the true ones (the 60 ms
+  smoothing); in the other four (two GRID sentences, one LibriSpeech passage) the insertion
+  isolated a stretch of sound pYIN found unvoiced — alone between two silences it holds too
+  little voice (< 60 ms) to be speech to the detector — so the pause merged with the silence
+  beside it;
 * *phrases* ("lines") — the sounding runs between pauses;
 * *syllable nuclei* — peaks of the level contour at least `NUCLEUS_DIP_DB` = 2 dB above the
   dips on either side, voiced and above the speech threshold, as in De Jong & Wempe (2009,
