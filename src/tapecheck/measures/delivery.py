@@ -11,7 +11,7 @@ only the per-frame summaries (16 floats per 20 ms, ≈ 3 kB per second of tape).
 (its windows are centred on that span, as in audioframes.py). Per frame:
 
 * `level_db` — speech-band (80 Hz–8 kHz) power of a 32 ms Hann window, dBFS (mean square);
-* `f0_hz`, `voiced_prob` — librosa's pYIN (Mauch & Dixon 2014, "pYIN: a fundamental
+* `f0_hz` — librosa's pYIN (Mauch & Dixon 2014, "pYIN: a fundamental
   frequency estimator using probabilistic threshold distributions", ICASSP) on a 64 ms
   frame, 55–500 Hz (below a deep male voice lowered by 2 semitones, up to a raised female
   voice), 0.1 semitone resolution; NaN where unvoiced;
@@ -98,16 +98,11 @@ class Track:
     duration_s: float
     level_db: np.ndarray      # n
     f0_hz: np.ndarray         # n, NaN where unvoiced
-    voiced_prob: np.ndarray   # n, 0…1
     mfcc: np.ndarray          # n × N_MFCC
 
     @property
     def count(self) -> int:
         return int(len(self.level_db))
-
-    def time(self, i) -> np.ndarray | float:
-        """Start time of frame(s) `i`, s."""
-        return np.asarray(i) * self.hop_s
 
 
 class _Analyser:
@@ -139,9 +134,9 @@ class _Analyser:
             need = (owed - 1) * HOP + FRAME
             buf = np.concatenate([self._buf, np.zeros(max(0, need - len(self._buf)), np.float32)])
             self._chunk(buf[:need], owed)
-        parts = self._parts or [(np.zeros(0),) * 3 + (np.zeros((0, N_MFCC)),)]
-        level, f0, vp, mfcc = (np.concatenate([p[k] for p in parts]) for k in range(4))
-        return Track(HOP_S, self.samples / SAMPLE_RATE, level, f0, vp, mfcc)
+        parts = self._parts or [(np.zeros(0), np.zeros(0), np.zeros((0, N_MFCC)))]
+        level, f0, mfcc = (np.concatenate([p[k] for p in parts]) for k in range(3))
+        return Track(HOP_S, self.samples / SAMPLE_RATE, level, f0, mfcc)
 
     def _chunk(self, buf: np.ndarray, n: int) -> None:
         import librosa
@@ -158,13 +153,12 @@ class _Analyser:
         mel = np.log10(np.maximum(power @ self._mel.T, 1e-10))
         mfcc = dct(mel, type=2, norm="ortho", axis=1)[:, :N_MFCC]
         if np.any(buf):
-            f0, _, vp = librosa.pyin(buf, fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=SAMPLE_RATE,
-                                     frame_length=FRAME, hop_length=HOP, center=False,
-                                     resolution=F0_RESOLUTION_ST)
-            f0, vp = f0[:n], np.nan_to_num(vp[:n])
+            f0 = librosa.pyin(buf, fmin=F0_MIN_HZ, fmax=F0_MAX_HZ, sr=SAMPLE_RATE,
+                              frame_length=FRAME, hop_length=HOP, center=False,
+                              resolution=F0_RESOLUTION_ST)[0][:n]
         else:  # digital silence: nothing to track (and pYIN would only spend time on it)
-            f0, vp = np.full(n, np.nan), np.zeros(n)
-        self._parts.append((level, f0, vp, mfcc))
+            f0 = np.full(n, np.nan)
+        self._parts.append((level, f0, mfcc))
 
 
 def track_of_samples(samples: np.ndarray, sample_rate: int) -> Track:

@@ -53,7 +53,7 @@ import numpy as np
 
 from ..measures.delivery import Delivery, _moving_power_db, _runs
 from ..model import Span
-from .align import Alignment
+from .align import SAME_TEXT_MAX_RATIO, Alignment
 from .result import LineDiff, PairResult
 
 #: A pause of b lands within this of a pause of a (in a's time) to be "in the same place".
@@ -171,7 +171,7 @@ def compare(a: Delivery, b: Delivery, al: Alignment, *, ia: int = 0, ib: int = 1
         return PairResult(ia, ib, same_text=False, cost_ratio=al.cost_ratio,
                           summary=f"Take {ib + 1} does not follow the words of take {ia + 1} "
                                   f"(alignment cost {al.cost_ratio:.2f}, above "
-                                  f"{_same_text_limit():.2f}): they are not the same lines, "
+                                  f"{SAME_TEXT_MAX_RATIO:.2f}): they are not the same lines, "
                                   "so they are not compared.")
     p = al.path
     pace = _pace(al, a, b)
@@ -216,12 +216,6 @@ def _lines(al: Alignment, a: Delivery, b: Delivery) -> list[LineDiff]:
                             _pace(al, a, b, lo, hi), _pitch_diff(al, a, b, steps),
                             _level_diff(al, a, b, steps)))
     return out
-
-
-def _same_text_limit() -> float:
-    from .align import SAME_TEXT_MAX_RATIO
-
-    return SAME_TEXT_MAX_RATIO
 
 
 def sentence(r: PairResult) -> str:
