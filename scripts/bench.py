@@ -8,6 +8,7 @@
     python scripts/bench.py --batch            # 8 tapes, --jobs 1 vs --jobs 2
     python scripts/bench.py --help-time        # how long `tapecheck --help` takes
     python scripts/bench.py --fix 1080p        # `tapecheck fix` vs a plain ffmpeg transcode
+    python scripts/bench.py --takes            # `takes` of two 60 s takes vs `check` of both
 
 Tapes are generated once into $TAPECHECK_BENCH_DIR (default ~/.cache/tapecheck-bench) from a
 GRID corpus clip (a real face and voice, looped) so every measure has real work to do:
@@ -186,6 +187,23 @@ def batch() -> None:
               f"peak {mb:.0f} MB")
 
 
+def takes() -> None:
+    """`tapecheck takes A B` against `tapecheck check A B` on the same two 60 s 1080p takes
+    (B: A's picture with its sound re-encoded at 64 kb/s, a different file): what comparing
+    adds to judging (issue 18's target: at most the time of judging them)."""
+    a = make("1080p")
+    b = BENCH / "1080p-take2.mp4"
+    if not b.exists():
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(a), "-c:v", "copy", "-c:a",
+                        "aac", "-b:a", "64k", str(b)], check=True)
+    check = measure([*TAPECHECK, "check", "--format", "json", "--no-cache", str(a), str(b)])
+    both = measure([*TAPECHECK, "takes", "--format", "json", "--no-cache", str(a), str(b)])
+    extra = both[0] - check[0]
+    print(f"check A B: {check[0]:.1f} s, peak {check[1]:.0f} MB; takes A B: {both[0]:.1f} s, "
+          f"peak {both[1]:.0f} MB; comparing adds {extra:.1f} s = {extra / check[0]:.2f}× the "
+          "judging (target ≤ 1)" + ("" if both[2] in (0, 1) else f"  exit {both[2]}"))
+
+
 _HELP: list[str] = []
 
 
@@ -239,6 +257,7 @@ def main() -> int:
     ap.add_argument("--help-time", action="store_true")
     ap.add_argument("--fix", action="store_true", help="time `tapecheck fix` against a plain "
                     "ffmpeg transcode of the same tapes (default: 1080p)")
+    ap.add_argument("--takes", action="store_true")
     a = ap.parse_args()
     if a.fix:
         fix(a.tapes or ["1080p"])
@@ -249,7 +268,9 @@ def main() -> int:
         batch()
     if a.help_time:
         help_time()
-    if a.tapes or not (a.memory or a.batch or a.help_time):
+    if a.takes:
+        takes()
+    if a.tapes or not (a.memory or a.batch or a.help_time or a.takes):
         compare(a.tapes or ["1080p", "4k-hevc", "portrait", "phone-photo"], a.quick, a.runs)
     return 0
 

@@ -1,8 +1,9 @@
 """The command line: the only place that prints or exits. `main()` is the single error boundary.
 
-One module per job: check.py (`check`, `reel`), fix.py (`fix`), rules.py (`rules`, `rule`,
-`explain`), cache.py (`cache`), app.py (`app`), with output.py and progress.py for what they
-write. Heavy libraries are imported inside commands so `tapecheck --help` stays fast.
+One module per job: check.py (`check`, `reel`), fix.py (`fix`), takes.py (`takes`),
+rules.py (`rules`, `rule`, `explain`), cache.py (`cache`), app.py (`app`), with output.py
+and progress.py for what they write. Heavy libraries are imported inside commands so
+`tapecheck --help` stays fast.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ def _register() -> None:
     from .check import check, reel
     from .fix import fix
     from .rules import explain, rule, rules
+    from .takes import takes
 
-    for command in (check, reel, fix, explain, rules, rule, cache, app):
+    for command in (check, reel, fix, takes, explain, rules, rule, cache, app):
         cli.add_command(command)
 
 
