@@ -17,12 +17,15 @@ finish, so the order rules, the cache, the reporters and the exit code are the l
   must equal the client's — else the run is refused naming what differs. A worker that joins
   later is checked by its first task.
 * Failures: a file whose worker dies mid-file (OOM killer, a crash in a native library, a lost
-  machine) is run once more on another worker, then reported as `decode-failed` — the
-  scheduler's `allowed-failures` = 1, set for `local:N` and to be set on a real scheduler
-  (docs/cluster.md). A file past its time limit (pool.py's, from the length the worker
-  reports) is reported as `timeout`, and its worker is restarted by its nanny (a Python thread
-  cannot be stopped). The scheduler going away stops the run with `ClusterError`; what was
-  delivered before (the jsonl lines, the cache) stays.
+  machine) is run once more on another worker, then reported as `decode-failed`. The client
+  counts the attempts itself: each task tells it when it starts, on which worker, and the
+  scheduler (`allowed-failures` = 0, set for `local:N`, docs/cluster.md for a real one) hands
+  back every task whose worker died. Only a death on the worker the file had started on counts
+  against the file; a file that was merely waiting on that worker is submitted again. A file
+  past its time limit (pool.py's, from the length the worker reports) is reported as
+  `timeout`, and its worker is restarted by its nanny (a Python thread cannot be stopped). The
+  scheduler going away stops the run with `ClusterError`; what was delivered before (the jsonl
+  lines, the cache) stays.
 """
 
 from __future__ import annotations
@@ -44,18 +47,21 @@ from .pool import PROGRESS_EVERY_S, _portable, crash_error, judge_guarded, time_
     timeout_error
 
 INSTALL = 'the Dask backend is an extra: pip install "tapecheck[dask]"'
-#: How long to wait for the scheduler (connecting, or reconnecting after a drop) and for a
-#: first worker to join.
-CONNECT_TIMEOUT_S = 30.0
 #: How often the client looks at finished files, progress and time limits when nothing arrives.
 POLL_S = 0.2
 #: Scheduler settings a `local:N` cluster gets, and a real one should (docs/cluster.md):
-#: a task whose worker died is retried once, then fails; a worker is sent only as many tasks
-#: as it has threads, so a death condemns only the file being judged, not one queued behind it.
-SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 1,
+#: a task whose worker died comes straight back to the client, which decides on a retry; a
+#: worker is sent only as many tasks as it has threads (in large batches: Dask queues only
+#: those), so few files wait on a worker that dies.
+SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 0,
                     "distributed.scheduler.worker-saturation": 1.0}
+#: Deaths of the worker a file was running on before it is reported (1 = retried once), and
+#: resubmissions in all (a file can be caught waiting on dying workers, or die before its
+#: start reached the client).
+DEATHS = 2
+REQUEUES = 4
 
-_ADDRESS = re.compile(r"^(tcp|tls|ws|wss|ucx|inproc)://[^\s/]+$")
+_ADDRESS = re.compile(r"^(tcp|tls|ws|wss|ucx)://[^\s/]+$")
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
 
 
@@ -99,7 +105,7 @@ def versions() -> tuple[tuple[str, str], ...]:
 
 def differences(theirs: tuple, ours: tuple) -> list[str]:
     mine, other = dict(ours), dict(theirs)
-    return [f"{k} {other.get(k, 'missing')!s} (client: {mine[k]})" for k in mine
+    return [f"{k} = {other.get(k, 'missing')!s} (here: {mine[k]})" for k in mine
             if other.get(k) != mine[k]]
 
 
@@ -118,15 +124,20 @@ def _on_worker(index: int, path: str, plan: Plan, judge, expected: tuple, topic:
     if diff:
         raise VersionMismatch("; ".join(diff))
     worker = get_worker()
-    worker.log_event(topic, {"i": index, "worker": worker.address, "done": -1.0, "total": 0.0})
+    key = worker.get_current_task()
+
+    def tell(done_s: float, total_s: float) -> None:
+        worker.log_event(topic, {"i": index, "key": key, "worker": worker.address,
+                                 "done": float(done_s), "total": float(total_s or 0.0)})
+
+    tell(-1.0, 0.0)  # started: the time limit counts from here, and a death here counts
     last = [0.0]
 
     def progress(done_s: float, total_s: float) -> None:
         now = time.monotonic()
         if done_s == 0.0 or now - last[0] >= PROGRESS_EVERY_S:
             last[0] = now
-            worker.log_event(topic, {"i": index, "worker": worker.address,
-                                     "done": float(done_s), "total": float(total_s or 0.0)})
+            tell(done_s, total_s)
 
     return judge_guarded(judge, path, plan, progress)
 
@@ -141,13 +152,18 @@ class _Task:
     digest: str | None
     key: str
     future: object = None
+    #: The current attempt: where it runs (from its start event), since when, until when.
     worker: str | None = None
     started: float | None = None
     deadline: float | None = None
+    #: Workers that died while running this file, and submissions after the first.
+    deaths: int = 0
+    requeues: int = 0
 
 
 def connect(scheduler: str, stats=None):
     """(client, cluster or None) for `scheduler`; ClusterError when it cannot be used."""
+    check_scheduler(scheduler, "scheduler")
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -164,8 +180,8 @@ def connect(scheduler: str, stats=None):
                 cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                        dashboard_address=":0", silence_logs=logging.CRITICAL)
             client = Client(cluster, set_as_default=False)
-        else:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        else:  # waits Dask's distributed.comm.timeouts.connect (30 s) for the scheduler
+            client = Client(scheduler, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()
@@ -184,15 +200,18 @@ def connect(scheduler: str, stats=None):
 def _ready(client, scheduler: str, stats) -> None:
     """At least one worker, every worker with the client's versions; a note in `stats` when
     the scheduler would retry a dead worker's file more than once."""
+    import dask
+    from dask.utils import parse_timedelta
+
+    wait_s = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"))
     try:
-        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+        client.wait_for_workers(1, timeout=wait_s)
     except TimeoutError:
         raise ClusterError(f"no Dask worker joined the scheduler at {scheduler} within "
-                           f"{CONNECT_TIMEOUT_S:.0f} s: start some with "
-                           f"`dask worker {scheduler}`") from None
+                           f"{wait_s:.0f} s: start some with `dask worker {scheduler}`") from None
     ours = versions()
     bad = {w: differences(tuple(map(tuple, v)), ours)
-           for w, v in client.run(versions).items()}
+           for w, v in client.run(_worker_versions).items()}
     bad = {w: d for w, d in bad.items() if d}
     if bad:
         first = sorted(bad)[:3]
@@ -205,8 +224,13 @@ def _ready(client, scheduler: str, stats) -> None:
     allowed = client.run_on_scheduler(_allowed_failures)
     if stats is not None and allowed != SCHEDULER_CONFIG["distributed.scheduler.allowed-failures"]:
         stats.notes.append(
-            f"the scheduler at {scheduler} retries a file whose worker died {allowed} times "
-            "(tapecheck expects 1: start it with DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=1)")
+            f"the scheduler at {scheduler} lets {allowed + 1} workers die under one file before "
+            "tapecheck hears of it (start it with DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0"
+            " and tapecheck retries a file once)")
+
+
+def _worker_versions() -> tuple:
+    return versions()
 
 
 def _allowed_failures(dask_scheduler=None) -> int:
@@ -242,28 +266,28 @@ class _Run:
         from distributed import as_completed
 
         self.client.subscribe_topic(self.topic, self.events.put)
-        portable, ours = _portable(self.plan), versions()
-        tasks: dict[str, _Task] = {}
+        self.portable, self.ours = _portable(self.plan), versions()
+        self.tasks: dict[str, _Task] = {}
+        self.done = as_completed([], loop=self.client.loop)
         for i, path, digest, key in pending:
-            t = _Task(i, path, os.path.abspath(path), digest, key)
-            t.future = self.client.submit(_on_worker, i, t.path, portable, self.judge, ours,
-                                          self.topic, key=f"{self.topic}-{i}", pure=False)
-            tasks[t.future.key] = t
-        by_index = {t.index: t for t in tasks.values()}
-        done = as_completed([t.future for t in tasks.values()], loop=self.client.loop)
-        total, finished = len(tasks), 0
+            self._submit(_Task(i, path, os.path.abspath(path), digest, key))
+        by_index = {t.index: t for t in self.tasks.values()}
+        total, finished = len(self.tasks), 0
         try:
-            while tasks:
-                for fut in done.next_batch(block=False) if done.has_ready() else ():
-                    t = tasks.pop(fut.key, None)
-                    if t is not None:
+            while self.tasks:
+                for fut in self.done.next_batch(block=False) if self.done.has_ready() else ():
+                    t = self.tasks.pop(fut.key, None)
+                    if t is None:
+                        continue
+                    self._events(by_index, block=False)  # its start, if it got that far
+                    if not self._retried(t, fut):
                         finished += 1
                         self._finished(t, fut, finished, total)
-                if tasks:
-                    self._events(by_index, block=not done.has_ready())
-                    for t in [t for t in tasks.values() if t.deadline is not None
+                if self.tasks:
+                    self._events(by_index, block=not self.done.has_ready())
+                    for t in [t for t in self.tasks.values() if t.deadline is not None
                               and time.monotonic() >= t.deadline]:
-                        del tasks[t.future.key]
+                        del self.tasks[t.future.key]
                         finished += 1
                         self._timed_out(t)
         finally:
@@ -271,6 +295,34 @@ class _Run:
                 self.client.unsubscribe_topic(self.topic)
             except Exception:  # the client may be gone with the scheduler
                 pass
+
+    def _submit(self, t: _Task) -> None:
+        t.worker = t.started = t.deadline = None
+        key = f"{self.topic}-{t.index}" + (f"-{t.requeues}" if t.requeues else "")
+        t.future = self.client.submit(_on_worker, t.index, t.path, self.portable, self.judge,
+                                      self.ours, self.topic, key=key, pure=False)
+        self.tasks[t.future.key] = t
+        self.done.add(t.future)
+
+    def _retried(self, t: _Task, fut) -> bool:
+        """A file handed back because a worker died: submitted again unless it has now seen
+        `DEATHS` of the workers it was running on (a file that was only waiting on one does
+        not count it)."""
+        from distributed import KilledWorker
+
+        if fut.status != "error":
+            return False
+        exc = fut.exception()
+        if not isinstance(exc, KilledWorker):
+            return False
+        if t.worker is not None and t.worker == exc.last_worker.address:
+            t.deaths += 1
+        if t.deaths >= DEATHS or t.requeues >= REQUEUES:
+            return False
+        fut.release()
+        t.requeues += 1
+        self._submit(t)
+        return True
 
     def _events(self, by_index: dict, block: bool) -> None:
         """Progress from the workers: when a file started (its time limit counts from there)
@@ -281,7 +333,7 @@ class _Run:
             return
         while True:
             t = by_index.get(msg.get("i"))
-            if t is not None and t.future is not None and not t.future.done():
+            if t is not None and msg.get("key") == t.future.key:
                 now = time.monotonic()
                 if msg["done"] < 0:
                     t.worker, t.started = msg["worker"], now
@@ -318,8 +370,10 @@ class _Run:
                                f"differs from this machine: {exc}. Install the same tapecheck "
                                "and ffmpeg on every worker (docs/cluster.md)")
         self.stats.crashed += 1
-        if isinstance(exc, KilledWorker):
+        if isinstance(exc, KilledWorker) and t.deaths >= DEATHS:
             what = "the Dask worker judging it died, and so did the one that tried it again"
+        elif isinstance(exc, KilledWorker):
+            what = f"Dask workers died under it {t.requeues + 1} times"
         else:
             what = f"the Dask task judging it failed ({type(exc).__name__}: {exc})"
         self.deliver(t.index, None, t.key, crash_error(t.typed, what))
