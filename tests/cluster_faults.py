@@ -11,7 +11,7 @@ import signal
 import time
 from pathlib import Path
 
-from tapecheck.pipeline import judge
+import batch_faults
 
 
 def attempts(path) -> Path:
@@ -20,6 +20,8 @@ def attempts(path) -> Path:
 
 
 def faulty(path, plan, on_progress=None):
+    """die-once / die-always kill the worker process; the rest as batch_faults.faulty (hang,
+    raise, else the real judge)."""
     log = attempts(path)
     log.parent.mkdir(exist_ok=True)
     with open(log, "a") as fh:
@@ -29,10 +31,4 @@ def faulty(path, plan, on_progress=None):
     if name.startswith("die-always") or (name.startswith("die-once") and tried == 1):
         time.sleep(0.5)  # partway into the file (the client has heard that it started)
         os.kill(os.getpid(), signal.SIGKILL)  # the worker process dies, as under the OOM killer
-    if name.startswith("hang"):
-        if on_progress is not None:
-            on_progress(0.0, 1.0)
-        time.sleep(3600)
-    if name.startswith("raise"):
-        raise RuntimeError("a bug outside the per-check boundary")
-    return judge(path, plan, on_progress=on_progress)
+    return batch_faults.faulty(path, plan, on_progress)

@@ -210,8 +210,13 @@ def _ready(client, scheduler: str, stats) -> None:
         raise ClusterError(f"no Dask worker joined the scheduler at {scheduler} within "
                            f"{wait_s:.0f} s: start some with `dask worker {scheduler}`") from None
     ours = versions()
-    bad = {w: differences(tuple(map(tuple, v)), ours)
-           for w, v in client.run(_worker_versions).items()}
+    try:
+        theirs = client.run(_worker_versions)
+    except Exception as exc:  # e.g. no tapecheck on a worker: the function cannot load there
+        raise ClusterError(f"the Dask workers at {scheduler} could not say which tapecheck and "
+                           f"ffmpeg they have ({type(exc).__name__}: {exc}): install "
+                           '"tapecheck[dask]" and ffmpeg on them (docs/cluster.md)') from None
+    bad = {w: differences(tuple(map(tuple, v)), ours) for w, v in theirs.items()}
     bad = {w: d for w, d in bad.items() if d}
     if bad:
         first = sorted(bad)[:3]
