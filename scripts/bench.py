@@ -83,8 +83,10 @@ def tree_rss_kb(pid: int) -> int:
                 for line in fh:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children") as fh:
-                stack.extend(int(c) for c in fh.read().split())
+            # every thread's children: Dask's nannies start workers from the event-loop thread
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
