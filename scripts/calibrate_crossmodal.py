@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import crossmodal_tapes as ct  # noqa: E402
-from tapecheck.pipeline.passes import measure  # noqa: E402
+from tapecheck.pipeline import passes  # noqa: E402
 from tapecheck.ingest import probe  # noqa: E402
 from tapecheck.measures import Context, Missing, Results, closure  # noqa: E402
 
@@ -55,7 +55,7 @@ def measure(path: Path, names: tuple[str, ...]) -> Results:
     info = probe(str(path))
     ctx = Context(info=info)
     res = Results(info)
-    measure(ctx, res, closure(names))
+    passes.measure(ctx, res, closure(names))
     return res
 
 

@@ -25,10 +25,11 @@ def jpeg_at(t_s: float, vf: str = "scale=320:-2") -> bytes:
 
 
 def finding(code, name, category, severity, message, spans=(), fix="Do this.", reshoot=True,
-            measured=None, threshold=None, unit=""):
+            measured=None, threshold=None, unit="", problem=""):
     return Finding(code=code, name=name, category=category, severity=severity, message=message,
                    measured=measured, threshold=threshold, unit=unit,
-                   spans=tuple(Span(a, b) for a, b in spans), fix=fix, reshoot=reshoot)
+                   spans=tuple(Span(a, b) for a, b in spans), fix=fix, reshoot=reshoot,
+                   problem=problem)
 
 
 def media(duration=30.0, width=1280, height=720, audio=True):
@@ -60,7 +61,8 @@ def defect_file(path="tapes/take3.mp4", with_segments=False, thumbs=None) -> Fil
     findings = (
         finding("V101", "face-not-visible", "face", Severity.ERROR,
                 "Face visible 90 % of the tape (below 95 %)", spans=[(12.0, 15.0)],
-                fix="Keep your whole face in the shot; mark your spot on the floor."),
+                fix="Keep your whole face in the shot; mark your spot on the floor.",
+                problem="your face <b>leaving</b> the shot"),
         finding("V201", "face-too-dark", "lighting", Severity.WARNING,
                 "Face luma 48 of 255 (below 60)", spans=[(11.0, 16.0)],
                 fix="Put a soft light in front of you, at eye level."),
@@ -84,12 +86,15 @@ def defect_file(path="tapes/take3.mp4", with_segments=False, thumbs=None) -> Fil
         thumbs = (Thumbnail(13.0, "lost face: face turned away", jpeg_at(1.0)),
                   Thumbnail(12.0, "darkest face: luma 48", jpeg_at(0.5, "scale=320:-2,eq=brightness=-0.35")),
                   Thumbnail(20.0, "framing: eye line low <b>", jpeg_at(2.0)))
+    # the contact sheet: a picture every 2 s (one JPEG, times apart)
+    sheet = jpeg_at(1.5)
+    frames = tuple(Thumbnail(float(t), "", sheet) for t in range(0, 30, 2))
     return FileReport(
         path=path, status="judged", media=media(), verdict=v,
         measures=(("face_visible_ratio", 0.9), ("integrated_lufs", -24.5), ("snr_db", None)),
         findings=findings, skipped=(Skipped("X102", "no lip movement <could> be measured"),),
         check_errors=(CheckError("V401", "V401 crashed: ZeroDivisionError"),),
-        segments=segments, thumbnails=thumbs, series=series_set())
+        segments=segments, thumbnails=thumbs, series=series_set(), frames=frames)
 
 
 def ready_file(path="tapes/take4.mp4") -> FileReport:

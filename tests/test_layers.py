@@ -27,7 +27,7 @@ PLACE = {
     "score": "score",
     "pipeline": "pipeline", "__init__": "pipeline",  # the library API is the pipeline's door
     "report": "report",
-    "cli": "cli", "__main__": "cli",
+    "cli": "cli", "__main__": "cli", "app": "cli",  # the local app is an entry point too
 }
 #: Libraries that measure or decode; the layers that only decide and write must not use them.
 HEAVY = {"cv2", "librosa", "subprocess", "ffmpeg", "scenedetect", "pyloudnorm", "onnxruntime",

@@ -132,20 +132,27 @@ def test_html_is_self_contained_and_escapes_every_text(defect):
         "&lt;img src=x onerror=alert(1)&gt;", "")
     assert not [a for _, a in tags.tags if any(k.startswith("on") for k in a)]
     assert XSS_NAME in tags.text["h2.path"]
-    assert "framing: eye line low <b>" in page.replace("&lt;b&gt;", "<b>")
-    assert "<b>" not in tags.text.get("figcaption.", [""])[0]
+    # a caption from a check's words is text too
+    assert "your face &lt;b&gt;leaving&lt;/b&gt; the shot" in page
+    assert "your face <b>leaving</b> the shot" in tags.text["figcaption."][0]
 
 
-def test_html_embeds_the_thumbnails_as_given(defect):
+def test_html_pictures_the_moment_of_each_fix(defect):
+    """One picture per fix, in fix order, from the contact sheet: half a second into the
+    fix's first finding in time (face 12 s, light 11 s, level 19 s → the pictures at 12, 12
+    and 20 s), the middle of the tape for a fix without one (15 s → 14 s)."""
     page = html_render(report(defect))
     imgs = parse(page).all("img")
-    # ordered by time, each decodes back to the JPEG the measure kept
-    by_time = sorted(defect.thumbnails, key=lambda t: t.t_s)
-    assert [base64.b64decode(a["src"].split(",", 1)[1]) for a in imgs] == \
-        [t.jpeg for t in by_time]
-    assert [a["alt"] for a in imgs] == ["darkest face: luma 48 at 0:12",
-                                        "lost face: face turned away at 0:13",
-                                        "framing: eye line low <b> at 0:20"]
+    assert [a["alt"] for a in imgs] == ["your face <b>leaving</b> the shot at 0:12",
+                                        "lighting at 0:12", "loudness at 0:20", "media at 0:14"]
+    sheet = defect.frames[0].jpeg
+    assert all(base64.b64decode(a["src"].split(",", 1)[1]) == sheet for a in imgs)
+
+
+def test_html_without_a_contact_sheet_uses_the_measures_pictures(defect):
+    bare = defect.__class__(**{**defect.__dict__, "frames": ()})
+    alts = [a["alt"] for a in parse(html_render(report(bare))).all("img")]
+    assert alts[2] == "loudness at 0:20"  # the nearest telling moment (20 s)
 
 
 def test_html_shows_verdict_fixes_findings_and_clips(defect):
@@ -157,21 +164,24 @@ def test_html_shows_verdict_fixes_findings_and_clips(defect):
     rows = [a for t, a in tags.tags if t == "tr" and a.get("class", "").startswith("sev-")]
     # the tape's findings and each clip's
     assert len(rows) == len(defect.findings) + sum(len(s.findings) for s in defect.segments)
-    assert "clip 1" in tags.text["table.findings"][0]
+    assert "clip 1" in tags.text["table.findings reflow"][0]
     assert len(tags.all("table", "segments")) == 1
-    seg_rows = tags.text["table.segments"][0]
+    seg_rows = tags.text["table.segments reflow"][0]
     assert "0:00–0:14" in seg_rows and "0:14–0:30" in seg_rows
     assert "V401 crashed" in tags.text["div.check-errors"][0]
 
 
 def test_html_timeline_draws_every_series_findings_and_moments(defect):
-    tags = parse(html_render(report(defect)))
-    assert len(tags.all("svg", "timeline")) == 1
+    page = html_render(report(defect))
+    both = parse(page)
+    assert [a["class"] for a in both.all("svg", "timeline")] == ["timeline wide",
+                                                                 "timeline compact"]
+    tags = parse(page.split('<svg class="timeline compact"')[0])  # the desktop drawing
     drawn = [a["data-series"] for t, a in tags.tags if t == "g" and "data-series" in a]
     # picture first, then sound: face, eyes, loudness, speech, reader
     assert drawn == ["face", "eyes", "loudness", "speech", "reader"]
     assert len(tags.all("g", "finding")) == 3  # the findings that have spans
-    assert len(tags.all("g", "moment")) == len(defect.thumbnails)
+    assert len(tags.all("g", "moment")) == 4  # one pin per pictured fix
     assert len(tags.all("rect", "unknown")) == 1  # eyes not measured 0:25–0:27
     # face lost 12–15 s of 30 s: the gap between the two 'on' bands is 3/30 of the plot
     face_on = [a for t, a in tags.tags if t == "rect" and a.get("class") == "on"][:2]
@@ -219,18 +229,24 @@ def test_series_helpers_cope_with_odd_input():
 def test_thumbnail_png_gets_its_own_mime():
     png = Thumbnail(1.0, "png", b"\x89PNG\r\n\x1a\n" + b"0" * 10)
     f = defect_file(thumbs=(png,))
+    f = f.__class__(**{**f.__dict__, "frames": ()})
     assert 'src="data:image/png;base64,' in html_render(report(f))
 
 
-def test_moments_at_the_same_time_share_one_pin_and_unmeasured_lines_say_so():
-    jpeg = b"\xff\xd8\xff" + b"0" * 10
-    f = defect_file(thumbs=(Thumbnail(5.0, "a", jpeg), Thumbnail(5.1, "b", jpeg),
-                            Thumbnail(20.0, "c", jpeg)))
+def test_close_moments_get_their_own_pins_and_unmeasured_lines_say_so(defect):
+    """Face (12.5 s) and light (11.5 s) are pictured a second apart: each keeps its own
+    numbered pin, stacked so that no two touch."""
     silent = Series("loudness", "LUFS", (0.0, 1.0, 2.0), (None, None, None))
-    f = f.__class__(**{**f.__dict__, "series": (silent,)})
-    tags = parse(html_render(report(f)))
-    pins = [t for t in tags.text["text."] if re.fullmatch(r"[\d,]+", t)]
-    assert pins == ["1,2", "3"]
+    f = defect.__class__(**{**defect.__dict__, "series": (silent,)})
+    wide = html_render(report(f)).split('<svg class="timeline compact"')[0]
+    tags = parse(wide)
+    pins = [t for t in tags.text["text."] if re.fullmatch(r"\d+", t)]
+    assert pins == ["1", "2", "3", "4"]
+    boxes = [(float(a["x"]), float(a["y"])) for t, a in tags.tags
+             if t == "rect" and a.get("rx") == "7"]
+    for i, (x1, y1) in enumerate(boxes):
+        for x2, y2 in boxes[i + 1:]:
+            assert abs(x1 - x2) >= 16 or y1 != y2  # side by side, or in another row
     assert "not measurable" in tags.text["text.sub"]
     assert not tags.all("path")
 
@@ -243,7 +259,7 @@ def test_reel_timeline_joins_clip_series_and_shows_the_clips(defect):
              Series("speech", "on/off", (0.0, 0.5), (1.0, 0.0), clip=1),
              Series("speech", "on/off", (14.0, 14.5), (1.0, 1.0), clip=2))
     reel = defect.__class__(**{**defect.__dict__, "series": parts, "thumbnails": ()})
-    tags = parse(html_render(report(reel)))
+    tags = parse(html_render(report(reel)).split('<svg class="timeline compact"')[0])
     drawn = [a["data-series"] for t, a in tags.tags if t == "g" and "data-series" in a]
     assert drawn == ["loudness", "speech"]
     assert len(tags.all("path")) == 2  # the loudness line breaks between the clips

@@ -244,9 +244,11 @@ class FileReport:
     skipped: tuple[Skipped, ...] = ()
     check_errors: tuple[CheckError, ...] = ()
     segments: tuple[Segment, ...] = ()
-    #: Not part of the JSON: for the HTML report.
+    #: Not part of the JSON: for the HTML report (telling moments, the measures over time,
+    #: and small pictures at regular times to show the moment of any finding).
     thumbnails: tuple[Thumbnail, ...] = ()
     series: tuple[Series, ...] = ()
+    frames: tuple[Thumbnail, ...] = ()
 
     def worst(self) -> Severity | None:
         sevs = [f.severity for f in self.findings]

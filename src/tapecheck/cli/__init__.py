@@ -1,7 +1,7 @@
 """The command line: the only place that prints or exits. `main()` is the single error boundary.
 
 One module per job: check.py (`check`, `reel`), rules.py (`rules`, `rule`, `explain`),
-cache.py (`cache`), with output.py and progress.py for what they write. Heavy libraries are
+cache.py (`cache`), app.py (`app`), with output.py and progress.py for what they write. Heavy libraries are
 imported inside commands so `tapecheck --help` stays fast.
 """
 
@@ -26,11 +26,12 @@ def cli(debug: bool) -> None:
 
 
 def _register() -> None:
+    from .app import app
     from .cache import cache
     from .check import check, reel
     from .rules import explain, rule, rules
 
-    for command in (check, reel, explain, rules, rule, cache):
+    for command in (check, reel, explain, rules, rule, cache, app):
         cli.add_command(command)
 
 

@@ -17,6 +17,7 @@ from .framing import Framing
 from .focus import Focus
 from .motion import Motion
 from .picture import Picture
+from .sheet import Sheet
 from .mouth import Mouth
 from .audioframes import AudioFrames
 from .speech import Speech
@@ -39,6 +40,7 @@ MEASURES: tuple[type[Measure], ...] = (
     Focus,
     Motion,
     Picture,
+    Sheet,
     Mouth,
     StreamLoudness,
     Signal,
@@ -59,7 +61,8 @@ BY_NAME: dict[str, type[Measure]] = {m.name: m for m in MEASURES}
 
 
 def closure(names) -> list[type[Measure]]:
-    """The measures needed for `names`, with everything they require, in registry order."""
+    """The measures needed for `names`, with everything they require, in registry order; with
+    them the report-only measures of any pass that will run."""
     wanted: set[str] = set()
     stack = list(names)
     while stack:
@@ -70,7 +73,10 @@ def closure(names) -> list[type[Measure]]:
             raise KeyError(f"unknown measure {name!r}")
         wanted.add(name)
         stack.extend(BY_NAME[name].requires)
-    return [m for m in MEASURES if m.name in wanted]
+    chosen = [m for m in MEASURES if m.name in wanted]
+    passes = {base for m in chosen for base in (VideoMeasure, AudioMeasure) if issubclass(m, base)}
+    return [m for m in MEASURES if m.name in wanted
+            or (m.report_only and any(issubclass(m, base) for base in passes))]
 
 
 __all__ = ["AudioMeasure", "BY_NAME", "Context", "DerivedMeasure", "FactMeasure", "MEASURES",

@@ -20,7 +20,8 @@ measures (and, for audio, ``"r128"``: the ebur128 figures of the whole stream, w
 meters while it decodes; the `R128` measure hands them on under that name).
 
 A result is any object; it may offer `named() -> dict` (CONTRACT.md's named measures),
-`series() -> list[Series]` and `thumbnails() -> list[Thumbnail]` for the reports. A measure
+`series() -> list[Series]`, `thumbnails() -> list[Thumbnail]` (telling moments) and
+`frames() -> list[Thumbnail]` (pictures at regular times) for the reports. A measure
 that cannot exist for this file raises `MeasureUnavailable(reason)`: its checks are skipped.
 """
 
@@ -47,6 +48,9 @@ class Context:
 class Measure:
     name: ClassVar[str]
     requires: ClassVar[tuple[str, ...]] = ()
+    #: True for a measure no check reads, made for the reports (pictures of the tape): it runs
+    #: whenever its pass runs anyway.
+    report_only: ClassVar[bool] = False
 
     def __init__(self, ctx: Context):
         self.ctx = ctx

@@ -102,9 +102,10 @@ def _file_report(info: MediaInfo, results: Results, out: _Outcome) -> FileReport
     out.findings.sort(key=lambda f: (ORDER.get(f.code, 999),
                                      f.spans[0].start_s if f.spans else 0))
     named: dict[str, Any] = {}
-    thumbs, series = [], []
+    thumbs, series, frames = [], [], []
     for _, value in results.items():
-        for attr, sink in (("named", None), ("thumbnails", thumbs), ("series", series)):
+        for attr, sink in (("named", None), ("thumbnails", thumbs), ("series", series),
+                           ("frames", frames)):
             fn = getattr(value, attr, None)
             if callable(fn):
                 got = fn()
@@ -114,7 +115,8 @@ def _file_report(info: MediaInfo, results: Results, out: _Outcome) -> FileReport
         verdict=score.verdict(out.findings), measures=tuple(sorted(named.items())),
         findings=tuple(out.findings),
         skipped=tuple(sorted(out.skipped, key=lambda k: ORDER[k.code])),
-        check_errors=tuple(out.errors), thumbnails=tuple(thumbs), series=tuple(series))
+        check_errors=tuple(out.errors), thumbnails=tuple(thumbs), series=tuple(series),
+        frames=tuple(frames))
 
 
 def _skip(c: Check, reason: str) -> Skipped:

@@ -31,7 +31,7 @@ def judge_reel(info: MediaInfo, plan: Plan, on_progress: Progress | None = None)
     findings = list(top.findings)
     skipped = list(top.skipped)
     errors = list(top.check_errors)
-    thumbs, series = [], []
+    thumbs, series, frames = [], [], []
     for n, clip in enumerate(clips, 1):
         shift = clip.start_s
 
@@ -55,8 +55,9 @@ def judge_reel(info: MediaInfo, plan: Plan, on_progress: Progress | None = None)
                       for t in rep.thumbnails)
         series.extend(replace(s, clip=n, t_s=tuple(t + shift for t in s.t_s))
                       for s in rep.series)
+        frames.extend(replace(t, t_s=t.t_s + shift) for t in rep.frames)
     return FileReport(
         path=info.path, status="judged", media=info.summary(),
         verdict=score.verdict(findings), measures=(), findings=top.findings,
         skipped=tuple(skipped), check_errors=tuple(errors), segments=tuple(segments),
-        thumbnails=tuple(thumbs), series=tuple(series))
+        thumbnails=tuple(thumbs), series=tuple(series), frames=tuple(frames))

@@ -16,6 +16,7 @@ Like every reporter it only reads the `Report`.
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from importlib.resources import files
 
 from ...model import FileReport, Finding, Report, Severity, Thumbnail
@@ -23,8 +24,8 @@ from ...timecode import number_text, span_text, timecode
 from .common import LEVEL_LABEL, SEV_ORDER, all_findings, e, whole
 from .timeline import timeline
 
-#: Shown thumbnails per tape (the measures keep only a few worst moments anyway).
-MAX_THUMBNAILS = 12
+#: Fixes whose moment is pictured (the first ones: what to fix first).
+PICTURED_FIXES = 4
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 #: The page's style sheet (style.css beside this file), one line.
 CSS = "".join(files(__package__).joinpath("style.css").read_text(encoding="utf-8").split("\n"))
@@ -80,11 +81,11 @@ def _overview(files) -> str:
             continue
         v = f.verdict
         top = e(v.fixes[0].text) if v.fixes else ""
-        rows.append(
-            f'<tr><td class="path">{link}</td>'
-            f'<td><span class="badge level-{e(v.level)}">{LEVEL_LABEL[v.level]}</span></td>'
-            f'<td class="num">{v.score}</td><td>{_yes_no(v.can_see_eyes)}</td>'
-            f"<td>{_yes_no(v.can_hear_voice)}</td><td>{top}</td></tr>")
+        rows.append("<tr>" + _cells(
+            ("tape", link, "path"),
+            ("verdict", f'<span class="badge level-{e(v.level)}">{LEVEL_LABEL[v.level]}</span>'),
+            ("score", str(v.score), "num"), ("eyes seen", _yes_no(v.can_see_eyes)),
+            ("voice heard", _yes_no(v.can_hear_voice)), ("first fix", top)) + "</tr>")
     counts = {}
     for f in files:
         key = f.verdict.level if f.status == "judged" and f.verdict else "not judged"
@@ -92,7 +93,7 @@ def _overview(files) -> str:
     summary = ", ".join(f"{n} {k}" for k, n in counts.items())
     return ('<nav class="overview" aria-label="All tapes"><h2>All tapes</h2>'
             f'<p class="counts">{e(summary)}</p>'
-            '<table class="overview-table"><thead><tr><th>tape</th><th>verdict</th>'
+            '<table class="overview-table reflow"><thead><tr><th>tape</th><th>verdict</th>'
             "<th>score</th><th>eyes seen</th><th>voice heard</th><th>first fix</th></tr>"
             "</thead><tbody>" + "".join(rows) + "</tbody></table></nav>")
 
@@ -142,15 +143,15 @@ def _tape(f: FileReport, anchor: str) -> str:
                        f'<span class="fix-text">{e(fx.text)}</span> {" ".join(tags)} '
                        f'<span class="codes">{e(", ".join(fx.codes))}</span></li>')
         out.append("</ol>")
-    thumbs = sorted(f.thumbnails, key=lambda t: t.t_s)[:MAX_THUMBNAILS]
-    if thumbs:
-        worst = any(fd.severity >= Severity.WARNING for fd in f.findings)
-        out.append(f'<h3>{"Worst moments" if worst else "Moments pictured"}</h3>'
+    moments = _moments(f)
+    if moments:
+        out.append(f'<h3>{"The moment of each fix" if v.fixes else "Your tape"}</h3>'
                    '<div class="thumbs">')
-        for n, t in enumerate(thumbs, 1):
-            out.append(_thumb(t, n, anchor))
+        for n, (t, caption) in enumerate(moments, 1):
+            out.append(_thumb(t, n, anchor, caption))
         out.append("</div>")
-    drawn = timeline(f, thumbs)
+    drawn = timeline(f, [(n, replace(t, label=caption))
+                         for n, (t, caption) in enumerate(moments, 1)])
     if drawn:
         out.append(f'<h3>Timeline</h3><div class="timeline-wrap">{drawn}</div>')
     if all_findings(f):
@@ -192,13 +193,37 @@ def _media_line(f: FileReport) -> str:
     return " · ".join(bits)
 
 
-def _thumb(t: Thumbnail, n: int, anchor: str) -> str:
+def _moments(f: FileReport) -> list[tuple[Thumbnail, str]]:
+    """A picture for each of the first fixes, at its moment: the start of its first finding
+    in time (half a second in), or the middle of the tape when the finding covers all of it.
+    A tape with nothing to fix gets one picture from its middle."""
+    pictures = f.frames or f.thumbnails
+    if not pictures or f.media is None:
+        return []
+    middle = f.media.duration_s / 2
+
+    def nearest(t: float) -> Thumbnail:
+        return min(pictures, key=lambda p: abs(p.t_s - t))
+
+    out: list[tuple[Thumbnail, str]] = []
+    for fx in f.verdict.fixes[:PICTURED_FIXES]:
+        spans = sorted((s for _, fd in all_findings(f) if fd.code in fx.codes
+                        and not whole(fd, f) for s in fd.spans), key=lambda s: s.start_s)
+        t = min(spans[0].start_s + 0.5, (spans[0].start_s + spans[0].end_s) / 2) if spans \
+            else middle
+        out.append((nearest(t), fx.problem or fx.category))
+    if not f.verdict.fixes:
+        out.append((nearest(middle), "your tape"))
+    return out
+
+
+def _thumb(t: Thumbnail, n: int, anchor: str, caption: str) -> str:
     mime = "image/png" if t.jpeg[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
     data = base64.b64encode(t.jpeg).decode("ascii")
     when = timecode(t.t_s)
     return (f'<figure class="thumb" id="{anchor}-moment-{n}">'
-            f'<img src="data:{mime};base64,{data}" alt="{e(f"{t.label} at {when}")}">'
-            f'<figcaption><span class="marker">{n}</span> <b>{e(when)}</b> {e(t.label)}'
+            f'<img src="data:{mime};base64,{data}" alt="{e(f"{caption} at {when}")}">'
+            f'<figcaption><span class="marker">{n}</span> <b>{e(when)}</b> {e(caption)}'
             "</figcaption></figure>")
 
 
@@ -214,15 +239,15 @@ def _findings_table(findings: list[tuple[int | None, Finding]], f: FileReport) -
             when = ", ".join(span_text(s) for s in fd.spans[:6])
             if len(fd.spans) > 6:
                 when += f" and {len(fd.spans) - 6} more"
-        rows.append(
-            f'<tr class="sev-{fd.severity.label}">'
-            f'<td><span class="sev sev-{fd.severity.label}">{fd.severity.label}</span></td>'
-            f"<td><code>{e(fd.code)}</code> {e(fd.name)}<br><small>{e(fd.category)}</small></td>"
-            f"<td>{e(fd.message)}</td><td class=\"when\">{e(when)}{where}</td>"
-            f"<td>{e(fd.fix)}</td></tr>")
-    return ('<h3>Every finding</h3><table class="findings"><thead><tr><th>severity</th><th>check</th>'
-            "<th>what was found</th><th>when</th><th>how to fix</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+        rows.append(f'<tr class="sev-{fd.severity.label}">' + _cells(
+            ("severity", f'<span class="sev sev-{fd.severity.label}">{fd.severity.label}</span>'),
+            ("check", f"<code>{e(fd.code)}</code> {e(fd.name)}<br><small>{e(fd.category)}"
+                      "</small>"),
+            ("found", e(fd.message)), ("when", f"{e(when)}{where}", "when"),
+            ("fix", e(fd.fix))) + "</tr>")
+    return ('<h3>Every finding</h3><table class="findings reflow"><thead><tr><th>severity</th>'
+            "<th>check</th><th>what was found</th><th>when</th><th>how to fix</th></tr></thead>"
+            "<tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def _segments(f: FileReport) -> str:
@@ -230,17 +255,26 @@ def _segments(f: FileReport) -> str:
     for i, seg in enumerate(f.segments, 1):
         v = seg.verdict
         codes = ", ".join(sorted({fd.code for fd in seg.findings})) or "none"
-        rows.append(
-            f'<tr><td class="num">{i}</td>'
-            f'<td class="nowrap">{e(timecode(seg.start_s))}–{e(timecode(seg.end_s))}</td>'
-            f'<td><span class="badge level-{e(v.level)}">{LEVEL_LABEL[v.level]}</span></td>'
-            f'<td class="num">{v.score}</td><td>{_yes_no(v.can_see_eyes)}</td>'
-            f"<td>{_yes_no(v.can_hear_voice)}</td><td>{e(v.headline)}</td>"
-            f"<td>{e(codes)}</td></tr>")
-    return ('<h3>Clip by clip</h3><table class="segments"><thead><tr><th>clip</th>'
+        rows.append("<tr>" + _cells(
+            ("clip", str(i), "num"),
+            ("time", f"{e(timecode(seg.start_s))}–{e(timecode(seg.end_s))}", "nowrap"),
+            ("verdict", f'<span class="badge level-{e(v.level)}">{LEVEL_LABEL[v.level]}</span>'),
+            ("score", str(v.score), "num"), ("eyes seen", _yes_no(v.can_see_eyes)),
+            ("voice heard", _yes_no(v.can_hear_voice)), ("headline", e(v.headline)),
+            ("findings", e(codes))) + "</tr>")
+    return ('<h3>Clip by clip</h3><table class="segments reflow"><thead><tr><th>clip</th>'
             "<th>time</th><th>verdict</th><th>score</th><th>eyes seen</th><th>voice heard</th>"
             "<th>headline</th><th>findings</th></tr></thead><tbody>" + "".join(rows)
             + "</tbody></table>")
+
+
+def _cells(*cells: tuple[str, ...]) -> str:
+    """Table cells that carry their column's name, so a phone can show each row as a card."""
+    out = []
+    for label, content, *cls in cells:
+        klass = f' class="{cls[0]}"' if cls else ""
+        out.append(f'<td data-label="{e(label)}"{klass}>{content}</td>')
+    return "".join(out)
 
 
 def _yes_no(ok: bool) -> str:

@@ -5,6 +5,7 @@ pictured above pinned on it."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ...model import FileReport, Finding, Series, Severity, Thumbnail
 from ...timecode import span_text, timecode
@@ -20,13 +21,56 @@ _SERIES_LABEL = {
 }
 _BINARY_UNITS = {"on/off", "bool", "yes/no", "visible", "present"}
 
-_W, _LABEL_W, _PAD_R = 1000, 170, 12
-_PLOT_W = _W - _LABEL_W - _PAD_R
-_BAND_H, _LINE_H, _GAP, _TOP = 16, 44, 6, 18
 _SEV_FILL = {Severity.ERROR: "#d33a2c", Severity.WARNING: "#e6a100", Severity.INFO: "#8a8f98"}
+#: Series whose "no" is itself a problem (the face or the eyes not visible): drawn in a pale
+#: red, unlike "not measured" (hatched grey) and unlike a neutral "no" (no speech).
+_NO_IS_BAD = ("face", "eye")
+#: Checks whose finding is about the reader's lines: their row is marked on the timeline.
+_READER_CODES = ("X101",)
 
 
-def timeline(f: FileReport, thumbs: list[Thumbnail]) -> str:
+@dataclass(frozen=True)
+class _Layout:
+    """`wide`: labels left of the tracks (a desktop); `compact`: labels above full-width
+    tracks (a phone), so nothing needs sideways scrolling."""
+
+    name: str
+    width: int
+    label_w: int      # room left of the tracks for labels (0: labels above)
+    label_h: int      # room above each track for its label (0: labels left)
+    pad_r: int = 10
+    band_h: int = 16
+    line_h: int = 40
+    gap: int = 6
+
+    @property
+    def plot_w(self) -> int:
+        return self.width - self.label_w - self.pad_r - (4 if not self.label_w else 0)
+
+    @property
+    def left(self) -> int:
+        return self.label_w or 4
+
+
+_WIDE = _Layout("wide", 1000, 170, 0, pad_r=12)
+_COMPACT = _Layout("compact", 400, 0, 14, line_h=34)
+_PIN_W, _PIN_H, _PIN_ROWS = 16, 14, 3
+
+
+def timeline(f: FileReport, moments: list[tuple[int, Thumbnail]]) -> str:
+    """Both layouts (CSS shows one by the screen's width) and the legend; "" when there is
+    nothing to draw. `moments` are the numbered pictures shown above it, pinned in time."""
+    wide = _draw(f, moments, _WIDE)
+    if not wide:
+        return ""
+    return (wide + _draw(f, moments, _COMPACT)
+            + '<p class="legend"><span class="key err"></span>error '
+            '<span class="key warn"></span>warning <span class="key info"></span>info '
+            '<span class="key off"></span>not visible <span class="key unk"></span>not '
+            "measured · numbered pins are the moments pictured above</p>")
+
+
+def _draw(f: FileReport, moments: list[tuple[int, Thumbnail]], lay: _Layout) -> str:
     duration = f.media.duration_s if f.media and f.media.duration_s > 0 else 0.0
     for s in f.series:
         if s.t_s:
@@ -36,131 +80,153 @@ def timeline(f: FileReport, thumbs: list[Thumbnail]) -> str:
         if fd.spans:
             by_code.setdefault(fd.code, []).append(fd)
     series = _merged_series(f.series)
-    if duration <= 0 or not (by_code or series or thumbs or f.segments):
+    if duration <= 0 or not (by_code or series or moments or f.segments):
         return ""
+    reader_problem = next((fd for code in _READER_CODES for fd in by_code.get(code, ())), None)
 
     def x(t: float) -> float:
-        return _LABEL_W + max(0.0, min(1.0, t / duration)) * _PLOT_W
+        return lay.left + max(0.0, min(1.0, t / duration)) * lay.plot_w
 
+    pin_rows = _pin_rows(moments, x)
+    top = 4 + (max(pin_rows.values(), default=-1) + 1) * (_PIN_H + 2) + 6
     rows: list[str] = []
-    y = _TOP
+    y = top
 
-    def label(text: str, cy: float, cls: str = "lbl", sub: str = "") -> None:
-        rows.append(f'<text class="{cls}" x="{_LABEL_W - 8}" y="{cy:.1f}" '
-                    f'text-anchor="end">{e(text)}</text>')
-        if sub:
-            rows.append(f'<text class="sub" x="{_LABEL_W - 8}" y="{cy + 11:.1f}" '
-                        f'text-anchor="end">{e(sub)}</text>')
+    def label(text: str, h: int, sub: str = "") -> int:
+        """Write a row's label; return where its track starts."""
+        if lay.label_w:
+            cy = y + min(h, _WIDE.band_h) - 4
+            rows.append(f'<text class="lbl" x="{lay.label_w - 8}" y="{cy:.1f}" '
+                        f'text-anchor="end">{e(text)}</text>')
+            if sub:
+                rows.append(f'<text class="sub" x="{lay.label_w - 8}" y="{cy + 11:.1f}" '
+                            f'text-anchor="end">{e(sub)}</text>')
+            return y
+        both = f"{text} · {sub}" if sub else text
+        rows.append(f'<text class="lbl" x="{lay.left}" y="{y + lay.label_h - 3:.1f}">'
+                    f"{e(both)}</text>")
+        return y + lay.label_h
+
+    def heading(text: str) -> None:
+        nonlocal y
+        rows.append(f'<text class="group" x="4" y="{y + 9:.1f}">{e(text)}</text>')
+        y += 14
 
     # a reel's clips, coloured by their verdicts
     if f.segments:
         rows.append('<g class="row clips">')
-        label("Clips", y + _BAND_H - 4)
+        ty = label("Clips", lay.band_h)
         for n, seg in enumerate(f.segments, 1):
             x0, x1 = x(seg.start_s), x(seg.end_s)
-            rows.append(f'<rect class="clip level-{e(seg.verdict.level)}" x="{x0:.1f}" y="{y}" '
-                        f'width="{max(x1 - x0 - 1, 1):.1f}" height="{_BAND_H}"><title>clip {n} '
-                        f"{e(timecode(seg.start_s))}–{e(timecode(seg.end_s))}: "
+            rows.append(f'<rect class="clip level-{e(seg.verdict.level)}" x="{x0:.1f}" y="{ty}" '
+                        f'width="{max(x1 - x0 - 1, 1):.1f}" height="{lay.band_h}"><title>clip '
+                        f"{n} {e(timecode(seg.start_s))}–{e(timecode(seg.end_s))}: "
                         f"{e(seg.verdict.headline)}</title></rect>")
             if x1 - x0 > 14:
-                rows.append(f'<text class="clipno" x="{(x0 + x1) / 2:.1f}" y="{y + _BAND_H - 4}" '
-                            f'text-anchor="middle">{n}</text>')
+                rows.append(f'<text class="clipno" x="{(x0 + x1) / 2:.1f}" '
+                            f'y="{ty + lay.band_h - 4}" text-anchor="middle">{n}</text>')
         rows.append("</g>")
-        y += _BAND_H + _GAP + 10
+        y = ty + lay.band_h + lay.gap + 4
     # problems: one row per check that found something in time (worst first)
     if by_code:
-        rows.append(f'<text class="group" x="4" y="{y - 5:.1f}">Problems found</text>')
+        heading("Problems found")
     shown = sorted(by_code.values(), key=lambda g: (min(SEV_ORDER[fd.severity] for fd in g),
                                                     g[0].code))
     for group in shown[:MAX_FINDING_ROWS]:
         worst = min(group, key=lambda fd: SEV_ORDER[fd.severity])
         rows.append(f'<g class="row finding sev-{worst.severity.label}">')
-        label(f"{worst.code} {worst.name}", y + _BAND_H - 4)
-        rows.append(f'<rect class="track" x="{_LABEL_W}" y="{y}" width="{_PLOT_W}" '
-                    f'height="{_BAND_H}"/>')
+        ty = label(f"{worst.code} {worst.name}", lay.band_h)
+        rows.append(f'<rect class="track" x="{lay.left}" y="{ty}" width="{lay.plot_w}" '
+                    f'height="{lay.band_h}"/>')
         for fd in group:
             for sp in fd.spans:
                 x0, x1 = x(sp.start_s), x(sp.end_s)
-                rows.append(f'<rect class="span" x="{x0:.1f}" y="{y}" '
-                            f'width="{max(x1 - x0, 2):.1f}" height="{_BAND_H}" '
+                rows.append(f'<rect class="span" x="{x0:.1f}" y="{ty}" '
+                            f'width="{max(x1 - x0, 2):.1f}" height="{lay.band_h}" '
                             f'fill="{_SEV_FILL[fd.severity]}"><title>{e(fd.code)} '
                             f"{e(span_text(sp))}: {e(fd.message)}</title></rect>")
         rows.append("</g>")
-        y += _BAND_H + _GAP
+        y = ty + lay.band_h + lay.gap
     if len(shown) > MAX_FINDING_ROWS:
-        rows.append(f'<text class="sub" x="{_LABEL_W}" y="{y + 8}">and '
+        rows.append(f'<text class="sub" x="{lay.left}" y="{y + 8}">and '
                     f"{len(shown) - MAX_FINDING_ROWS} more checks with findings in the table "
                     "below</text>")
-        y += _BAND_H
+        y += lay.band_h
     if series:
-        y += 10 if by_code else 0
-        rows.append(f'<text class="group" x="4" y="{y - 5:.1f}">Over the tape</text>')
+        y += 6 if by_code else 0
+        heading("Over the tape")
     for s in _ordered_series(series):
+        marked = reader_problem is not None and s.name == "reader"
         if _is_binary(s):
-            h = _BAND_H
-            rows.append(f'<g class="row series binary" data-series="{e(s.name)}">')
-            label(_series_label(s), y + h - 4)
-            rows.append(f'<rect class="track off" x="{_LABEL_W}" y="{y}" width="{_PLOT_W}" '
-                        f'height="{h}"><title>{e(_series_label(s))}: no</title></rect>')
+            h = lay.band_h
+            cls = " problem" if marked else ""
+            rows.append(f'<g class="row series binary{cls}" data-series="{e(s.name)}">')
+            ty = label(_series_label(s) + (" — the problem" if marked else ""), h)
+            off = "off bad" if any(k in s.name.lower() for k in _NO_IS_BAD) else "off"
+            rows.append(f'<rect class="track {off}" x="{lay.left}" y="{ty}" '
+                        f'width="{lay.plot_w}" height="{h}"><title>{e(_series_label(s))}: no'
+                        "</title></rect>")
+            fill = _SEV_FILL[reader_problem.severity] if marked else _series_color(s)
             for t0, t1, val in _runs(s, duration):
                 if val is None:
-                    rows.append(f'<rect class="unknown" x="{x(t0):.1f}" y="{y}" '
+                    rows.append(f'<rect class="unknown" x="{x(t0):.1f}" y="{ty}" '
                                 f'width="{max(x(t1) - x(t0), 1):.1f}" height="{h}">'
                                 f"<title>not measured {e(timecode(t0))}–{e(timecode(t1))}"
                                 "</title></rect>")
                 elif val:
-                    rows.append(f'<rect class="on" x="{x(t0):.1f}" y="{y}" '
+                    rows.append(f'<rect class="on" x="{x(t0):.1f}" y="{ty}" '
                                 f'width="{max(x(t1) - x(t0), 1):.1f}" height="{h}" '
-                                f'fill="{_series_color(s)}"><title>{e(_series_label(s))} '
+                                f'fill="{fill}"><title>{e(_series_label(s))} '
                                 f"{e(timecode(t0))}–{e(timecode(t1))}</title></rect>")
         else:
-            h = _LINE_H
+            h = lay.line_h
             rows.append(f'<g class="row series line" data-series="{e(s.name)}">')
             lo, hi = _range(s)
             measured = any(v is not None and math.isfinite(v) for v in s.values)
-            label(_series_label(s), y + 14, sub=f"{fmt(lo)} … {fmt(hi)} {s.unit}".strip()
-                  if measured else "not measurable")
-            rows.append(f'<rect class="{"track" if measured else "unknown"}" x="{_LABEL_W}" '
-                        f'y="{y}" width="{_PLOT_W}" height="{h}"/>')
-            for path in _paths(s, x, y, h, lo, hi):
+            ty = label(_series_label(s), h, sub=f"{fmt(lo)} … {fmt(hi)} {s.unit}".strip()
+                       if measured else "not measurable")
+            rows.append(f'<rect class="{"track" if measured else "unknown"}" x="{lay.left}" '
+                        f'y="{ty}" width="{lay.plot_w}" height="{h}"/>')
+            for path in _paths(s, x, ty, h, lo, hi):
                 rows.append(f'<path d="{path}" fill="none" stroke="{_series_color(s)}" '
                             'stroke-width="1.5" stroke-linejoin="round"/>')
         rows.append("</g>")
-        y += h + _GAP
-    # the thumbnails' moments, numbered as in "Worst moments"
+        y = ty + h + lay.gap
     body_bottom = y
-    pins: list[list[tuple[int, Thumbnail]]] = []
-    for n, t in enumerate(thumbs, 1):  # moments closer than a pin's width share one pin
-        if pins and x(t.t_s) - x(pins[-1][0][1].t_s) < 18:
-            pins[-1].append((n, t))
-        else:
-            pins.append([(n, t)])
-    for pin in pins:
-        tx = x(pin[0][1].t_s)
-        text = ",".join(str(n) for n, _ in pin)
-        w = 8 + 6 * len(text)
-        tips = "; ".join(f"{n}: {t.label} at {timecode(t.t_s)}" for n, t in pin)
-        rows.append(f'<g class="moment"><line x1="{tx:.1f}" x2="{tx:.1f}" y1="{_TOP - 4}" '
-                    f'y2="{body_bottom - _GAP:.1f}"/><rect x="{tx - w / 2:.1f}" y="{_TOP - 16}" '
-                    f'width="{w}" height="14" rx="7"/><text x="{tx:.1f}" y="{_TOP - 5.5}" '
-                    f'text-anchor="middle">{e(text)}</text><title>{e(tips)}</title></g>')
+    # the pictured moments: one pin each, stacked in rows where they would touch
+    for n, t in moments:
+        tx = x(t.t_s)
+        py = 4 + pin_rows[n] * (_PIN_H + 2)
+        rows.append(f'<g class="moment"><line x1="{tx:.1f}" x2="{tx:.1f}" y1="{py + _PIN_H}" '
+                    f'y2="{body_bottom - lay.gap:.1f}"/><rect x="{tx - _PIN_W / 2:.1f}" '
+                    f'y="{py}" width="{_PIN_W}" height="{_PIN_H}" rx="7"/>'
+                    f'<text x="{tx:.1f}" y="{py + 10.5}" text-anchor="middle">{n}</text>'
+                    f"<title>{n}: {e(t.label)} at {e(timecode(t.t_s))}</title></g>")
     # time axis
     axis_y = body_bottom + 2
-    ticks = [f'<line class="axis" x1="{_LABEL_W}" x2="{_LABEL_W + _PLOT_W}" y1="{axis_y}" '
+    ticks = [f'<line class="axis" x1="{lay.left}" x2="{lay.left + lay.plot_w}" y1="{axis_y}" '
              f'y2="{axis_y}"/>']
-    for t in _ticks(duration):
+    for t in _ticks(duration, 10 if lay.label_w else 5):
         ticks.append(f'<line class="tick" x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{axis_y}" '
                      f'y2="{axis_y + 4}"/><text class="time" x="{x(t):.1f}" y="{axis_y + 15}" '
                      f'text-anchor="middle">{e(timecode(t))}</text>')
     height = axis_y + 22
-    return (f'<svg class="timeline" '
-            f'viewBox="0 0 {_W} {height}" role="img" '
+    return (f'<svg class="timeline {lay.name}" viewBox="0 0 {lay.width} {height}" role="img" '
             f'aria-label="Timeline of problems, face and sound over the tape">'
-            + "".join(rows) + "".join(ticks) + "</svg>"
-            + '<p class="legend"><span class="key err"></span>error '
-            '<span class="key warn"></span>warning <span class="key info"></span>info '
-            '<span class="key unk"></span>not measured · numbered pins are the moments '
-            "pictured above</p>")
+            + "".join(rows) + "".join(ticks) + "</svg>")
+
+
+def _pin_rows(moments: list[tuple[int, Thumbnail]], x) -> dict[int, int]:
+    """The row of each pin: the first of `_PIN_ROWS` where it does not touch the pin before it
+    (the last row when all are taken)."""
+    ends = [-float("inf")] * _PIN_ROWS
+    out = {}
+    for n, t in sorted(moments, key=lambda m: m[1].t_s):
+        left = x(t.t_s) - _PIN_W / 2
+        row = next((r for r in range(_PIN_ROWS) if left >= ends[r] + 2), _PIN_ROWS - 1)
+        ends[row] = left + _PIN_W
+        out[n] = row
+    return out
 
 
 def _merged_series(series) -> list[Series]:
@@ -304,9 +370,9 @@ def _nudge(point: str) -> str:
     return f"{int(px) + 2},{cy}"
 
 
-def _ticks(duration: float) -> list[float]:
+def _ticks(duration: float, most: int = 10) -> list[float]:
     for step in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600):
-        if duration / step <= 10:
+        if duration / step <= most:
             break
     n = int(duration // step)
     return [i * step for i in range(n + 1)]

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Screenshots for the docs: the local app and the HTML report, at a desktop and a phone width.
+
+    python scripts/screenshots.py        # writes docs/app-desktop.png, docs/app-phone.png,
+                                         # docs/report-desktop.png, docs/report-phone.png
+
+It starts `tapecheck app`, drops a bundled sample tape on the page in the system's Chromium
+(Playwright, no browser download) and photographs what it shows. Only sample tapes appear
+(GRID corpus, CC BY 4.0: sample_tapes/ATTRIBUTION.md) — never a private recording.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+TAPE = ROOT / "sample_tapes" / "defect-lighting_backlit.mp4"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio"]
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("screenshots: chromium is not installed (scripts/setup.sh test installs it)")
+    app = subprocess.Popen([sys.executable, "-m", "tapecheck", "app", "--no-browser"],
+                           stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "TAPECHECK_NO_CACHE": "1"})
+    url = app.stdout.readline().strip()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+            for name, (w, h) in SIZES.items():
+                page = browser.new_page(viewport={"width": w, "height": h})
+                page.goto(url)
+                page.set_input_files("#pick", str(TAPE))
+                page.wait_for_selector(".job .verdict", timeout=300_000)
+                page.wait_for_timeout(1500)  # the embedded report lays itself out
+                page.screenshot(path=str(DOCS / f"app-{name}.png"), full_page=False)
+                report = page.locator(".job a.button").first.get_attribute("href")
+                page.goto(url.rstrip("/") + report)
+                page.screenshot(path=str(DOCS / f"report-{name}.png"), full_page=True)
+                page.close()
+                print(f"wrote docs/app-{name}.png and docs/report-{name}.png")
+            browser.close()
+    finally:
+        app.send_signal(signal.SIGINT)
+        app.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+// The local app's page: upload each tape (with upload progress), then poll its job until the
+// verdict is in, and show it with the full report. Talks only to this computer's server.
+"use strict";
+
+let limitBytes = Infinity;
+const jobsBox = () => document.getElementById("jobs");
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") node.className = v; else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(c));
+  return node;
+}
+
+function gb(n) { return (n / 1e9).toFixed(1) + " GB"; }
+
+function card(name) {
+  const bar = el("span");
+  const state = el("p", {class: "state"}, "Waiting…");
+  const body = el("div", {class: "body"});
+  const cancel = el("button", {class: "secondary", type: "button"}, "Cancel");
+  const box = el("article", {class: "job"}, el("h2", {}, name), state,
+                 el("div", {class: "bar"}, bar), el("div", {class: "actions"}, cancel), body);
+  jobsBox().prepend(box);
+  return {box, bar, state, body, cancel};
+}
+
+function fail(c, message) {
+  c.bar.parentNode.remove();
+  c.cancel.remove();
+  c.state.replaceWith(el("p", {class: "error"}, message));
+  c.box.classList.add("failed");
+}
+
+function check(file) {
+  const c = card(file.name);
+  if (file.size > limitBytes) {
+    fail(c, `This file is ${gb(file.size)}, more than this app accepts (${gb(limitBytes)}). ` +
+            "Export it smaller, or start the app with a higher --max-upload.");
+    return;
+  }
+  const xhr = new XMLHttpRequest();
+  const form = new FormData();
+  form.append("file", file, file.name);
+  xhr.open("POST", "/api/jobs");
+  xhr.upload.onprogress = (ev) => {
+    if (!ev.lengthComputable) return;
+    const pct = Math.round(100 * ev.loaded / ev.total);
+    c.state.textContent = `Copying the tape into the checker… ${pct} %`;
+    c.bar.style.width = pct + "%";
+  };
+  xhr.onload = () => {
+    let answer = {};
+    try { answer = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+    if (xhr.status !== 202) {
+      fail(c, answer.error || `The checker refused this file (HTTP ${xhr.status}).`);
+      return;
+    }
+    c.cancel.remove();
+    follow(c, answer.id);
+  };
+  xhr.onerror = () => fail(c, "The upload stopped: is the app still running?");
+  xhr.onabort = () => fail(c, "Cancelled.");
+  c.cancel.onclick = () => xhr.abort();
+  xhr.send(form);
+}
+
+async function follow(c, id) {
+  c.bar.style.width = "0%";
+  for (;;) {
+    let job;
+    try {
+      const r = await fetch(`/api/jobs/${id}`, {cache: "no-store"});
+      job = await r.json();
+      if (!r.ok) { fail(c, job.error || `HTTP ${r.status}`); return; }
+    } catch (e) {
+      fail(c, "Lost touch with the app: is it still running?");
+      return;
+    }
+    if (job.state === "done") { show(c, id, job.file); return; }
+    const pct = Math.round(100 * job.progress);
+    c.state.textContent = job.state === "waiting" ? "Waiting for the tape before it…"
+                                                   : `Checking… ${pct} %`;
+    c.bar.style.width = pct + "%";
+    await new Promise((ok) => setTimeout(ok, 400));
+  }
+}
+
+function show(c, id, file) {
+  c.bar.parentNode.remove();
+  if (file.status !== "judged") {
+    fail(c, file.error ? file.error.message : "This file could not be checked.");
+    return;
+  }
+  const v = file.verdict;
+  const labels = {"ready": "Ready to send", "fix-first": "Fix first", "unusable": "Unusable"};
+  const verdict = el("div", {class: `verdict ${v.level}`},
+    el("p", {}, el("span", {class: "level"}, labels[v.level] || v.level), `  ${v.score}/100`),
+    el("p", {class: "headline"}, v.headline),
+    el("p", {class: "answers"}, `Eyes seen: ${v.can_see_eyes ? "yes" : "no"} · ` +
+                                `Voice heard: ${v.can_hear_voice ? "yes" : "no"}`));
+  c.state.replaceWith(verdict);
+  if (v.fixes.length) {
+    const list = el("ol", {class: "fixes"});
+    for (const fx of v.fixes) {
+      list.append(el("li", {}, fx.fix + (fx.needs === "reshoot" ? " (new take)" : " (in editing)")));
+    }
+    c.body.append(el("h3", {}, "What to fix, most important first"), list);
+  }
+  const url = `/api/jobs/${id}/report.html`;
+  c.body.append(el("div", {class: "actions"},
+    el("a", {class: "button", href: url, target: "_blank", rel: "noopener"}, "Open the full report"),
+    el("a", {class: "button secondary", href: url + "?download=1"}, "Save the report")));
+  const frame = el("iframe", {class: "report", src: url, title: `Full report for ${file.path}`});
+  frame.onload = () => {
+    try { frame.style.height = frame.contentDocument.documentElement.scrollHeight + 20 + "px"; }
+    catch (e) { /* leave the default height */ }
+  };
+  c.body.append(frame);
+}
+
+function take(files) { for (const f of files) check(f); }
+
+document.addEventListener("DOMContentLoaded", async () => {
+  const drop = document.getElementById("drop");
+  const pick = document.getElementById("pick");
+  pick.addEventListener("change", () => { take(pick.files); pick.value = ""; });
+  for (const name of ["dragenter", "dragover"]) {
+    drop.addEventListener(name, (ev) => { ev.preventDefault(); drop.classList.add("over"); });
+  }
+  for (const name of ["dragleave", "drop"]) {
+    drop.addEventListener(name, () => drop.classList.remove("over"));
+  }
+  drop.addEventListener("drop", (ev) => { ev.preventDefault(); take(ev.dataTransfer.files); });
+  try {
+    const r = await fetch("/api/limits");
+    limitBytes = (await r.json()).max_upload_bytes;
+    document.getElementById("limit").textContent = `Tapes up to ${gb(limitBytes)}.`;
+  } catch (e) { /* the server enforces the limit anyway */ }
+});

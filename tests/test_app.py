@@ -1,0 +1,143 @@
+"""`tapecheck app` over HTTP, as a browser or a script talks to it: a real server process on
+127.0.0.1, its private upload folder watched from outside (TMPDIR points into the test)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cli_run import tapecheck
+
+
+class App:
+    def __init__(self, tmp: Path, *extra: str):
+        self.tmp = tmp
+        tmp.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tapecheck", "app", "--no-browser", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "TMPDIR": str(tmp), "TAPECHECK_NO_CACHE": "1"})
+        self.url = self.proc.stdout.readline().strip()
+        assert self.url.startswith("http://127.0.0.1:"), self.proc.stderr.read()
+        self.port = int(self.url.rsplit(":", 1)[1].strip("/"))
+        self.http = httpx.Client(base_url=self.url, timeout=300)
+
+    def uploads(self) -> list[Path]:
+        return sorted(self.tmp.glob("tapecheck-app-*/upload-*"))
+
+    def stop(self) -> int:
+        self.http.close()
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    server = App(tmp_path_factory.mktemp("app"), "--max-upload", "0.002")  # 2 MB limit
+    yield server
+    server.stop()
+
+
+def post(app: App, path: Path | None, route="/api/check", name=None, **kw):
+    files = {"file": (name or path.name, path.read_bytes(), "video/mp4")} if path else None
+    return app.http.post(route, files=files, **kw)
+
+
+def test_check_answers_with_the_json_of_check(app, sample_tapes):
+    tape = sample_tapes / "defect-resolution_360p.mp4"
+    got = post(app, tape)
+    assert got.status_code == 200
+    served = got.json()["files"][0]
+    cli = tapecheck("check", "--no-cache", "--format", "json", tape).json["files"][0]
+    assert served["path"] == tape.name
+    assert {**served, "path": cli["path"]} == cli
+    assert app.uploads() == []  # the copy is deleted once judged
+
+
+def test_only_its_own_host_and_origin(app, sample_tapes):
+    assert app.http.get("/").status_code == 200
+    assert app.http.get("/", headers={"Host": "evil.example"}).status_code == 403
+    assert app.http.get("/", headers={"Host": f"rebind.example:{app.port}"}).status_code == 403
+    tape = sample_tapes / "defect-resolution_360p.mp4"
+    cross = post(app, tape, headers={"Origin": "http://evil.example"})
+    assert cross.status_code == 403
+    assert post(app, tape, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert app.uploads() == []
+
+
+def test_over_the_limit_malformed_and_not_video(app, sample_tapes, tmp_path):
+    big = tmp_path / "long take.mp4"
+    big.write_bytes(os.urandom(3_000_000))
+    over = post(app, big)
+    assert over.status_code == 413 and "larger than this app accepts" in over.json()["error"]
+    assert app.http.post("/api/check", content=b"hello",
+                         headers={"Content-Type": "text/plain"}).status_code == 400
+    assert app.http.post("/api/check", files={"other": ("x", b"y")}).status_code == 400
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a tape\n")
+    doc = post(app, text).json()["files"][0]
+    assert doc["status"] == "error" and doc["error"]["code"] == "not-media"
+    assert "notes.mp4" in doc["error"]["message"] and str(tmp_path) not in doc["error"]["message"]
+    assert app.uploads() == []
+    assert app.http.get("/api/limits").json() == {"max_upload_bytes": 2_000_000}
+
+
+def test_two_tapes_at_once_and_the_report_to_save(app, sample_tapes):
+    names = ["defect-media_no-audio.mp4", "ready_grid-man-denim.mp4"]
+    ids = []
+    for n in names:
+        started = post(app, sample_tapes / n, route="/api/jobs")
+        assert started.status_code == 202
+        ids.append(started.json()["id"])
+    done = {}
+    deadline = time.monotonic() + 300
+    while len(done) < 2 and time.monotonic() < deadline:
+        for i in ids:
+            job = app.http.get(f"/api/jobs/{i}").json()
+            assert 0.0 <= job["progress"] <= 1.0
+            if job["state"] == "done":
+                done[i] = job
+        time.sleep(0.3)
+    levels = [done[i]["file"]["verdict"]["level"] for i in ids]
+    assert levels == ["unusable", "ready"]
+    page = app.http.get(f"/api/jobs/{ids[0]}/report.html?download=1")
+    assert page.status_code == 200 and page.text.startswith("<!DOCTYPE html>")
+    assert 'filename="defect-media_no-audio-tapecheck.html"' in page.headers["content-disposition"]
+    assert app.http.get("/api/jobs/nope").status_code == 404
+
+
+def test_a_cancelled_upload_leaves_nothing_and_the_server_goes_on(app, sample_tapes):
+    """The browser drops the connection half-way through the body."""
+    body = (sample_tapes / "ready_grid-man-denim.mp4").read_bytes()
+    boundary = "xyzzy"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"take.mp4\"\r\nContent-Type: video/mp4\r\n\r\n").encode()
+    total = len(head) + len(body) + len(f"\r\n--{boundary}--\r\n")
+    with socket.create_connection(("127.0.0.1", app.port)) as s:
+        s.sendall((f"POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1:{app.port}\r\n"
+                   f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                   f"Content-Length: {total}\r\n\r\n").encode() + head + body[:len(body) // 2])
+        deadline = time.monotonic() + 10
+        while not app.uploads() and time.monotonic() < deadline:
+            time.sleep(0.05)  # the server has started writing the copy
+    deadline = time.monotonic() + 10
+    while app.uploads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert app.uploads() == []
+    assert app.http.get("/api/limits").status_code == 200
+
+
+def test_stopping_the_server_deletes_its_folder(tmp_path):
+    server = App(tmp_path / "t")
+    folders = list((tmp_path / "t").glob("tapecheck-app-*"))
+    assert len(folders) == 1 and (folders[0].stat().st_mode & 0o777) == 0o700
+    assert server.stop() in (0, 130)
+    assert list((tmp_path / "t").glob("tapecheck-app-*")) == []

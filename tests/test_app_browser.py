@@ -1,0 +1,73 @@
+"""The local app in a real browser: headless Chromium (the system's, no download) driven by
+Playwright, at a desktop width and at a phone's 390 px."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import ARTIFACTS, FLAGS, chromium
+from test_app import App
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+
+VERDICT_TIMEOUT_MS = 240_000
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    server = App(tmp_path_factory.mktemp("browser-app"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium(), args=list(FLAGS))
+        yield b
+        b.close()
+
+
+def _open(browser, app, width: int, height: int):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(app.url)
+    return page
+
+
+def _no_sideways_scroll(page_or_frame) -> bool:
+    return page_or_frame.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+
+
+@pytest.mark.parametrize("width,height,name", [(1280, 900, "desktop"), (390, 844, "phone")])
+def test_upload_a_tape_and_read_the_verdict(browser, app, sample_tapes, width, height, name):
+    page = _open(browser, app, width, height)
+    assert page.locator("#drop").is_visible()
+    page.set_input_files("#pick", str(sample_tapes / "defect-resolution_360p.mp4"))
+    page.wait_for_selector(".job .verdict", timeout=VERDICT_TIMEOUT_MS)
+    job = page.locator(".job").first
+    assert job.locator(".verdict .level").inner_text().lower() == "fix first"
+    assert job.locator("ol.fixes li").count() >= 1
+    assert "resolution" in job.locator("ol.fixes").inner_text().lower() or \
+        "1080" in job.locator("ol.fixes").inner_text()
+    report = page.frame_locator("iframe.report")
+    report.locator("svg.timeline >> visible=true").first.wait_for(timeout=30_000)
+    assert report.locator("ol.fixes li").count() >= 1
+    assert _no_sideways_scroll(page)
+    frame = next(f for f in page.frames if f.url.endswith("/report.html"))
+    assert _no_sideways_scroll(frame)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-{name}.png"), full_page=True)
+    page.close()
+
+
+def test_a_file_that_is_not_a_tape_shows_its_error(browser, app, tmp_path):
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("my lines for scene 2\n")
+    page = _open(browser, app, 390, 844)
+    page.set_input_files("#pick", str(notes))
+    error = page.locator(".job .error")
+    error.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    assert "not a video file" in error.inner_text()
+    assert _no_sideways_scroll(page)
+    page.close()
