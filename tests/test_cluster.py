@@ -25,7 +25,6 @@ from tapecheck.errors import ClusterError, ConfigError  # noqa: E402
 from tapecheck.pipeline import BatchStats, Plan, judge, judge_paths  # noqa: E402
 from tapecheck.pipeline import cluster as dask_backend  # noqa: E402
 from tapecheck.pipeline.config import resolve  # noqa: E402
-from tapecheck.report.json import render  # noqa: E402
 from tapecheck.settings import Settings  # noqa: E402
 
 QUICK = Settings(quick=True)
@@ -165,7 +164,7 @@ def test_scheduler_gone_keeps_the_lines_written_and_says_so(tmp_path, tiny):
     assert first and json.loads(first)["path"] == str(d / "a.mp4"), err
     assert rest == ""  # b and c were never reported
     assert cli.returncode == 2
-    assert f"lost the Dask scheduler at {cluster.scheduler_address} after 1 of 3 files" in err
+    assert f"lost the Dask scheduler at {cluster.scheduler_address} after 1 of the 3 files sent to it" in err
 
 
 @pytest.mark.parametrize("value, ok", [

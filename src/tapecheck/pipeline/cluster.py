@@ -365,9 +365,9 @@ class _Run:
             return
         if fut.status == "cancelled":
             raise ClusterError(
-                f"lost the Dask scheduler at {self.scheduler} after {finished - 1} of {total} "
-                "files; the reports delivered so far were written (and cached). Run again to "
-                "judge the rest")
+                f"lost the Dask scheduler at {self.scheduler} after {finished - 1} of the "
+                f"{total} files sent to it; the reports delivered so far were written (and "
+                "cached). Run again to judge the rest")
         exc = fut.exception()
         fut.release()
         if isinstance(exc, VersionMismatch):
