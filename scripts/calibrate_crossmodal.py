@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 """Calibrate and check the cross-modal measures on the real corpus; prints the tables.
 
-    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [sync] [drift] [activity]
+    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [sync] [shifts] [chance] [drift]
+                                                     [activity]
 
-* reader   — each GRID clip (the actor) with a corpus speaker (the reader) at +6, 0 and −10 dB
-             relative to the actor (tests/crossmodal_tapes.reader_tape): true vs measured
-             `reader_to_actor_db`, and how the lines were labelled.
-* sync     — every talking-head clip with its sound shifted by −200, −100, 0, +100, +200,
-             +400 ms (shifted_tape): measured `av_offset_ms`, its error against the shift
-             (the clip's own offset taken as 0), peak r and prominence, and whether the
-             estimate was confident. GRID was recorded in a studio with synchronised
-             sound and is the absolute reference; for the other clips (web-published
-             addresses) the zero-shift estimate is the clip's own offset, and each shift is
-             also compared with it ("rel").
+* reader   — every GRID clip and the other corpus talking heads as the actor, a corpus voice
+             as the reader at +6, 0 and −10 dB, two exchanges (tests/crossmodal_tapes.
+             reader_tape): true vs measured `reader_to_actor_db` and whether X101 fired.
+* monologues — every tape without a reader (corpus clips, corpus/real, the ready sample
+             tapes): X101 findings (none wanted).
+* shifts   — every talking-head clip with sound (GRID sentences said three times, the corpus
+             talking heads, every corpus/real recording with an audio stream), as it is and
+             with copies whose sound is +200 / −200 ms in the samples and +300 ms by
+             timestamps only (stream copy): `av_offset_ms` of each and X102's flag.
+* chance   — lip sync's confidence: per window of every clip, its z against the stored
+             unrelated speech, and the same for every pair of one clip's picture with another
+             clip's sound (offline, from cached full-rate lip tracks), under several rules.
+* sync     — the corpus/video talking heads with their sound shifted by −200…+400 ms.
 * drift    — a clip repeated into a take of ≥ 20 s whose sound slides from in sync to
              +300 ms late (drift_tape): offsets at the start and end windows.
 * activity — 2 fps mouth activity of speaking and silent frame pairs per corpus clip (the
@@ -35,6 +39,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import crossmodal_tapes as ct  # noqa: E402
+from tapecheck import check_file  # noqa: E402
 from tapecheck.pipeline import passes  # noqa: E402
 from tapecheck.ingest import probe  # noqa: E402
 from tapecheck.measures import Context, Missing, Results, closure  # noqa: E402
@@ -65,32 +70,58 @@ def short(name: str) -> str:
 
 
 def reader_table(tmp: Path) -> None:
-    print("\n## reader balance: true vs measured reader_to_actor_db (dB)\n")
-    print("| actor clip | reader | true | measured | error | lines (label:confidence) |")
-    print("|---|---|---|---|---|---|")
-    errs = []
-    for i, clip in enumerate(GRID):
+    """Constructed exchanges (tests/crossmodal_tapes.reader_tape, two reader lines) with every
+    GRID actor and the other corpus talking heads as the actor, corpus voices as readers at
+    +6, 0 and −10 dB; then every tape with no reader (monologues, corpus/real)."""
+    from tapecheck.settings import Settings
+
+    print("\n## reader balance: true vs measured reader_to_actor_db (dB), X101 flag\n")
+    print("| actor clip | reader | true | measured | error | X101 | why no finding |")
+    print("|---|---|---|---|---|---|---|")
+    errs, right_flag, n = [], 0, 0
+    for i, clip in enumerate(GRID + OTHERS):
         for k, db in enumerate(READER_DB):
             reader = READERS[(i + k) % len(READERS)]
             dur = 5.0 if reader.startswith("librosa") else None
-            out = ct.reader_tape(clip, reader, db, tmp / f"r_{clip}_{k}.mp4", reader_s=dur)
-            sp = measure(out, ("speakers",))["speakers"]
-            if isinstance(sp, Missing):
-                print(f"| {short(clip)} | {reader[:18]} | {db:+.0f} | – | – | {sp.reason} |")
-                continue
-            got = sp.reader_to_actor_db
+            out = ct.reader_tape(clip, reader, db, tmp / f"r_{clip}_{k}.mp4", reader_s=dur,
+                                 lines=2)
+            rep = check_file(str(out), Settings(select=("reader-balance",)))
+            n += 1
+            got = dict(rep.measures).get("reader_to_actor_db")
+            flag = any(f.code == "X101" for f in rep.findings)
+            right_flag += flag == (db > -2.0)
             err = None if got is None else got - db
             if err is not None:
                 errs.append(err)
-            lines = " ".join(f"{ln.label[0]}:{ln.confidence:.2f}" for ln in sp.lines)
+            why = next((s.reason for s in rep.skipped if s.code == "X101"), "")
             print(f"| {short(clip)} | {reader[:18]} | {db:+.0f} | "
                   f"{'–' if got is None else f'{got:+.1f}'} | "
-                  f"{'–' if err is None else f'{err:+.1f}'} | {lines} |")
+                  f"{'–' if err is None else f'{err:+.1f}'} | {'⚑' if flag else '–'} | "
+                  f"{why[:80]} |")
             out.unlink()
-    if errs:
-        e = np.abs(errs)
-        print(f"\n{len(errs)}/{len(GRID) * len(READER_DB)} measured; |error| median "
-              f"{np.median(e):.2f} dB, max {e.max():.2f} dB")
+    e = np.abs(errs) if errs else np.array([np.inf])
+    print(f"\n{len(errs)}/{n} measured; within ±3 dB: {int((e <= 3).sum())}/{n}; "
+          f"|error| median {np.median(e):.2f} dB, max {e.max():.2f} dB; X101 right (flag iff "
+          f"the reader is not ≥ 2 dB quieter): {right_flag}/{n}")
+
+
+def monologue_table(tmp: Path) -> None:
+    """Every tape without a reader (corpus clips, corpus/real, the ready sample tapes)."""
+    from tapecheck.settings import Settings
+
+    print("\n## tapes with no reader: X101 findings\n")
+    print("| tape | X101 | why no reader |")
+    print("|---|---|---|")
+    monos = sync_clips(tmp) + sorted((ROOT / "sample_tapes").glob("ready_*.mp4"))
+    false = 0
+    for path in monos:
+        rep = check_file(str(path), Settings(select=("reader-balance",)))
+        flag = any(f.code == "X101" for f in rep.findings)
+        false += flag
+        why = next((s.reason for s in rep.skipped if s.code == "X101"), "")
+        print(f"| {short(path.stem)[:40]} | {'⚑' if flag else '–'} | {why[:110]} |")
+    print(f"\nno reader finding on {len(monos) - false}/{len(monos)} tapes without a reader "
+          "(car_vlog, whose on-camera woman is silent while passengers talk, counts here too)")
 
 
 def sync_table(tmp: Path, clips: list[str]) -> None:
@@ -140,6 +171,168 @@ def sync_table(tmp: Path, clips: list[str]) -> None:
     if rel_err:
         print(f"all clips, relative to the clip's own zero-shift estimate: max "
               f"{np.max(np.abs(rel_err)):.0f} ms over {len(rel_err)}")
+
+
+REAL = ct.CORPUS / "real"
+
+
+#: `only=a,b` on the command line: only clips whose name contains one of these.
+ONLY: list[str] = []
+
+
+def sync_clips(tmp: Path) -> list[Path]:
+    """Every talking-head clip with sound: GRID looped 3× (9 s: one 3 s GRID sentence holds
+    under 2 s of speech, too little for a confident estimate), the other corpus/video
+    talking heads, and every corpus/real recording with an audio stream."""
+    grid = [c for c in GRID if not ONLY or any(o in c for o in ONLY)]
+    out = [ct.drift_tape(c, 3, 0.0, tmp / f"{c}_x3.mp4") for c in grid]
+    out += [ct.clip_path(c) for c in OTHERS]
+    out += [p for p in sorted(REAL.glob("*.*")) if p.suffix != ".csv" and p.suffix != ".md"
+            and probe(str(p)).has_audio]
+    return [p for p in out if not ONLY or any(o in p.stem for o in ONLY)]
+
+
+def _clip_signals(path: Path, cache: Path):
+    """(duration, speech spans, slope, hop, full-rate lip track t, speed) of a clip, cached."""
+    from tapecheck.measures import sync as syn
+
+    key = cache / (path.stem + ".npz")
+    if key.exists():
+        d = np.load(key)
+        return (float(d["dur"]), [tuple(x) for x in d["spans"]], d["slope"], float(d["hop"]),
+                d["t"], d["speed"])
+    res = measure(path, ("speech", "audio_frames"))
+    info = probe(str(path))
+    sp, fe = res["speech"], res["audio_frames"]
+    spans = [] if isinstance(sp, Missing) else [(s.start_s, s.end_s) for s in sp.segments]
+    slope = syn.envelope_slope(fe.bands, fe.hop_s)
+    every = max(1, int(round((info.fps or 25.0) * syn.DETECT_EVERY_S)))
+    from tapecheck.ingest import iter_frames
+    t, speed = syn.mouth_track(iter_frames(info, rate=0), every)
+    np.savez(key, dur=info.duration_s, spans=np.asarray(spans).reshape(-1, 2), slope=slope,
+             hop=fe.hop_s, t=t, speed=speed)
+    return info.duration_s, spans, slope, fe.hop_s, t, speed
+
+
+def _pair_windows(picture, sound, fps: float = 25.0):
+    """Per window: Estimate of `picture`'s lips against `sound`'s speech (both clips' signals),
+    as the measure would compute it for a tape made of the two."""
+    from tapecheck.measures import sync as syn
+
+    dur = min(picture[0], sound[0])
+    spans = [(a, min(b, dur)) for a, b in sound[1] if a < dur]
+    out = []
+    t, speed = picture[4], picture[5]
+    gaps = np.diff(t)
+    fps = 1.0 / float(np.median(gaps)) if len(gaps) else fps
+    for ws, we in syn.choose_windows(spans, dur):
+        sel = (t >= ws) & (t <= we)
+        tw, vw = t[sel], speed[sel]
+        mask = np.zeros(len(tw), bool)
+        for a, b in spans:
+            mask |= (tw >= a - syn.MARGIN_S) & (tw <= b + syn.MARGIN_S)
+        out.append(syn.estimate(tw, vw, sound[2], sound[3], mask, fps))
+    return out
+
+
+def chance_table(tmp: Path) -> None:
+    """z of matched takes against mismatched pairs (a take's picture with another's sound)."""
+    from tapecheck.measures import sync as syn
+
+    cache = Path(tempfile.gettempdir()) / "tapecheck_sync_tracks"
+    cache.mkdir(exist_ok=True)
+    clips = sync_clips(tmp)
+    sig = {p.stem: _clip_signals(p, cache) for p in clips}
+    print("\n## lip sync confidence: matched takes (z, r, seconds of lips, offset)\n")
+    print("| clip | window | offset | r | prominence | z | lip s | confident |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, s in sig.items():
+        for k, e in enumerate(_pair_windows(s, s)):
+            off = "–" if e.offset_ms is None else f"{e.offset_ms + syn.LIP_LEAD_MS:+.0f}"
+            print(f"| {short(name)[:40]} | {k} | {off} | {e.peak_r:.2f} | {e.prominence:.2f} | "
+                  f"{e.z:.1f} | {e.frames / 25:.1f} | {'yes' if e.confident else e.reason} |")
+    rows = []
+    for a, sa in sig.items():
+        for b, sb in sig.items():
+            if a == b or a.split("_x3")[0] == b.split("_x3")[0]:
+                continue
+            for e in _pair_windows(sa, sb):
+                rows.append((a, b, e))
+    conf = [r for r in rows if r[2].confident]
+    print(f"\nmismatched picture/sound pairs: {len(conf)}/{len(rows)} windows confident "
+          f"({100 * len(conf) / max(1, len(rows)):.1f} %)")
+    both_grid = [r for r in rows if r[0].startswith("grid") and r[1].startswith("grid")]
+    print(f"  of which both GRID loops (same sentence template, looped): "
+          f"{sum(1 for r in both_grid if r[2].confident)}/{len(both_grid)}")
+    matched = [(n, e) for n, s in sig.items() for e in _pair_windows(s, s)]
+
+    def passes(e, z, prom):
+        return (e.offset_ms is not None and e.z >= z and e.prominence >= prom
+                and abs(e.offset_ms) <= syn.MAX_LAG_MS - 20
+                and e.frames / 25 >= syn.MIN_EVIDENCE_S)
+
+    print("\n| rule | mismatched confident | excl. GRID×GRID | matched windows confident |")
+    print("|---|---|---|---|")
+    other = [r for r in rows if r not in both_grid]
+    for z in (2.4, 3.0, 3.5, 4.0):
+        for prom in (0.0, 0.1, 0.15):
+            n = sum(1 for r in rows if passes(r[2], z, prom))
+            m = sum(1 for r in other if passes(r[2], z, prom))
+            k = sum(1 for _, e in matched if passes(e, z, prom))
+            print(f"| z ≥ {z}, prominence ≥ {prom} | {n}/{len(rows)} "
+                  f"({100 * n / max(1, len(rows)):.1f} %) | {m}/{len(other)} "
+                  f"({100 * m / max(1, len(other)):.1f} %) | {k}/{len(matched)} |")
+    for a, b, e in conf:
+        print(f"  confident: picture {short(a)} + sound {short(b)}: {e.offset_ms:+.0f} ms, "
+              f"z {e.z:.1f}, r {e.peak_r:.2f}, prominence {e.prominence:.2f}")
+
+
+def shifts_table(tmp: Path) -> None:
+    """The issue's proof: every clip, its copies with the sound +200 / −200 ms in the samples
+    (re-encoded) and +300 ms by timestamps only (stream copy), through the whole tool."""
+    from tapecheck.settings import Settings
+
+    print("\n## lip sync: shifted copies (ms; + = audio late), whole tool, X102 flag\n")
+    print("| clip | own | +200 samples | −200 samples | +300 timestamps | errors vs own + shift |")
+    print("|---|---|---|---|---|---|")
+    errs, confident_clips, n_clips = [], 0, 0
+
+    def read(path: Path):
+        rep = check_file(str(path), Settings(select=("sync",)))
+        v = dict(rep.measures).get("av_offset_ms")
+        flag = any(f.code == "X102" for f in rep.findings)
+        why = next((s.reason for s in rep.skipped if s.code == "X102"), "")
+        return v, flag, why
+
+    def cell(v, flag, why):
+        if v is None:
+            return "– (" + why.split(": ", 1)[-1][:50] + ")"
+        return f"{v:+.0f}{' ⚑' if flag else ''}"
+
+    for src in sync_clips(tmp):
+        n_clips += 1
+        own = read(src)
+        copies = {200: ct.shifted_tape(src, 200, tmp / "p200.mp4"),
+                  -200: ct.shifted_tape(src, -200, tmp / "m200.mp4"),
+                  300: ct.ts_shifted_tape(src, 300, tmp / f"t300{src.suffix}")}
+        got = {k: read(p) for k, p in copies.items()}
+        for p in copies.values():
+            p.unlink()
+        e = []
+        if own[0] is not None:
+            confident_clips += 1
+            for k, g in got.items():
+                if g[0] is not None:
+                    e.append(g[0] - own[0] - k)
+            errs.extend(e)
+        print(f"| {short(src.stem)[:40]} | {cell(*own)} | {cell(*got[200])} | "
+              f"{cell(*got[-200])} | {cell(*got[300])} | "
+              f"{' '.join(f'{x:+.0f}' for x in e) or '–'} |")
+    if errs:
+        a = np.abs(errs)
+        print(f"\nconfident clips {confident_clips}/{n_clips}; shifted copies read: {len(errs)}; "
+              f"|error| median {np.median(a):.0f} ms, max {a.max():.0f} ms; within ±50 ms: "
+              f"{int((a <= 50).sum())}/{len(errs)}")
 
 
 def drift_table(tmp: Path) -> None:
@@ -201,17 +394,27 @@ def activity_table() -> None:
 
 
 def main(argv: list[str]) -> int:
-    what = set(argv) or {"reader", "sync", "drift", "activity"}
+    for a in [a for a in argv if a.startswith("only=")]:
+        ONLY.extend(a[5:].split(","))
+        argv.remove(a)
+    what = set(argv) or {"reader", "monologues", "sync", "drift", "activity", "chance",
+                         "shifts"}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "activity" in what:
             activity_table()
         if "reader" in what:
             reader_table(tmp)
+        if "monologues" in what:
+            monologue_table(tmp)
         if "sync" in what:
             sync_table(tmp, GRID + OTHERS)
         if "drift" in what:
             drift_table(tmp)
+        if "chance" in what:
+            chance_table(tmp)
+        if "shifts" in what:
+            shifts_table(tmp)
     return 0
 
 

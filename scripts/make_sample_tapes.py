@@ -339,9 +339,16 @@ def _(out: Path) -> None:
 def _(out: Path) -> None:
     # the sound 300 ms behind the picture (a re-encode gone wrong; X102 warns beyond
     # 125 ms + 40 ms measurement tolerance)
-    # (the picture starts 0.3 s into the clip, the sound at its start: no digital silence)
-    grid_tape("grid_lwbsza.mpg", out, video_after="trim=start=0.3,setpts=PTS-STARTPTS",
-              audio_after="atrim=0:2.7")
+    # (the picture starts 0.3 s into the clip, the sound at its start: no digital silence;
+    # the sentence said four times: lip sync needs ≥ 4 s of lip movement to be confident)
+    grid_tape("grid_lwbsza.mpg", out,
+              frame="[0:v]trim=end_frame=75,setpts=PTS-STARTPTS,loop=loop=3:size=75:start=0,"
+                    "setpts=N/25/TB,trim=start=0.3,setpts=PTS-STARTPTS[lp];"
+                    + grid_frame().replace("[0:v]", "[lp]"),
+              audio_after="aresample=48000,apad=whole_dur=3,atrim=0:3,"
+                          "aloop=loop=3:size=144000,"
+                          "asetpts=N/SR/TB,atrim=0:11.7")
+
 
 def main(argv: list[str]) -> int:
     if not GRID.is_dir():

@@ -2,11 +2,15 @@
 
 * `reader_tape` — a talking-head clip (its own voice = the actor) says its line, then
   *listens* while another speaker from `corpus/speech` (the reader) says theirs (with
-  `PAUSE_S` of silence before and after), then says its line again. Listening is the
-  stillest quarter second of the clip's silent lead-in or tail (`still_frames`) played
-  forwards and backwards in a loop, so the face stays alive but the mouth does not speak. The actor's voice is set to −23 LUFS and the reader's to −23 + `reader_db`
+  `PAUSE_S` of silence before and after), then says its line again (as many exchanges as
+  asked). Listening is the stillest quarter second of the clip's picture (`still_frames`)
+  played forwards and backwards in a loop, so the face stays alive but the mouth does not
+  speak, over the quietest quarter second of its sound (`quietest`) looped the same way.
+  The actor's voice is set to −23 LUFS and the reader's to −23 + `reader_db`
   (BS.1770 integrated loudness of each voice alone, pyloudnorm): the true
   `reader_to_actor_db` is `reader_db`.
+* `ts_shifted_tape` — a copy whose sound is delayed by timestamps only (`-itsoffset`, stream
+  copy): the samples are the same, a player shows the sound `shift_ms` later.
 * `shifted_tape` — a clip with its sound moved by `shift_ms` (+ = later, zeros in front;
   − = earlier, the first |shift| cut): the true `av_offset_ms` is the clip's own offset
   plus `shift_ms`.
@@ -30,8 +34,6 @@ from synth import CORPUS, FFMPEG
 
 RATE = 48000
 ACTOR_LUFS = -23.0
-#: The silent lead-in of GRID clips used as "listening" (before the first word at ≈ 0.5 s).
-LEAD_S = 0.36
 #: Frames of the stillest stretch looped forwards and backwards while the actor listens.
 STILL_FRAMES = 6
 FPS = 25
@@ -44,14 +46,15 @@ AUDIO = ("-c:a", "aac", "-b:a", "128k", "-ar", "48000")
 
 def _run(args: list[str]) -> None:
     proc = subprocess.run([FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", *args],
-                          capture_output=True, timeout=300)
+                          capture_output=True, timeout=1800)
     if proc.returncode != 0:
         raise RuntimeError(f"ffmpeg failed: {' '.join(args)}\n{proc.stderr.decode()[-2000:]}")
 
 
 def decode(path: str | Path, start_s: float = 0.0, dur_s: float | None = None) -> np.ndarray:
-    args = [FFMPEG, "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-ss",
-            f"{start_s:.3f}"]
+    # on the player's timeline: a stream that starts late is padded (ingest/audio.py)
+    args = [FFMPEG, "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-af",
+            "aresample=first_pts=0", "-ss", f"{start_s:.3f}"]
     if dur_s is not None:
         args += ["-t", f"{dur_s:.3f}"]
     args += ["-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"]
@@ -90,42 +93,83 @@ def clip_path(name: str) -> Path:
 
 
 def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
-                reader_s: float | None = None) -> Path:
-    """Actor line, reader line (actor listening), actor line again (see the module doc)."""
+                reader_s: float | None = None, lines: int = 1) -> Path:
+    """Actor line, then `lines` × (reader line while the actor listens, actor line again)
+    (see the module doc). With `reader_s`, reader line k is the k-th `reader_s` seconds of
+    the reader's recording (wrapping round); otherwise the whole recording each time."""
     src = clip_path(clip)
     dur = 3.0 if clip.startswith("grid_") else float(_duration(src))
     actor = at_lufs(decode(src, 0.0, dur), ACTOR_LUFS)
     actor = np.pad(actor, (0, max(0, int(dur * RATE) - len(actor))))[:int(dur * RATE)]
-    rd = decode(CORPUS / "speech" / reader, 0.0, reader_s)
-    rd = at_lufs(rd, ACTOR_LUFS + reader_db)
-    listen_s = math.ceil((len(rd) / RATE + 2 * PAUSE_S) * FPS) / FPS
+    full = decode(CORPUS / "speech" / reader)
+    if reader_s is None:
+        pieces = [full] * lines
+    else:
+        n = int(reader_s * RATE)
+        k_max = max(1, len(full) // n)
+        pieces = [full[(k % k_max) * n:(k % k_max + 1) * n] for k in range(lines)]
+    gain = 10 ** ((ACTOR_LUFS + reader_db - lufs(np.concatenate(pieces))) / 20)
     first, count = still_frames(src)
-    room = actor[int(first / FPS * RATE):int((first + count) / FPS * RATE)]
+    room = quietest(actor, count / FPS)
     pingpong = np.concatenate([room, room[::-1]])
-    n_listen = int(round(listen_s * RATE))
-    listen = np.tile(pingpong, n_listen // len(pingpong) + 1)[:n_listen]
-    at = int(PAUSE_S * RATE)
-    listen[at:at + len(rd)] += rd[:n_listen - at]
-    wav = _write_wav(out.with_suffix(".wav"), np.concatenate([actor, listen, actor]))
-    loops = int(math.ceil(listen_s * FPS / (2 * count)))
-    graph = (f"[0:v]trim=0:{dur},setpts=PTS-STARTPTS,split=3[a][b][c];"
+    audio = [actor]
+    listen_lens = []
+    for rd in pieces:
+        rd = rd * gain
+        listen_s = math.ceil((len(rd) / RATE + 2 * PAUSE_S) * FPS) / FPS
+        n_listen = int(round(listen_s * RATE))
+        listen = np.tile(pingpong, n_listen // len(pingpong) + 1)[:n_listen]
+        at = int(PAUSE_S * RATE)
+        listen[at:at + len(rd)] += rd[:n_listen - at]
+        audio += [listen, actor]
+        listen_lens.append(listen_s)
+    wav = _write_wav(out.with_suffix(".wav"), np.concatenate(audio))
+    k = len(pieces)
+    parts = [f"[0:v]trim=0:{dur},setpts=PTS-STARTPTS,split={k + 2}[b]" +
+             "".join(f"[a{i}]" for i in range(k + 1)) + ";",
              f"[b]trim=start_frame={first}:end_frame={first + count},setpts=PTS-STARTPTS,"
-             f"split[f][r0];"
-             f"[r0]reverse[r];[f][r]concat=n=2:v=1:a=0,"
-             f"loop=loop={loops}:size={2 * count}:start=0,"
-             f"trim=end_frame={int(round(listen_s * FPS))},setpts=PTS-STARTPTS[l];"
-             f"[c]setpts=PTS-STARTPTS[c2];[a][l][c2]concat=n=3:v=1:a=0,fps={FPS}[v]")
+             f"split[f][r0];[r0]reverse[r];[f][r]concat=n=2:v=1:a=0,split={k}" +
+             "".join(f"[p{i}]" for i in range(k)) + ";"]
+    order = ["[a0]"]
+    for i, listen_s in enumerate(listen_lens):
+        loops = int(math.ceil(listen_s * FPS / (2 * count)))
+        parts.append(f"[p{i}]loop=loop={loops}:size={2 * count}:start=0,"
+                     f"trim=end_frame={int(round(listen_s * FPS))},setpts=PTS-STARTPTS[l{i}];")
+        parts.append(f"[a{i + 1}]setpts=PTS-STARTPTS[c{i}];")
+        order += [f"[l{i}]", f"[c{i}]"]
+    graph = "".join(parts) + "".join(order) + f"concat=n={len(order)}:v=1:a=0,fps={FPS}[v]"
     _mux(["-i", str(src)], graph, wav, out)
     out.with_suffix(".wav").unlink()
     return out
 
 
+def quietest(x: np.ndarray, seconds: float) -> np.ndarray:
+    """The quietest stretch of `seconds` of the actor's sound: room tone under the listening
+    (for a clip that talks throughout, its own lead-in would put its voice under the reader)."""
+    n = max(1, int(round(seconds * RATE)))
+    if len(x) <= n:
+        return x.copy()
+    c = np.concatenate([[0.0], np.cumsum(x.astype(np.float64) ** 2)])
+    energy = c[n:] - c[:-n]
+    step = max(1, RATE // 100)
+    k = int(np.argmin(energy[::step])) * step
+    return x[k:k + n].copy()
+
+
+def ts_shifted_tape(src: Path, shift_ms: float, out: Path) -> Path:
+    """A copy of `src` whose sound is `shift_ms` later by timestamps only (stream copy, as an
+    editor or a bad export leaves it): no sample changes, only the audio's start time."""
+    _run(["-itsoffset", "0", "-i", str(src), "-itsoffset", f"{shift_ms / 1000:.3f}", "-i",
+          str(src), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", str(out)])
+    return out
+
+
 @functools.lru_cache(maxsize=None)
 def still_frames(src: Path, count: int = STILL_FRAMES) -> tuple[int, int]:
-    """(first frame, count) of the stillest run of `count` frames in the clip's silent lead-in
-    (first `LEAD_S`) or tail (last 0.6 s): the mouth crop (measures/mouth.py) changing least
-    from the run's first frame. GRID speakers differ: some part their lips well before the
-    first word, some hold still after the last."""
+    """(first frame, count) of the stillest run of `count` frames anywhere in the clip: the
+    mouth crop (measures/mouth.py) changing least from the run's first frame. (GRID speakers
+    differ: some part their lips well before the first word, some hold still after the last;
+    the addresses never stop talking for long.)"""
     from tapecheck.ingest import iter_frames, probe
     from tapecheck.measures.faces import detect
     from tapecheck.measures.mouth import change, mouth_crop, normalised
@@ -138,9 +182,7 @@ def still_frames(src: Path, count: int = STILL_FRAMES) -> tuple[int, int]:
         found = detect(f.image)
         face = max(found, key=lambda x: x.area) if found else None
         crops.append(None if face is None else normalised(mouth_crop(f.gray, face.landmarks)))
-    lead = int(LEAD_S * FPS)
-    starts = list(range(0, max(1, lead - count + 1))) + \
-        list(range(max(0, n - int(0.6 * FPS)), n - count + 1))
+    starts = list(range(0, n - count + 1))
     best, best_score = (0, count), math.inf
     for a in starts:
         run = crops[a:a + count]
@@ -152,9 +194,10 @@ def still_frames(src: Path, count: int = STILL_FRAMES) -> tuple[int, int]:
     return best
 
 
-def shifted_tape(clip: str, shift_ms: float, out: Path) -> Path:
-    """The clip with its sound `shift_ms` later (+) or earlier (−), same length."""
-    src = clip_path(clip)
+def shifted_tape(clip: str | Path, shift_ms: float, out: Path) -> Path:
+    """The clip (a corpus/video name or a path) with its sound `shift_ms` later (+) or
+    earlier (−) in the samples, same length."""
+    src = clip if isinstance(clip, Path) else clip_path(clip)
     x = decode(src)
     k = int(round(abs(shift_ms) / 1000 * RATE))
     y = np.concatenate([np.zeros(k), x[:len(x) - k]]) if shift_ms >= 0 else \

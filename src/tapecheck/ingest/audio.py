@@ -1,10 +1,20 @@
 """Decoded audio, streamed in float32 blocks, with ffmpeg's EBU R128 meter in the same pass.
 
-One ffmpeg process decodes the first audio stream, runs `ebur128=peak=true` on it at its own
-sample rate and channel layout (BS.1770-4 gating, EBU Tech 3342 loudness range, 4× oversampled
+One ffmpeg process decodes the first audio stream, places it on the player's timeline (below),
+runs `ebur128=peak=true` on it at its own sample rate and channel layout (BS.1770-4 gating, EBU Tech 3342 loudness range, 4× oversampled
 true peak per BS.1770 Annex 2), then resamples to 48 kHz and downmixes anything wider than
 stereo to stereo for the measures. Blocks are 1 s long, so memory stays ≈ constant for a
 2-hour reel (a whole 10-minute 48 kHz stereo file in memory costs 0.5–1 GB; 1 s blocks ≈ 30 MB).
+
+**One timeline, as a player shows it.** Raw samples carry no timestamps, so sample 0 of the
+output must *be* time 0 of the tape — the time the video frames are counted from (ffmpeg counts
+every stream from the file's start, the earliest stream's first timestamp, as players do). An
+audio stream that starts later (a stream start time, an MP4 edit list, an export that left a
+gap, a sound track slid with `-itsoffset`) is padded with silence in front, and samples before
+0 (encoder priming an edit list did not remove) are cut: `aresample=first_pts=0`, ahead of the
+meter, so R128's 100 ms log is on the same clock too. Without it a tape whose sound starts
+0.166 s late (corpus/real, a webcam export) read 10 ms early for lip sync instead of ≈ 156 ms
+late, and a copy whose audio was delayed 0.3 s by timestamps alone read like the original.
 """
 
 from __future__ import annotations
@@ -107,6 +117,7 @@ class AudioStream:
             in_opts = {"ss": f"{self.info.window_start_s:.3f}",
                        "t": f"{self.info.duration_s:.3f}"}
         stream = (ffmpeg.input(url(self.info.path), **in_opts)[str(self.info.audio_stream_index)]
+                  .filter("aresample", first_pts=0)   # the player's timeline (docstring)
                   .filter("ebur128", peak="true", framelog="info")
                   .filter("aresample", self.sample_rate))
         args = (ffmpeg.output(stream, "pipe:", format="f32le", acodec="pcm_f32le",

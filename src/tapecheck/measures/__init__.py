@@ -26,6 +26,7 @@ from .noise import Hum, Noise
 from .clarity import Clarity
 from .channels import Channels
 from .deadair import DeadAir
+from .voices import Voices
 from .speakers import Speakers
 from .sync import Sync
 
@@ -53,6 +54,7 @@ MEASURES: tuple[type[Measure], ...] = (
     Clarity,
     Channels,
     DeadAir,
+    Voices,
     Speakers,
     Sync,
 )

@@ -1,43 +1,38 @@
 """Who is speaking when: the actor on camera, or someone off camera (the reader).
 
-Voice activity (speech.py) says *when* someone speaks; the actor's mouth (mouth.py, 2 fps)
-says whether it is the actor. Speech while the actor's mouth moves is the actor's; speech
-while it stays still is someone off camera — in a self-tape, the reader.
+The sound says how many voices there are and when each speaks (voices.py: a two-way split of
+the speech by timbre, c1–c12 without the level); the actor's mouth (mouth.py, 2 fps) says which
+voice is the actor's. Neither alone is enough: audio cannot say which voice belongs to the face
+(and splits a single voice in two now and then), and the mouth alone cannot hold a listening
+actor apart from a speaking one when the picture is poor, nor two voices apart when the actor
+answers quickly.
 
-**Scale from the tape itself.** How much a mouth "moves" between two sampled frames depends on
-the picture (resolution, compression, face size) and, at 2 fps, on where the samples fall in
-the speech, so each tape is read against its own levels. The activities of all frame pairs
-during speech are split in two (Otsu's threshold on their logarithms): when the upper group
-(*talking*, its geometric mean) is at least `SPLIT_CONTRAST` × the lower (*still*), with
-`MIN_GROUP_PAIRS` pairs in each, the lower group is speech while the actor's mouth rests —
-someone else's voice. An actor speaks in every self-tape, so the upper group is theirs.
-When the pauses show the mouth at rest (≥ `MIN_PAUSE_PAIRS` pairs with no speech within
-0.1 s), the still group must also be no more active than `PAUSE_SANITY` × their median: a
-stretch of the actor's own speech that merely moved little cannot pass for listening if
-listening, on this tape, looks stiller. Otherwise the mouth does not tell voices apart and
-all speech is taken as the actor's (confidence 0.5), so a tape where nothing can be told is
-never said to have a loud reader.
+**Naming the voices.** For each voice, the mouth activity of the 2 fps frame pairs lying in
+its speech (geometric mean; mouth.py). The voice with the more active mouth is the actor's. A
+second voice is a *reader* only when
 
-Why these numbers (scripts/calibrate_crossmodal.py): at 2 fps the same spoken sentence gives
-frame-pair medians 0.20 or 0.35 depending on where the samples fall, so talking and still
-within 2× of each other cannot be told apart; a mouth resting while someone else speaks
-reads 0.03–0.10 against 0.25–0.45 for the actor's speech (≥ 2.5×). Earlier versions took
-"still" from the pauses alone (median, then with a 10th-percentile fallback): an actor who
-prepares to speak or shifts in the pauses (GRID lrwp9a) made her own lines read as a
-reader's, and a continuous monologue without pauses (SadTalker) did too.
+* the timbre split is strong (d′ ≥ `MIN_SPLIT`; one voice cut at random gives 2–3),
+* each voice holds ≥ `MIN_VOICE_S` of speech with ≥ `MIN_PAIRS` judged frame pairs, and
+* the actor's voice moves the mouth ≥ `MOUTH_RATIO` × as much as the other: a mouth resting
+  while someone else speaks reads 0.03–0.10 against 0.25–0.45 for its own speech at 2 fps
+  (mouth.py), and a single voice split by timbre (a monologue with a change of tone) moves the
+  mouth alike in both halves.
 
-**Labels.** Each frame pair during speech gets a score x = log(activity / still) /
-log(talking / still) (0: still, 1: talking),
-smoothed by a running median of three pairs within the segment; runs on one side of
-`MIDDLE` become *lines* (a speech segment where actor and reader follow each other within
-half a second splits at the sampled frame where the side changes). A line's confidence is
-how far its mean score lies beyond the undecided band (actor from `ACTOR_FROM` up, reader
-from `READER_UPTO` down, full confidence `SURE_WIDTH` further) × min(1, pairs / 2) × the
-share of its sampled frames where the mouth could be judged; below `MIN_CONFIDENCE` a line is
-*unknown*, and so is any line whose face is missing or turned away in most of its frames, or
-too short to hold one frame pair (< ≈ 0.5 s at 2 fps). Unknown stays unknown: it counts for
-neither voice. Only lines of confidence ≥ `COUNT_CONFIDENCE` count for the loudness of a
-voice.
+Otherwise all speech is taken as one voice, the actor's, at confidence 0.5 (not enough to
+count for a reader finding): a tape where nothing can be told is never said to have a loud
+reader. When the speech stands less than `MIN_SNR_DB` above the background (speech.py's
+levels) its timbre is mostly the room's: the voices are not assessed ("can't assess"), and
+all speech is the actor's at confidence `UNSURE` — counted for no loudness, used by lip sync
+only (whose own confidence test then decides).
+
+**Lines.** Runs of one voice (voices.py's frame-level labels) inside speech; a line where the
+face is missing or turned away in most sampled frames is *unknown*, whatever its voice. A
+line's confidence is the naming's confidence (rising from 0.5 at the thresholds above to 1 at
+twice their margins) × the share of its frames where the mouth could be judged. Lines of
+confidence ≥ `COUNT_CONFIDENCE` count for the loudness of a voice. Where a reader was named,
+a line whose own frame pairs contradict its voice (an "actor" line with the mouth as still as
+while the reader speaks, or the reverse; `LINE_VETO`) is unknown: timbre alone mislabels a
+fraction of a second here and there when the two voices are alike.
 
 **Loudness of each voice** (`reader_to_actor_db`): BS.1770-4 gated loudness (`loudness.
 gated_loudness`, the same gating as `speech_lufs`) of ffmpeg's 400 ms momentary blocks (one
@@ -59,27 +54,26 @@ from .base import DerivedMeasure, Missing
 from .loudness import MOMENTARY_STEP_S, SPEECH_QUARTERS, gated_loudness
 
 ACTOR, READER, UNKNOWN = "actor", "reader", "unknown"
-#: Talking (upper group of speech pairs) must be this many times still (lower group).
-SPLIT_CONTRAST = 2.5
-MIN_GROUP_PAIRS = 2
-#: Where a line's score x (0 = still, 1 = talking; module docstring) makes it the actor's or
-#: the reader's: confidence rises from 0 at `ACTOR_FROM` (`READER_UPTO`) to 1 over
-#: `SURE_WIDTH` on its side; runs split at `MIDDLE`.
-ACTOR_FROM = 0.30
-READER_UPTO = 0.45
-SURE_WIDTH = 0.5
-MIDDLE = 0.375
-#: Lines below this confidence are unknown.
-MIN_CONFIDENCE = 0.3
+#: Timbre split strength (voices.py d′) from which two voices are believed.
+MIN_SPLIT = 4.0
+#: Speech each voice needs, s, and judged mouth frame pairs in it.
+MIN_VOICE_S = 2.5
+MIN_PAIRS = 4
+#: The actor's voice must move the mouth this many times as much as the reader's.
+MOUTH_RATIO = 2.0
+#: Speech closer than this to the background (dB) is not attributed.
+MIN_SNR_DB = 10.0
 #: Lines at or above this confidence count for the loudness of a voice.
 COUNT_CONFIDENCE = 0.5
-#: Pause pairs needed to hold the still group against the pauses, and the allowed excess.
-MIN_PAUSE_PAIRS = 3
-PAUSE_SANITY = 1.25
-#: Pause pairs: no speech within this of either frame.
-PAUSE_GUARD_S = 0.1
+#: Confidence of lines taken as the actor's when the voices cannot be assessed at all
+#: (too close to the noise): below `COUNT_CONFIDENCE`, so they count for no loudness, but
+#: lip sync may still use them.
+UNSURE = 0.25
 #: Below this share of judged frames a line is unknown (face missing, turned away).
 MIN_JUDGED = 0.5
+#: A line whose own mouth sits this close to the other voice's level (0 = reader's still
+#: mouth, 1 = actor's talking mouth) contradicts its voice: it is unknown.
+LINE_VETO = 0.35
 #: Series step for the timeline, s.
 SERIES_STEP_S = 0.1
 
@@ -113,11 +107,13 @@ class Line:
 class SpeakersResult:
     lines: tuple[Line, ...]
     duration_s: float
-    still: float | None         # mouth activity when nobody speaks
-    talking: float | None       # mouth activity of the actor's speech (90th pct of speech)
-    told_apart: bool            # the mouth told voices apart on this tape
+    still: float | None         # mouth activity while the reader's voice speaks
+    talking: float | None       # mouth activity while the actor's voice speaks
+    told_apart: bool            # two voices, and the mouth said which is the actor's
     actor_lufs: float | None
     reader_lufs: float | None
+    split_strength: float | None = None   # voices.py d′ (None: too little speech)
+    reason: str = ""            # why no reader could be named ("" when one was, or a monologue)
 
     @property
     def reader_to_actor_db(self) -> float | None:
@@ -156,52 +152,6 @@ class SpeakersResult:
                 Series("reader", "on/off", t, tuple(reader))]
 
 
-def _speech_near(mask: np.ndarray, hop: float, t0: float, t1: float) -> bool:
-    a = max(0, int(math.floor((t0 - PAUSE_GUARD_S) / hop)))
-    b = min(len(mask), int(math.ceil((t1 + PAUSE_GUARD_S) / hop)))
-    return bool(mask[a:b].any()) if b > a else False
-
-
-def otsu_split(values) -> tuple[float, float, int, int] | None:
-    """Two groups of positive values split at Otsu's threshold on their logarithms:
-    (geometric mean of the lower, of the upper, count lower, count upper)."""
-    v = np.sort(np.log(np.maximum(np.asarray(values, np.float64), 1e-6)))
-    n = len(v)
-    if n < 2:
-        return None
-    best, best_k = -1.0, 1
-    for k in range(1, n):
-        lo, hi = v[:k], v[k:]
-        between = k * (n - k) * (hi.mean() - lo.mean()) ** 2
-        if between > best:
-            best, best_k = between, k
-    lo, hi = v[:best_k], v[best_k:]
-    return float(np.exp(lo.mean())), float(np.exp(hi.mean())), len(lo), len(hi)
-
-
-def _levels(mouth, speech) -> tuple[float | None, float | None]:
-    """(still, talking) activity levels of this tape, still None when the mouth does not tell
-    voices apart (see the module docstring)."""
-    pause, talk = [], []
-    segs = speech.segments
-    for t, p, a in zip(mouth.times, mouth.prev_t, mouth.activity):
-        if a is None or p is None:
-            continue
-        if not _speech_near(speech.mask, speech.hop_s, p, t):
-            pause.append(a)
-        elif any(p >= s.start_s - 0.05 and t <= s.end_s + 0.05 for s in segs):
-            talk.append(a)
-    split = otsu_split(talk)
-    if split is None:
-        return None, (float(np.median(talk)) if talk else None)
-    still, talking, n_lo, n_hi = split
-    if talking < SPLIT_CONTRAST * still or min(n_lo, n_hi) < MIN_GROUP_PAIRS:
-        return None, talking
-    if len(pause) >= MIN_PAUSE_PAIRS and still > PAUSE_SANITY * float(np.median(pause)):
-        return None, talking
-    return still, talking
-
-
 def _block_loudness(momentary: np.ndarray, spans: list[tuple[float, float]]) -> float | None:
     """BS.1770-4 gated loudness of the 400 ms blocks lying (≥ 3 quarters) inside the spans."""
     n = len(momentary)
@@ -224,59 +174,50 @@ def _block_loudness(momentary: np.ndarray, spans: list[tuple[float, float]]) -> 
     return val if math.isfinite(val) else None
 
 
-def label_lines(mouth, speech) -> tuple[list[tuple[float, float, str, float, float | None, int,
-                                                    str]], float | None, float | None, bool]:
-    """Lines (start, end, label, confidence, activity, pairs, reason), still, talking,
-    told_apart — the labelling of the module docstring, without loudness."""
-    still, talking = _levels(mouth, speech)
-    told = still is not None and talking is not None and still > 0
-    span = math.log(talking / still) if told else None
-    out = []
-    for seg in speech.segments:
-        s, e = seg.start_s, seg.end_s
-        share = mouth.judged_share(s, e)
-        if share is None or share < MIN_JUDGED:
-            states = [st for t, st in zip(mouth.times, mouth.state) if s <= t <= e and st]
-            why = max(set(states), key=states.count) if states else "no-frame"
-            out.append((s, e, UNKNOWN, 0.0, None, 0, _REASONS.get(why, why)))
-            continue
-        pairs = [(p, t, a) for t, p, a in zip(mouth.times, mouth.prev_t, mouth.activity)
-                 if a is not None and p is not None and p >= s - 0.05 and t <= e + 0.05]
-        if not pairs:
-            out.append((s, e, UNKNOWN, 0.0, None, 0, "too short to see the mouth move"))
-            continue
-        acts = [a for _, _, a in pairs]
-        if not told:
-            out.append((s, e, ACTOR, 0.5 * share, float(np.median(acts)), len(pairs), ""))
-            continue
-        x = np.array([math.log(max(a, 1e-6) / still) / span for a in acts])
-        if len(x) >= 3:
-            xs = np.array([np.median(x[max(0, i - 1):i + 2]) for i in range(len(x))])
-        else:
-            xs = np.full(len(x), float(np.mean(x)))
-        # runs on one side of the middle of the undecided band
-        runs: list[list[int]] = []
-        for i, v in enumerate(xs):
-            if runs and (xs[runs[-1][0]] > MIDDLE) == (v > MIDDLE):
-                runs[-1][1] = i
-            else:
-                runs.append([i, i])
-        for r, (i, j) in enumerate(runs):
-            start = s if r == 0 else pairs[i][0]
-            end = e if r == len(runs) - 1 else pairs[j][1]
-            score = float(np.mean(xs[i:j + 1]))
-            n = j - i + 1
-            label = ACTOR if score > MIDDLE else READER
-            sure = (score - ACTOR_FROM) / SURE_WIDTH if label == ACTOR else \
-                (READER_UPTO - score) / SURE_WIDTH
-            conf = min(1.0, max(0.0, sure)) * min(1.0, n / 2.0) * share
-            act = float(np.median(acts[i:j + 1]))
-            if conf < MIN_CONFIDENCE:
-                out.append((start, end, UNKNOWN, round(conf, 3), act, n,
-                            "the mouth neither clearly moves nor clearly rests"))
-            else:
-                out.append((start, end, label, round(conf, 3), act, n, ""))
-    return out, still, talking, told
+def _pairs_in(mouth, spans: list[tuple[float, float]]) -> list[float]:
+    out: list[float] = []
+    for a, b in spans:
+        out.extend(mouth.pairs(a, b))
+    return out
+
+
+def _geomean(values: list[float]) -> float:
+    return float(np.exp(np.mean(np.log(np.maximum(values, 1e-6)))))
+
+
+def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], float, str,
+                                                              dict[int, float]]:
+    """({voice: actor|reader}, confidence, reason, {voice: mouth activity}) — the naming of
+    the module docstring. One voice named actor at 0.5 when the two cannot be told apart."""
+    runs = voices.runs()
+    spans = {v: [(a, b) for a, b, w in runs if w == v] for v in (0, 1)}
+    acts = {v: _pairs_in(mouth, spans[v]) for v in (0, 1)}
+    level = {v: _geomean(acts[v]) for v in (0, 1) if acts[v]}
+    single = {0: ACTOR, 1: ACTOR}
+    if snr_db is not None and snr_db < MIN_SNR_DB:
+        return single, UNSURE, (f"the speech is only {snr_db:.0f} dB above the background "
+                                f"noise ({MIN_SNR_DB:g} dB needed to tell voices apart)"), level
+    strength = voices.strength
+    if strength is None or strength < MIN_SPLIT:
+        return single, 0.5, "", level
+    short = min((0, 1), key=voices.seconds)
+    if voices.seconds(short) < MIN_VOICE_S:
+        if acts[short] and acts[1 - short] and \
+                level[1 - short] >= MOUTH_RATIO * level[short]:
+            return single, 0.5, (f"a second voice, off camera, speaks only "
+                                 f"{voices.seconds(short):.1f} s: too little to measure it "
+                                 f"({MIN_VOICE_S:g} s needed)"), level
+        return single, 0.5, "", level
+    if min(len(acts[0]), len(acts[1])) < MIN_PAIRS:
+        return single, 0.5, ("two voices are heard, but the mouth is seen too little while "
+                             "one of them speaks to tell which is yours"), level
+    hi = 0 if level[0] >= level[1] else 1
+    ratio = level[hi] / max(level[1 - hi], 1e-6)
+    if ratio < MOUTH_RATIO:
+        return single, 0.5, ("two voices are heard, but the mouth moves alike with both (one "
+                             "voice changing its tone, or neither is the face on camera)"), level
+    sure = min((ratio / MOUTH_RATIO - 1.0), (strength / MIN_SPLIT - 1.0))
+    return {hi: ACTOR, 1 - hi: READER}, min(1.0, 0.5 + sure), "", level
 
 
 _REASONS = {"no-face": "the face is not in the picture", "turned": "the face is turned away",
@@ -284,26 +225,79 @@ _REASONS = {"no-face": "the face is not in the picture", "turned": "the face is 
             "no-frame": "no sampled frame falls in it"}
 
 
+@dataclass(frozen=True)
+class Attribution:
+    """Lines without loudness, and how the voices were named (`attribute`)."""
+
+    lines: list[tuple[float, float, str, float, float | None, int, str]]
+    names: dict[int, str]
+    reason: str
+    level: dict[int, float]
+
+    @property
+    def told_apart(self) -> bool:
+        return READER in self.names.values()
+
+    def activity_of(self, label: str) -> float | None:
+        return next((self.level.get(v) for v, n in self.names.items() if n == label), None)
+
+
+def attribute(mouth, voices, snr_db: float | None) -> Attribution:
+    """Each run of one voice as a line (start, end, label, confidence, median activity,
+    pairs, reason): the voice's name, or unknown where the face cannot be judged."""
+    names, conf, reason, level = name_voices(mouth, voices, snr_db)
+    lines = []
+    for s, e, v in voices.runs():
+        share = mouth.judged_share(s, e)
+        pairs = mouth.pairs(s, e)
+        med = float(np.median(pairs)) if pairs else None
+        if share is None or share < MIN_JUDGED:
+            states = [st for t, st in zip(mouth.times, mouth.state) if s <= t <= e and st]
+            why = max(set(states), key=states.count) if states else "no-frame"
+            lines.append((s, e, UNKNOWN, 0.0, med, len(pairs), _REASONS.get(why, why)))
+        elif READER in names.values() and pairs and _disagrees(names[v], pairs, names, level):
+            lines.append((s, e, UNKNOWN, 0.0, med, len(pairs),
+                          "the voice is the other one's, but the mouth says otherwise"))
+        else:
+            lines.append((s, e, names[v], round(conf * share, 3), med, len(pairs), ""))
+    return Attribution(lines, names, reason, level)
+
+
+def _disagrees(label: str, pairs: list[float], names: dict[int, str],
+               level: dict[int, float]) -> bool:
+    """Does this line's own mouth contradict its voice's name? Its activity placed on the
+    tape's scale x = log(a / reader's) / log(actor's / reader's) (0 still, 1 talking): an
+    actor line below `LINE_VETO`, or a reader line above 1 − `LINE_VETO`."""
+    actor = level[next(v for v, n in names.items() if n == ACTOR)]
+    reader = level[next(v for v, n in names.items() if n == READER)]
+    x = math.log(_geomean(pairs) / reader) / math.log(actor / reader)
+    return x < LINE_VETO if label == ACTOR else x > 1.0 - LINE_VETO
+
+
 class Speakers(DerivedMeasure):
     name = "speakers"
-    requires = ("mouth", "speech", "r128")
+    requires = ("mouth", "speech", "voices", "r128")
 
     def compute(self, results):
-        mouth, speech, r128 = results["mouth"], results["speech"], results["r128"]
-        for v in (mouth, speech, r128):
+        mouth, speech, voices, r128 = (results["mouth"], results["speech"], results["voices"],
+                                       results["r128"])
+        for v in (mouth, speech, voices, r128):
             if isinstance(v, Missing):
                 raise MeasureUnavailable(v.reason)
         if not speech.segments:
             raise MeasureUnavailable("no speech was found")
-        raw, still, talking, told = label_lines(mouth, speech)
+        act = speech.activity
+        snr = act.active_level_db - act.noise_level_db if speech.speech_s > 0 else None
+        att = attribute(mouth, voices, snr)
         mom = np.asarray(r128.momentary, np.float64)
         mom = np.where(np.isfinite(mom) & (mom > -120.0), mom, -math.inf)
-        lines = []
-        for s, e, label, conf, act, n, why in raw:
-            lines.append(Line(s, e, label, conf, act, n, _block_loudness(mom, [(s, e)]), why))
+        lines = [Line(s, e, lab, conf, med, n, _block_loudness(mom, [(s, e)]), why)
+                 for s, e, lab, conf, med, n, why in att.lines]
         spans = {lab: [(ln.start_s, ln.end_s) for ln in lines if ln.counts(lab)]
                  for lab in (ACTOR, READER)}
         return SpeakersResult(
-            lines=tuple(lines), duration_s=speech.duration_s, still=still, talking=talking,
-            told_apart=told, actor_lufs=_block_loudness(mom, spans[ACTOR]),
-            reader_lufs=_block_loudness(mom, spans[READER]))
+            lines=tuple(lines), duration_s=speech.duration_s,
+            still=att.activity_of(READER), talking=att.activity_of(ACTOR),
+            told_apart=att.told_apart, actor_lufs=_block_loudness(mom, spans[ACTOR]),
+            reader_lufs=_block_loudness(mom, spans[READER]),
+            split_strength=voices.strength, reason=att.reason)
