@@ -6,6 +6,7 @@
     python scripts/bench.py --runs 3           # median of 3 runs of each (issue #19's proof)
     python scripts/bench.py --memory           # 1-minute vs 20-minute file, peak memory
     python scripts/bench.py --batch            # 8 tapes, --jobs 1 vs --jobs 2
+    python scripts/bench.py --cluster          # 40 short tapes, local pool vs Dask LocalCluster
     python scripts/bench.py --help-time        # how long `tapecheck --help` takes
     python scripts/bench.py --fix 1080p        # `tapecheck fix` vs a plain ffmpeg transcode
     python scripts/bench.py --takes            # `takes` of two 60 s takes vs `check` of both
@@ -50,6 +51,8 @@ TAPES = {
                  ["-metadata:s:v:0", "rotate=270"]),
     "1min": (60, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
                               "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
+    "short": (10, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
+                               "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
     "20min": (1200, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
                                  "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
 }
@@ -109,8 +112,10 @@ def tree_rss_kb(pid: int) -> int:
                 for line in fh:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children") as fh:
-                stack.extend(int(c) for c in fh.read().split())
+            # every thread's children: Dask's nannies start workers from the event-loop thread
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
@@ -204,6 +209,58 @@ def takes() -> None:
           "judging (target ≤ 1)" + ("" if both[2] in (0, 1) else f"  exit {both[2]}"))
 
 
+def _noop(path, plan, on_progress=None):
+    """A judge that does nothing: what is left of a run is the backend's own cost per file."""
+    from tapecheck.model import FileReport
+
+    return FileReport(path=path, status="judged")
+
+
+def cluster() -> None:
+    """40 short tapes judged by the local pool (--jobs 2) and by a Dask LocalCluster of 2
+    worker processes (--scheduler local:2, cluster start and stop included), then what each
+    backend costs per file around a judge that does nothing (docs/cluster.md)."""
+    from tapecheck.pipeline import Plan, judge_paths
+    from tapecheck.pipeline import cluster as dask_backend
+
+    n = 40
+    folder = BENCH / "cluster"
+    folder.mkdir(exist_ok=True)
+    src = make("short")
+    for i in range(n):
+        dst = folder / f"take{i:02d}.mp4"
+        if not dst.exists():
+            shutil.copy(src, dst)
+    base = [*TAPECHECK, "check", "--format", "jsonl", "--no-cache", str(folder)]
+    pool_s, pool_mb, _ = measure([*base, "--jobs", "2"])
+    dask_s, dask_mb, _ = measure([*base, "--scheduler", "local:2"])
+    print(f"{n} tapes of {TAPES['short'][0]} s {TAPES['short'][1]}, all checks:")
+    print(f"  local pool --jobs 2       {pool_s:6.1f} s  {pool_s / n:5.2f} s/tape  "
+          f"{n / pool_s * 3600:6.0f} tapes/h  peak {pool_mb:.0f} MB")
+    print(f"  --scheduler local:2       {dask_s:6.1f} s  {dask_s / n:5.2f} s/tape  "
+          f"{n / dask_s * 3600:6.0f} tapes/h  peak {dask_mb:.0f} MB")
+    print(f"  one tape, one core: {pool_s * 2 / n:.2f} core-s (pool)")
+
+    fake = [str(folder / f"take{i:02d}.mp4") for i in range(n)]
+    start = time.perf_counter()
+    client, local = dask_backend.connect("local:2")
+    up = time.perf_counter() - start
+    client.close()
+    try:
+        start = time.perf_counter()
+        judge_paths(fake, Plan(), judge_fn=_noop, scheduler=local.scheduler_address,
+                    search=False)
+        per_dask = (time.perf_counter() - start) / n
+    finally:
+        local.close()
+    start = time.perf_counter()
+    judge_paths(fake, Plan(), judge_fn=_noop, jobs=2, search=False)
+    per_pool = (time.perf_counter() - start) / n
+    print(f"  LocalCluster(2) start-up {up:.1f} s; a judge that does nothing, per file: "
+          f"cluster {per_dask * 1000:.0f} ms (connect and version check included), "
+          f"local pool {per_pool * 1000:.0f} ms (worker start included)")
+
+
 _HELP: list[str] = []
 
 
@@ -254,6 +311,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="time `tapecheck check --quick`")
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--batch", action="store_true")
+    ap.add_argument("--cluster", action="store_true")
     ap.add_argument("--help-time", action="store_true")
     ap.add_argument("--fix", action="store_true", help="time `tapecheck fix` against a plain "
                     "ffmpeg transcode of the same tapes (default: 1080p)")
@@ -266,11 +324,13 @@ def main() -> int:
         memory()
     if a.batch:
         batch()
+    if a.cluster:
+        cluster()
     if a.help_time:
         help_time()
     if a.takes:
         takes()
-    if a.tapes or not (a.memory or a.batch or a.help_time or a.takes):
+    if a.tapes or not (a.memory or a.batch or a.cluster or a.help_time or a.takes):
         compare(a.tapes or ["1080p", "4k-hevc", "portrait", "phone-photo"], a.quick, a.runs)
     return 0
 

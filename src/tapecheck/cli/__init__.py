@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from ..errors import ConfigError, UsageError
+from ..errors import ClusterError, ConfigError, UsageError
 from ..version import __version__
 
 EXIT_USAGE = 2
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
-    except UsageError as exc:
+    except (UsageError, ClusterError) as exc:
         click.echo(f"tapecheck: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except ConfigError as exc:

@@ -7,6 +7,7 @@ message can say what ffmpeg said.
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import shutil
@@ -40,6 +41,19 @@ def binary(name: str) -> str:
             else f"{name} was not found on PATH"
         raise IngestError("ffmpeg-missing", f"{where}: {INSTALL_HINT}")
     return found
+
+
+@functools.lru_cache(maxsize=2)
+def version_line(name: str = "ffmpeg") -> str:
+    """`ffmpeg -version`'s first words ("ffmpeg version 5.1.9-0+deb12u1"), "" when it will not
+    run: what decides how frames decode, so a cluster's workers must all have the same."""
+    try:
+        out = subprocess.run([binary(name), "-hide_banner", "-version"], capture_output=True,
+                             timeout=20, check=False).stdout.decode("utf-8", "replace")
+    except (IngestError, OSError, subprocess.TimeoutExpired):
+        return ""
+    first = out.splitlines()[0] if out.strip() else ""
+    return first.split(" Copyright")[0].strip()
 
 
 def url(path: str) -> str:
