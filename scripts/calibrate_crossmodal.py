@@ -215,76 +215,85 @@ def _clip_signals(path: Path, cache: Path):
 
 
 def _pair_windows(picture, sound, fps: float = 25.0):
-    """Per window: Estimate of `picture`'s lips against `sound`'s speech (both clips' signals),
-    as the measure would compute it for a tape made of the two."""
+    """(windows, evidence) of `picture`'s lips against `sound`'s speech (both clips'
+    signals), as the measure judges a tape made of the two."""
     from tapecheck.measures import sync as syn
 
     dur = min(picture[0], sound[0])
     spans = [(a, min(b, dur)) for a, b in sound[1] if a < dur]
-    out = []
     t, speed = picture[4], picture[5]
-    gaps = np.diff(t)
-    fps = 1.0 / float(np.median(gaps)) if len(gaps) else fps
+    windows, evs = [], []
     for ws, we in syn.choose_windows(spans, dur):
         sel = (t >= ws) & (t <= we)
-        tw, vw = t[sel], speed[sel]
-        mask = np.zeros(len(tw), bool)
-        for a, b in spans:
-            mask |= (tw >= a - syn.MARGIN_S) & (tw <= b + syn.MARGIN_S)
-        out.append(syn.estimate(tw, vw, sound[2], sound[3], mask, fps))
-    return out
+        w, ev = syn.judge_window((ws, we), t[sel], speed[sel], sound[2], sound[3], spans, fps)
+        windows.append(w)
+        evs.append(ev)
+    return windows, evs
+
+
+def _beyond(offset_ms: float | None) -> bool:
+    """Would X102 flag this offset (its default limits and tolerance)?"""
+    return offset_ms is not None and (offset_ms > 125.0 + 40.0 or offset_ms < -(45.0 + 40.0))
 
 
 def chance_table(tmp: Path) -> None:
-    """z of matched takes against mismatched pairs (a take's picture with another's sound)."""
+    """Matched takes against mismatched pairs (a take's picture with another's sound): per
+    window the z against unrelated speech; per take the reading, whether X102 would flag it,
+    and whether a second piece of the take corroborates it (what a finding needs)."""
     from tapecheck.measures import sync as syn
 
     cache = Path(tempfile.gettempdir()) / "tapecheck_sync_tracks"
     cache.mkdir(exist_ok=True)
     clips = sync_clips(tmp)
     sig = {p.stem: _clip_signals(p, cache) for p in clips}
-    print("\n## lip sync confidence: matched takes (z, r, seconds of lips, offset)\n")
-    print("| clip | window | offset | r | prominence | z | lip s | confident |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n## lip sync confidence: matched takes (per window: offset, r, z, seconds of lips, "
+          "halves)\n")
+    print("| clip | window | offset | r | prominence | z | lip s | confident | halves (ms, z) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    matched = []
     for name, s in sig.items():
-        for k, e in enumerate(_pair_windows(s, s)):
-            off = "–" if e.offset_ms is None else f"{e.offset_ms + syn.LIP_LEAD_MS:+.0f}"
-            print(f"| {short(name)[:40]} | {k} | {off} | {e.peak_r:.2f} | {e.prominence:.2f} | "
-                  f"{e.z:.1f} | {e.frames / 25:.1f} | {'yes' if e.confident else e.reason} |")
+        windows, evs = _pair_windows(s, s)
+        matched.append((name, windows, evs))
+        for k, w in enumerate(windows):
+            off = "–" if w.offset_ms is None else f"{w.offset_ms:+.0f}"
+            halves = " ".join(f"{'–' if h is None else f'{h:+.0f}'}/{z:.1f}"
+                              for h, z in zip(w.halves_ms, w.halves_z))
+            print(f"| {short(name)[:40]} | {w.start_s:.1f}–{w.end_s:.1f} | {off} | "
+                  f"{w.peak_r:.2f} | {w.prominence:.2f} | {w.z:.1f} | {w.frames / 25:.1f} | "
+                  f"{'yes' if w.confident else w.reason[:40]} | {halves} |")
     rows = []
     for a, sa in sig.items():
         for b, sb in sig.items():
             if a == b or a.split("_x3")[0] == b.split("_x3")[0]:
                 continue
-            for e in _pair_windows(sa, sb):
-                rows.append((a, b, e))
-    conf = [r for r in rows if r[2].confident]
-    print(f"\nmismatched picture/sound pairs: {len(conf)}/{len(rows)} windows confident "
-          f"({100 * len(conf) / max(1, len(rows)):.1f} %)")
-    both_grid = [r for r in rows if r[0].startswith("grid") and r[1].startswith("grid")]
-    print(f"  of which both GRID loops (same sentence template, looped): "
-          f"{sum(1 for r in both_grid if r[2].confident)}/{len(both_grid)}")
-    matched = [(n, e) for n, s in sig.items() for e in _pair_windows(s, s)]
+            windows, evs = _pair_windows(sa, sb)
+            rows.append((a, b, windows, syn.reading(windows, evs)[0]))
+    grid = [r for r in rows if r[0].startswith("grid") and r[1].startswith("grid")]
+    other = [r for r in rows if r not in grid]
 
-    def passes(e, z, prom):
-        return (e.offset_ms is not None and e.z >= z and e.prominence >= prom
-                and abs(e.offset_ms) <= syn.MAX_LAG_MS - 20
-                and e.frames / 25 >= syn.MIN_EVIDENCE_S)
+    def rates(sel):
+        read = [r for r in sel if r[3] is not None]
+        flag = [r for r in read if _beyond(r[3])]
+        found = [r for r in flag if syn.corroborates(r[3], r[2])]
+        n = max(1, len(sel))
+        return (f"{len(read)}/{len(sel)} ({100 * len(read) / n:.1f} %) | {len(flag)} "
+                f"({100 * len(flag) / n:.1f} %) | {len(found)} ({100 * len(found) / n:.1f} %)")
 
-    print("\n| rule | mismatched confident | excl. GRID×GRID | matched windows confident |")
+    print("\n## mismatched picture/sound pairs (one take's picture, another's sound)\n")
+    print("| pairs | with a reading | reading beyond X102's limits | finding (corroborated) |")
     print("|---|---|---|---|")
-    other = [r for r in rows if r not in both_grid]
-    for z in (2.4, 3.0, 3.5, 4.0):
-        for prom in (0.0, 0.1, 0.15):
-            n = sum(1 for r in rows if passes(r[2], z, prom))
-            m = sum(1 for r in other if passes(r[2], z, prom))
-            k = sum(1 for _, e in matched if passes(e, z, prom))
-            print(f"| z ≥ {z}, prominence ≥ {prom} | {n}/{len(rows)} "
-                  f"({100 * n / max(1, len(rows)):.1f} %) | {m}/{len(other)} "
-                  f"({100 * m / max(1, len(other)):.1f} %) | {k}/{len(matched)} |")
-    for a, b, e in conf:
-        print(f"  confident: picture {short(a)} + sound {short(b)}: {e.offset_ms:+.0f} ms, "
-              f"z {e.z:.1f}, r {e.peak_r:.2f}, prominence {e.prominence:.2f}")
+    print(f"| all | {rates(rows)} |")
+    print(f"| without GRID × GRID (looped template sentences) | {rates(other)} |")
+    print(f"| GRID × GRID | {rates(grid)} |")
+    for a, b, windows, off in rows:
+        if off is not None:
+            print(f"  reading: picture {short(a)} + sound {short(b)}: {off:+.0f} ms, "
+                  f"{'corroborated' if syn.corroborates(off, windows) else 'alone'}; windows "
+                  + "; ".join(f"{w.offset_ms}/{w.z:.1f}/{w.halves_ms}/{w.halves_z}"
+                              for w in windows))
+    read = [(n, w, syn.reading(w, e)[0]) for n, w, e in matched]
+    print(f"\nmatched takes: {sum(1 for r in read if r[2] is not None)}/{len(read)} with a "
+          f"reading, {sum(1 for r in read if syn.corroborates(r[2], r[1]))} corroborated")
 
 
 def shifts_table(tmp: Path) -> None:

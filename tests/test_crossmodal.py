@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 
 from tapecheck import check_file
+from tapecheck.checks import BY_CODE
+from tapecheck.checks.base import Skip
 from tapecheck.pipeline.passes import measure
 from tapecheck.ingest import probe
 from tapecheck.measures import Context, Results, closure
@@ -88,6 +90,44 @@ def test_windows_pooled_weigh_their_frames():
     assert both.frames == a.frames + b.frames
     assert syn.decide(both).offset_ms == pytest.approx(100.0, abs=5.0)
     assert syn.decide(both).confident
+
+
+def test_the_halves_of_a_window_each_find_the_lag():
+    tv, vis, slope, hop = _slope_and_visual(130.0, seconds=10.0)
+    mask = (tv > 0.7) & (tv < 9.3)
+    first, second = syn.halves(tv, vis, slope, hop, mask, 25.0)
+    for h in (first, second):
+        assert h.offset_ms == pytest.approx(130.0, abs=5.0) and h.z > syn.HALF_Z
+    assert first.frames + second.frames == int(mask.sum())
+
+
+def _win(offset, confident=True, halves=(), halves_z=()):
+    return syn.Window(0.0, 5.0, offset, 0.5, 0.2, 125, confident, "", 5.0, halves, halves_z)
+
+
+@pytest.mark.parametrize("windows, backed", [
+    ([_win(200.0)], False),                                         # one piece alone
+    ([_win(200.0, halves=(190.0, 215.0), halves_z=(2.0, 3.0))], True),
+    ([_win(200.0, halves=(190.0, 215.0), halves_z=(1.0, 3.0))], False),   # a half at chance
+    ([_win(200.0, halves=(190.0, 300.0), halves_z=(2.0, 3.0))], False),   # halves disagree
+    ([_win(200.0), _win(230.0, confident=False)], True),            # two windows agree
+    ([_win(200.0), _win(-100.0, confident=False)], False),
+])
+def test_an_offset_is_reported_only_when_a_second_piece_of_the_take_backs_it(windows, backed):
+    assert syn.corroborates(200.0, windows) == backed
+    result = syn.SyncResult(tuple(windows), 200.0, "", 5.0)
+    assert result.corroborated == backed
+    check = BY_CODE["X102"]
+    values = {p.name: p.default for p in check.params}
+    if backed:
+        (hit,) = check.run({"sync": result}, values)
+        assert hit.measured == 200.0
+    else:
+        with pytest.raises(Skip, match="no second stretch"):
+            check.run({"sync": result}, values)
+    # an offset within the limits needs no backing: nothing to report either way
+    calm = syn.SyncResult(tuple(windows), 60.0, "", 5.0)
+    assert check.run({"sync": calm}, values) == []
 
 
 def test_windows_hold_the_actor_speech_within_the_budget():

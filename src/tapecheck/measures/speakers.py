@@ -220,9 +220,11 @@ def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], fl
     return {hi: ACTOR, 1 - hi: READER}, min(1.0, 0.5 + sure), "", level
 
 
-_REASONS = {"no-face": "the face is not in the picture", "turned": "the face is turned away",
-            "small": "the face is too small to see the mouth", "cut": "the mouth is out of frame",
-            "no-frame": "no sampled frame falls in it"}
+#: Why a mouth could not be judged (mouth.py's states), in words.
+MOUTH_REASONS = {"no-face": "the face is not in the picture",
+                 "turned": "the face is turned away",
+                 "small": "the face is too small to see the mouth",
+                 "cut": "the mouth is out of frame", "no-frame": "no sampled frame falls in it"}
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def attribute(mouth, voices, snr_db: float | None) -> Attribution:
         if share is None or share < MIN_JUDGED:
             states = [st for t, st in zip(mouth.times, mouth.state) if s <= t <= e and st]
             why = max(set(states), key=states.count) if states else "no-frame"
-            lines.append((s, e, UNKNOWN, 0.0, med, len(pairs), _REASONS.get(why, why)))
+            lines.append((s, e, UNKNOWN, 0.0, med, len(pairs), MOUTH_REASONS.get(why, why)))
         elif READER in names.values() and pairs and _disagrees(names[v], pairs, names, level):
             lines.append((s, e, UNKNOWN, 0.0, med, len(pairs),
                           "the voice is the other one's, but the mouth says otherwise"))

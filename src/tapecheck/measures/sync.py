@@ -131,6 +131,11 @@ CHANCE_COUNT = 16
 #: levels) repeats it (a frozen picture, a duplicated frame): its lips say nothing about
 #: timing. (The frozen-picture sample tape otherwise read as sound 410 ms late.)
 DUPLICATE_GREY = 0.5
+#: A finding needs more than a reading (`corroborates`): two independent pieces of the take
+#: peaking within this of the offset, ms …
+AGREE_MS = 40.0
+#: … where a confident window's own halves count only when each stands this far above chance.
+HALF_Z = 1.5
 #: Crop for the flow, px.
 FLOW_W, FLOW_H = 64, 48
 #: Mouth patches are kept at most at this many px per eye distance.
@@ -160,10 +165,32 @@ class Window:
     confident: bool
     reason: str = ""
     z: float = 0.0              # the peak against unrelated speech (`chance_z`)
+    #: a confident window's two halves (its measured frames split in time) on their own:
+    #: their peaks' lags (ms, lip lead added) and z (`corroborates`)
+    halves_ms: tuple[float | None, ...] = ()
+    halves_z: tuple[float, ...] = ()
 
     @property
     def center_s(self) -> float:
         return (self.start_s + self.end_s) / 2
+
+    @property
+    def halves_agree(self) -> bool:
+        """Both halves peak within `AGREE_MS` of the window, each ≥ `HALF_Z` above chance."""
+        return (self.confident and len(self.halves_ms) == 2
+                and all(h is not None and abs(h - self.offset_ms) <= AGREE_MS
+                        for h in self.halves_ms)
+                and min(self.halves_z) >= HALF_Z)
+
+
+@dataclass(frozen=True)
+class Track:
+    """The lip-opening speed of a stretch decoded at full frame rate (`mouth_track`)."""
+
+    start_s: float
+    end_s: float
+    times: np.ndarray
+    speed: np.ndarray           # crop px per frame, NaN where the mouth was not found
 
 
 @dataclass(frozen=True)
@@ -172,10 +199,18 @@ class SyncResult:
     av_offset_ms: float | None      # + = audio late; None when no window is confident
     reason: str                     # why av_offset_ms is None ("" otherwise)
     decoded_s: float                # full-rate video decoded for this, s
+    #: every stretch decoded at full rate (the windows, and early ones not used): the lips
+    #: during speech, for measures that ask whether the face speaks at all (lipmotion.py)
+    tracks: tuple[Track, ...] = ()
 
     @property
     def confident(self) -> tuple[Window, ...]:
         return tuple(w for w in self.windows if w.confident)
+
+    @property
+    def corroborated(self) -> bool:
+        """Is the offset backed by two independent pieces of the take (`corroborates`)?"""
+        return corroborates(self.av_offset_ms, self.windows)
 
     @property
     def drift_ms(self) -> float | None:
@@ -463,10 +498,74 @@ def decide(ev: Evidence) -> Estimate:
     return Estimate(lag, r, prom, z, ev.frames, True, "")
 
 
+def halves(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: float,
+           mask: np.ndarray, fps: float) -> list[Estimate]:
+    """The two halves of a window — its measured frames split in time at the middle one —
+    each decided on its own."""
+    idx = np.flatnonzero(mask & np.isfinite(visual))
+    if len(idx) < 2:
+        return []
+    first = np.arange(len(mask)) < idx[len(idx) // 2]
+    return [decide(evidence(t_video, visual, slope, hop_s, mask & part, fps))
+            for part in (first, ~first)]
+
+
+def corroborates(offset_ms: float | None, windows) -> bool:
+    """Is an offset backed by two independent pieces of the take? Either two windows (their
+    frames never overlap) peak within `AGREE_MS` of it, or a confident window that does has
+    halves that agree (`Window.halves_agree`). A take's picture with another take's sound
+    reaches a confident reading now and then (module docstring); two of its pieces landing on
+    the same lag by chance is far rarer, so only a corroborated offset becomes a finding."""
+    if offset_ms is None:
+        return False
+    near = [w for w in windows if w.offset_ms is not None
+            and abs(w.offset_ms - offset_ms) <= AGREE_MS]
+    return len(near) >= 2 or any(w.halves_agree for w in near)
+
+
 def estimate(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: float,
              mask: np.ndarray, fps: float) -> Estimate:
     """The offset of one window, with its evidence."""
     return decide(evidence(t_video, visual, slope, hop_s, mask, fps))
+
+
+def judge_window(window: tuple[float, float], t: np.ndarray, speed: np.ndarray,
+                 slope: np.ndarray, hop_s: float, spans: list[tuple[float, float]],
+                 fps: float) -> tuple[Window, Evidence]:
+    """One window's estimate (and its halves when confident) from its full-rate lip track
+    and the take's envelope slope, over the frames within the actor's lines."""
+    ws, we = window
+    if len(t) >= 2 and np.median(np.diff(t)) > 0:
+        fps = 1.0 / float(np.median(np.diff(t)))
+    mask = np.zeros(len(t), bool)
+    for s, e in spans:
+        mask |= (t >= s - MARGIN_S) & (t <= e + MARGIN_S)
+    ev = evidence(t, speed, slope, hop_s, mask, fps)
+    e = decide(ev)
+    lag = None if e.offset_ms is None else e.offset_ms + LIP_LEAD_MS
+    parts = halves(t, speed, slope, hop_s, mask, fps) if e.confident else []
+    return Window(round(ws, 3), round(we, 3), None if lag is None else round(lag, 1),
+                  round(e.peak_r, 3), round(e.prominence, 3), e.frames, e.confident, e.reason,
+                  round(e.z, 2),
+                  tuple(None if h.offset_ms is None else round(h.offset_ms + LIP_LEAD_MS, 1)
+                        for h in parts), tuple(round(h.z, 2) for h in parts)), ev
+
+
+def reading(windows: list[Window], evs: list[Evidence]) -> tuple[float | None, str]:
+    """The take's offset from its windows (`av_offset_ms`, None with the reason): the median
+    of the confident windows when all are; else all the measured speech pooled, when that is
+    confident; else the confident windows there are."""
+    good = [w.offset_ms for w in windows if w.confident]
+    whole = decide(pooled(evs)) if len(evs) > 1 else None
+    if good and len(good) == len(windows):
+        return float(np.median(good)), ""
+    if whole is not None and whole.confident:
+        # no window alone holds enough evidence, all the measured speech together does
+        return whole.offset_ms + LIP_LEAD_MS, ""
+    if good:
+        return float(np.median(good)), ""
+    return None, (whole.reason if whole is not None else
+                  windows[0].reason if windows else "no window of the actor's speech")
 
 
 def _coverage(window: tuple[float, float], spans: list[tuple[float, float]]) -> float:
@@ -506,6 +605,15 @@ def choose_windows(spans: list[tuple[float, float]], duration: float) -> list[tu
     return out
 
 
+def decode_track(info, window: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Times and lip-opening speed of a stretch of the file, decoded at full frame rate."""
+    from ..ingest import iter_frames
+
+    every = max(1, int(round((info.fps or 25.0) * DETECT_EVERY_S)))
+    ws, we = window
+    return mouth_track(iter_frames(info, rate=0, start_s=ws, duration_s=we - ws), every)
+
+
 class Sync(DerivedMeasure):
     name = "sync"
     requires = ("speakers", "audio_frames")
@@ -516,12 +624,7 @@ class Sync(DerivedMeasure):
         self._tracks: dict[tuple[float, float], tuple[np.ndarray, np.ndarray]] = {}
 
     def _track(self, window: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
-        from ..ingest import iter_frames
-
-        info = self.ctx.info
-        every = max(1, int(round((info.fps or 25.0) * DETECT_EVERY_S)))
-        ws, we = window
-        return mouth_track(iter_frames(info, rate=0, start_s=ws, duration_s=we - ws), every)
+        return decode_track(self.ctx.info, window)
 
     def early(self, results):
         """Decode the windows that hold the most speech of anyone while the video pass runs.
@@ -564,6 +667,7 @@ class Sync(DerivedMeasure):
         windows: list[Window] = []
         evs: list[Evidence] = []
         decoded = sum(we - ws for ws, we in self._tracks)
+        kept = dict(self._tracks)
         for window in choose_windows(spans, info.duration_s):
             early = self._decoded_early(window, spans)
             if early is not None:
@@ -578,34 +682,10 @@ class Sync(DerivedMeasure):
                                           f"there ({exc.code})"))
                     continue
                 decoded += window[1] - window[0]
-            ws, we = window
-            if len(t) >= 2:
-                gaps = np.diff(t)
-                fps_w = 1.0 / float(np.median(gaps)) if np.median(gaps) > 0 else fps
-            else:
-                fps_w = fps
-            mask = np.zeros(len(t), bool)
-            for s, e in spans:
-                mask |= (t >= s - MARGIN_S) & (t <= e + MARGIN_S)
-            ev = evidence(t, speed, slope, feats.hop_s, mask, fps_w)
+                kept[window] = (t, speed)
+            judged, ev = judge_window(window, t, speed, slope, feats.hop_s, spans, fps)
+            windows.append(judged)
             evs.append(ev)
-            e = decide(ev)
-            lag = None if e.offset_ms is None else e.offset_ms + LIP_LEAD_MS
-            windows.append(Window(round(ws, 3), round(we, 3),
-                                  None if lag is None else round(lag, 1), round(e.peak_r, 3),
-                                  round(e.prominence, 3), e.frames, e.confident, e.reason,
-                                  round(e.z, 2)))
-        good = [w.offset_ms for w in windows if w.confident]
-        whole = decide(pooled(evs)) if len(evs) > 1 else None
-        if good and len(good) == len(windows):
-            offset, reason = float(np.median(good)), ""
-        elif whole is not None and whole.confident:
-            # no window alone holds enough evidence, all the measured speech together does
-            offset, reason = whole.offset_ms + LIP_LEAD_MS, ""
-        elif good:
-            offset, reason = float(np.median(good)), ""
-        else:
-            offset = None
-            reason = (whole.reason if whole is not None else
-                      windows[0].reason if windows else "no window of the actor's speech")
-        return SyncResult(tuple(windows), offset, reason, round(decoded, 2))
+        offset, reason = reading(windows, evs)
+        tracks = tuple(Track(ws, we, t, sp) for (ws, we), (t, sp) in sorted(kept.items()))
+        return SyncResult(tuple(windows), offset, reason, round(decoded, 2), tracks)

@@ -1,0 +1,183 @@
+"""Does the face on camera speak the speech heard (measures/lipmotion.py, X104, X105)?
+
+Synthetic lip tracks with exact expectations for the decision; fake measures for the checks;
+one constructed tape (a silent face from the corpus over a corpus voice) through the whole
+pipeline.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from tapecheck import check_file
+from tapecheck.checks import BY_CODE
+from tapecheck.checks.base import Skip
+from tapecheck.measures import Context
+from tapecheck.measures import lipmotion as lm
+from tapecheck.measures.base import Missing
+from tapecheck.measures.mouth import MouthResult
+from tapecheck.measures.sync import SyncResult, Track
+from tapecheck.model import Span
+from tapecheck.settings import Settings
+
+FPS = 25.0
+
+
+def _track(start: float, end: float, eyes_per_s, seed: int = 0) -> Track:
+    """A full-rate lip track whose |speed| has the given 90th percentile (eye distances/s):
+    magnitudes evenly spread from 0 to eyes_per_s / 0.9, in random order and sign."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(start, end, 1 / FPS)
+    size = np.linspace(0.0, eyes_per_s / 0.9, len(t))
+    per_frame = rng.permutation(size) * rng.choice([-1.0, 1.0], len(t)) * lm.PX_PER_EYE / FPS
+    return Track(start, end, t, per_frame)
+
+
+def _piece(start, end, eyes_per_s, spans=((0.0, 100.0),), seed=0) -> lm.Piece:
+    tr = _track(start, end, eyes_per_s, seed)
+    return lm.lip_speeds(tr.times, tr.speed, list(spans))
+
+
+def test_the_lip_speed_is_the_90th_percentile_in_eye_distances_per_second():
+    p = _piece(0.0, 40.0, 0.6)
+    assert float(np.percentile(p.speeds, 90)) == pytest.approx(0.6, rel=0.01)
+    assert p.seen_s == pytest.approx(40.0, abs=0.1)
+
+
+@pytest.mark.parametrize("speeds, state", [
+    ((0.2, 0.25), lm.STILL),            # a resting mouth through the speech
+    ((0.8, 0.7), lm.SPEAKS),            # a speaking one
+    ((0.15, 0.15, 0.15, 0.6), lm.SPEAKS),   # still, but one piece moves: a line of theirs
+])
+def test_still_lips_only_when_every_piece_is_still(speeds, state):
+    pieces = [_piece(4.0 * i, 4.0 * i + 4.0, v, seed=i) for i, v in enumerate(speeds)]
+    got, lip, why = lm.judge(pieces)
+    assert got == state
+    assert (why == "") == (state == lm.STILL)
+
+
+def test_a_mouth_seen_too_little_or_too_briefly_is_not_judged():
+    seen = _piece(0.0, 4.0, 0.2)
+    half_hidden = lm.Piece(seen.speeds[: len(seen.speeds) // 3], seen.frames, FPS)
+    assert lm.judge([half_hidden])[0] == lm.UNKNOWN
+    brief = _piece(0.0, 2.0, 0.2)
+    state, _, why = lm.judge([brief])
+    assert state == lm.UNKNOWN and "only 2.0 s" in why
+
+
+def test_the_rest_of_the_speech_is_cut_into_pieces_within_the_budget():
+    rest = lm.uncovered([(0.0, 10.0), (12.0, 20.0)], [(2.0, 6.0)])
+    assert rest == [(0.0, 2.0), (6.0, 10.0), (12.0, 20.0)]
+    pieces = lm.extra_pieces(rest)
+    assert all(b - a <= lm.PIECE_S + 1e-9 for a, b in pieces)
+    assert sum(b - a for a, b in pieces) == pytest.approx(14.0)
+    long = lm.extra_pieces([(0.0, 200.0)])
+    assert sum(b - a for a, b in long) <= lm.MAX_EXTRA_S + 1e-9
+    assert long[0][0] == 0.0 and long[-1][1] == 200.0     # spread over the whole speech
+
+
+# --- the measure on fake upstream results (no decoding: the tracks cover the speech) ---------
+
+def _speakers(spans, told_apart=False):
+    lines = tuple(SimpleNamespace(start_s=a, end_s=b) for a, b in spans)
+    return SimpleNamespace(lines=lines, told_apart=told_apart)
+
+
+def _mouth(duration, state=""):
+    t = tuple(np.arange(0.0, duration, 0.5))
+    return MouthResult(t, (state,) * len(t), (None,) * len(t), (None,) * len(t))
+
+
+def _sync(tracks, offset=None):
+    return SyncResult((), offset, "" if offset is not None else "no match", 0.0, tuple(tracks))
+
+
+def _compute(speakers, mouth, sync):
+    return lm.LipMotion(Context(info=None)).compute(
+        {"speakers": speakers, "mouth": mouth, "sync": sync})
+
+
+SPANS = [(0.5, 4.0), (4.5, 8.0)]
+
+
+def test_a_still_face_over_speech_is_not_the_voice_heard():
+    res = _compute(_speakers(SPANS), _mouth(8.5), _sync([_track(0.0, 8.5, 0.2)]))
+    assert res.state == lm.STILL and res.lip_speed < lm.STILL_MAX
+    assert res.speech_s == pytest.approx(7.0) and res.decoded_s == 0.0
+    assert res.spans == (Span(0.5, 4.0), Span(4.5, 8.0))
+
+
+@pytest.mark.parametrize("speakers, mouth, sync, state, why", [
+    (_speakers(SPANS), _mouth(8.5), _sync([_track(0.0, 8.5, 0.8)]), lm.SPEAKS, "lips move"),
+    (_speakers(SPANS, told_apart=True), _mouth(8.5), _sync([_track(0.0, 8.5, 0.2)]),
+     lm.SPEAKS, "one of the voices"),
+    (_speakers(SPANS), _mouth(8.5), _sync([_track(0.0, 8.5, 0.2)], offset=40.0), lm.SPEAKS,
+     "match the sound"),
+    (_speakers(SPANS), _mouth(8.5, "turned"), _sync([_track(0.0, 8.5, 0.2)]), lm.UNKNOWN,
+     "turned away"),
+    (_speakers(SPANS), _mouth(8.5, "small"), _sync([_track(0.0, 8.5, 0.2)]), lm.UNKNOWN,
+     "too small"),
+    (_speakers([(0.5, 2.5)]), _mouth(8.5), _sync([_track(0.0, 8.5, 0.2)]), lm.UNKNOWN,
+     "too little speech"),
+    (_speakers(SPANS), _mouth(8.5), Missing("no lip movement could be measured"), lm.UNKNOWN,
+     "no lip movement"),
+])
+def test_what_says_the_face_speaks_and_what_says_it_cannot_be_told(speakers, mouth, sync,
+                                                                    state, why):
+    res = _compute(speakers, mouth, sync)
+    assert res.state == state and why in res.reason
+
+
+# --- the checks on fake measures -------------------------------------------------------------
+
+def _run(code, **measures):
+    c = BY_CODE[code]
+    values = {p.name: p.default for p in c.params}
+    return c.run(measures, values)
+
+
+def _lip(state, why=""):
+    return lm.LipMotionResult(state, 0.22 if state != lm.UNKNOWN else None, 6.5, 13.4, 0.0,
+                              why, (Span(0.5, 8.0),))
+
+
+def test_x104_says_the_voice_heard_is_not_the_face_on_camera():
+    (hit,) = _run("X104", lip_motion=_lip(lm.STILL))
+    assert hit.measured == 0.22 and hit.threshold == lm.STILL_MAX
+    assert "not heard" in hit.message and "13.4 s" in hit.message and "0.22" in hit.message
+    assert BY_CODE["X104"].category == "speech" and BY_CODE["X104"].severity.label == "error"
+    assert _run("X104", lip_motion=_lip(lm.SPEAKS, "lips move")) == []
+    with pytest.raises(Skip, match="turned away"):
+        _run("X104", lip_motion=_lip(lm.UNKNOWN, "the face is turned away"))
+
+
+@pytest.mark.parametrize("lufs, flagged", [(-13.0, True), (-29.9, True), (-33.0, False)])
+def test_x105_flags_other_voices_only_when_they_are_loud_enough_to_drown_anyone(lufs, flagged):
+    hits = _run("X105", lip_motion=_lip(lm.STILL),
+                loudness=SimpleNamespace(speech_lufs=lufs))
+    assert bool(hits) == flagged
+    if flagged:
+        assert hits[0].measured == lufs and hits[0].threshold == -30.0
+        assert "Only other voices" in hits[0].message
+    with pytest.raises(Skip, match="speaks"):
+        _run("X105", lip_motion=_lip(lm.SPEAKS), loudness=SimpleNamespace(speech_lufs=-13.0))
+
+
+# --- a listening face over a voice, through the pipeline -------------------------------------
+
+@pytest.mark.corpus
+def test_a_silent_face_over_someone_elses_speech_is_said_not_to_be_the_actor(corpus, tmp_path):
+    """LivePortrait s20 (a real face, still and silent) over a LibriSpeech reader: the actor
+    listening while only the reader was recorded."""
+    import crossmodal_tapes as ct
+
+    face = corpus / "video" / "liveportrait_s20_portrait_silent.mp4"
+    voice = corpus / "speech" / "librosa_libri1_5703-47212-0000.ogg"
+    out = ct.dub_tape(face, voice, tmp_path / "listening.mp4", seconds=9.0)
+    rep = check_file(str(out), Settings(select=("speech", "reader-balance")))
+    codes = {f.code for f in rep.findings}
+    assert {"X104", "X105"} <= codes
+    assert not rep.verdict.can_hear_voice
