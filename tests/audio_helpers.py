@@ -135,6 +135,15 @@ def frame_power(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return bands[:, SPEECH_BANDS].sum(axis=1).astype(np.float64), voicing
 
 
+def speech_probability(x: np.ndarray, frames: int) -> np.ndarray:
+    """Silero's speech probability of 48 kHz mono samples, at each 20 ms frame (vad.py)."""
+    from tapecheck.measures.vad import HOP_S, Decimator, Silero, VoiceProb
+
+    dec, sil = Decimator(), Silero()
+    prob = np.concatenate([sil.feed(dec.feed(x)), sil.feed(dec.flush())])
+    return VoiceProb(HOP_S, prob).at_frames(frames, 0.02)
+
+
 def mix_at(speech: np.ndarray, noise: np.ndarray, snr_db: float, offset_s: float = 5.0):
     """speech + noise scaled so that active speech level − mean noise level = snr_db."""
     return next(mixes(speech, noise, (snr_db,), offset_s))
@@ -145,8 +154,8 @@ def mixes(speech: np.ndarray, noise: np.ndarray, snrs, offset_s: float = 5.0):
     from tapecheck.measures.audioframes import power_db
     from tapecheck.measures.speech import detect
 
-    p, v = frame_power(speech)
-    act = detect(power_db(p), v, 0.02)
+    p, _ = frame_power(speech)
+    act = detect(power_db(p), speech_probability(speech, len(p)), 0.02)
     s_level = p[act.mask].mean()
     start = int(offset_s * RATE) if len(noise) > len(speech) + int(offset_s * RATE) else 0
     n = np.resize(noise[start:], len(speech)).astype(np.float32)

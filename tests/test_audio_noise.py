@@ -58,7 +58,9 @@ def test_clean_corpus_speech_is_not_noisy_or_muffled(corpus, name):
     from tapecheck.checks import BY_CODE
 
     r = measure_audio(corpus / "speech" / name, ("noise", "clarity", "hum"))
-    assert r["noise"].snr_db > 25.0
+    n = r["noise"]
+    assert n.snr_weighted_db > 20.0 and n.sii > 0.95
+    assert n.snr_db is None or n.snr_db > 25.0     # None: under 1 s of pauses to measure
     defaults = lambda c: {p.name: p.default for p in BY_CODE[c].params}  # noqa: E731
     for code in ("A201", "A301", "A302"):
         assert BY_CODE[code].run(r, defaults(code)) == [], code
@@ -74,4 +76,4 @@ def test_valentini_noisy_is_low_frequency_rumble_only(corpus):
     bands = dict(((lo, hi), db) for lo, hi, db in r["noise"].noise_bands)
     assert bands[(0, 80)] > -52.0                      # the rumble is there
     assert max(db for (lo, _), db in bands.items() if 300 <= lo < 8000) < -80.0
-    assert r["noise"].snr_db > 35.0
+    assert r["noise"].snr_weighted_db > 25.0           # the rumble carries no importance

@@ -63,6 +63,46 @@ def test_variable_frame_rate_detected(media_dir):
     assert probe(str(out)).variable_fps
 
 
+def test_a_few_dropped_frames_are_not_irregular_timing(media_dir):
+    """Two doubled intervals in 2 s (frames 20 and 40 dropped): technically variable, but the
+    timing is steady (3 % of intervals) — M004's share stays far under its 20 %."""
+    out = media_dir / "two_drops.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=2",
+           "-vf", "select='not(eq(n,20)+eq(n,40))'", "-fps_mode", "passthrough",
+           "-c:v", "libx264", "-preset", "ultrafast", str(out))
+    info = probe(str(out))
+    assert info.variable_fps
+    assert info.irregular_frame_share == pytest.approx(2 / 57, abs=0.01)
+
+
+def test_irregular_timing_share_of_a_jittery_stream(media_dir):
+    """Every third frame of a 30 fps stream dropped: intervals alternate 33 and 67 ms, so half
+    of them are off the median."""
+    out = media_dir / "jitter.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=3",
+           "-vf", "select='not(eq(mod(n,3),2))'", "-fps_mode", "passthrough",
+           "-c:v", "libx264", "-preset", "ultrafast", str(out))
+    assert probe(str(out)).irregular_frame_share == pytest.approx(0.5, abs=0.03)
+
+
+def test_duration_from_packets_when_the_header_has_none(media_dir):
+    """Matroska written to a pipe (as browsers' MediaRecorder does) has no duration in its
+    header; named .mp4 like the real uploads. 4 s at 10 fps: the last packet ends at 4.0 s,
+    and the frame rate comes from the packets."""
+    out = media_dir / "no_duration.mp4"
+    with open(out, "wb") as fh:
+        proc = subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                               "testsrc2=s=320x240:r=10:d=4", "-c:v", "libx264", "-preset",
+                               "ultrafast", "-f", "matroska", "pipe:1"], stdout=fh, check=True)
+    raw = json.loads(subprocess.run(["ffprobe", "-v", "error", "-print_format", "json",
+                                     "-show_format", "-show_streams", str(out)],
+                                    capture_output=True, check=True).stdout)
+    assert "duration" not in raw["format"] and "duration" not in raw["streams"][0]
+    info = probe(str(out))
+    assert info.duration_s == pytest.approx(4.0, abs=0.05)
+    assert info.fps == pytest.approx(10.0, abs=0.1)
+
+
 def test_ten_bit_and_hdr_detected(media_dir):
     ten = tape(media_dir / "ten.mp4", seconds=1, size="320x240", audio=None,
                vcodec=("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le"))

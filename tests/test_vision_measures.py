@@ -98,8 +98,8 @@ def test_face_sharpness_depends_on_blur_relative_to_face_size(corpus, face_px):
     img = cv2.resize(src, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
     f = max(faces.detect(img, input_side=max(img.shape[:2])), key=lambda f: f.area)
     gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
-    sharp, _ = focus.face_sharpness(gray, f)
-    soft, _ = focus.face_sharpness(cv2.GaussianBlur(gray, (0, 0), 0.02 * face_px), f)
+    sharp, _, _ = focus.face_sharpness(gray, f)
+    soft, _, _ = focus.face_sharpness(cv2.GaussianBlur(gray, (0, 0), 0.02 * face_px), f)
     # calibration (measures/focus.py): sharp faces 1.4–2.3, blurred by 2 % of their height < 0.9
     assert 1.4 < sharp < 2.6
     assert soft < 0.9
@@ -130,6 +130,24 @@ def test_eye_regions_see_shadow_and_glare(corpus):
                       (int(x + 0.2 * d), int(y + 0.15 * d)), (255, 255, 255), -1)
     _, g2 = eyes_mod.eye_regions(cv2.cvtColor(bright, cv2.COLOR_BGR2GRAY), f)
     assert g2 > eyes_mod.GLARE_SHARE
+
+
+def test_coloured_reflection_on_glasses_is_glare(corpus):
+    """A laptop screen's blue light over both lenses: its luma stays middling (≈ 117 of 255),
+    so only the colour picture shows it brighter than the cheek. The photo is brought down to
+    an ordinary exposure (cheeks at ≈ 160–170 of 255 in their brightest channel)."""
+    img, f = _astronaut(corpus)
+    img = (img * 0.7).astype(np.uint8)
+    d = np.hypot(f.eyes[1][0] - f.eyes[0][0], f.eyes[1][1] - f.eyes[0][1])
+    blue = img.copy()
+    for x, y in f.eyes:
+        cv2.rectangle(blue, (int(x - 0.2 * d), int(y - 0.15 * d)),
+                      (int(x + 0.2 * d), int(y + 0.15 * d)), (255, 120, 60), -1)
+    gray = cv2.cvtColor(blue, cv2.COLOR_BGR2GRAY)
+    assert eyes_mod.eye_regions(gray, f)[1] < 0.02             # luma alone misses it
+    assert eyes_mod.eye_regions(gray, f, blue)[1] > eyes_mod.GLARE_SHARE
+    clean = eyes_mod.eye_regions(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), f, img)[1]
+    assert clean < 0.05
 
 
 def test_light_measure_on_a_frame_of_known_exposure(corpus):

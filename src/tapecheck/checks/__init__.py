@@ -40,6 +40,7 @@ REGISTRY: tuple[Check, ...] = (
     framing.eyes_too_low,
     framing.face_cut_off,
     framing.off_centre,
+    framing.black_bars,
     focus.face_out_of_focus,
     focus.camera_shake,
     picture.black_frames,

@@ -16,6 +16,12 @@ from .base import Hit, Param, Skip, check
        needs=("focus",), unit="1/px",
        params=(Param("min_sharpness", 1.0, "1/px",
                      "face sharpness (at a 64 px face) below this warns", 0.1, 5.0),
+               Param("min_coarse", 1.6, "1/px",
+                     "face sharpness at the scale of the eyes (a 32 px face) below this warns",
+                     0.1, 5.0),
+               Param("error_coarse", 1.0, "1/px",
+                     "below this (at a 32 px face) the eyes are a smear: casting cannot see "
+                     "them (error)", 0.1, 5.0),
                Param("background_ratio", 1.5, "ratio",
                      "background this many times sharper than a softish face warns", 1.0,
                      10.0),
@@ -28,13 +34,20 @@ from .base import Hit, Param, Skip, check
 def face_out_of_focus(m, p):
     """Your face is soft (out of focus, or the camera focused on the background).
 
-    Sharpness is an inverse edge width measured on the face scaled to a 64 px face, so a
-    small and a large face are judged alike (measures/focus.py). Corpus: clean clips
-    1.45–2.34 (medians), the ready sample tapes (GRID footage upscaled ×2.5) 1.5–1.8, photos
-    1.35–1.92; blurred by σ = 1 % of the face height ≈ 0.9–1.2, by 2 % 0.80–0.85, by 4 %
-    0.61–0.76, only the actor blurred by 3 % 0.69–0.74. Warned below 1.0 (a blur of more than
-    about 1 % of the face height); also warned when the face is below 1.3 and the background,
-    where it shows enough detail to measure, is 1.5 × sharper — the camera focused behind you.
+    Sharpness is an inverse edge width measured on the face scaled to a fixed size, so a small
+    and a large face are judged alike (measures/focus.py): at 64 px (skin, lashes) and at
+    32 px (the scale of the eyes and mouth). Calibration (scripts/calibrate_vision.py --blur:
+11 corpus talking heads, 5 photos, 8 real recordings, each blurred by σ = a share of its
+own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–1.33 / 1.45–2.14,
+2 % 0.70–0.94 / 1.10–1.57, 3 % 0.57–0.87 / 0.91–1.28, 4 % 0.54–0.90 / 0.79–1.08, 6 %
+0.52–1.08 / 0.67–0.90 (the 64 px value stops falling past 3 %). Warned below 1.0 at 64 px
+    (a blur of more than about 1 % of the face height) or below 1.6 at 32 px (about 2 %; real
+    tapes as recorded read 1.68 and up, a soft 224 px face-track crop labelled soft 1.50); also
+    warned when the face is below 1.3 and the background, where it shows enough detail to
+    measure, is 1.5 × sharper — the camera focused behind you. An error below 1.0 at 32 px: a
+    blur of ≈ 3–4 % of the face height or more, whose width (2.4 σ ≈ 7–9 %) is the iris's
+    own (12 mm of a ≈ 14 cm brow-to-chin face) — the eyes are a smear, and casting cannot
+    read them (the defect-focus_blurred sample: 0.93).
     Faces under 48 px in the sampled frame are not judged (too few pixels; framing's business).
     Why casting cares: soft eyes read as a soft performance on a large screen, and autofocus
     that hunts to the bookshelf behind you is a classic phone self-tape fault.
@@ -43,12 +56,21 @@ def face_out_of_focus(m, p):
     focus = m["focus"]
     if focus.judged == 0:
         raise Skip("no face large enough to judge focus (48 px in the sampled frame)")
-    face, bg = focus.face, focus.background
-    if face < p.min_sharpness:
+    face, bg, coarse = focus.face, focus.background, focus.coarse
+    if coarse is not None and coarse < p.error_coarse:
+        return Hit(f"Your face is badly out of focus: sharpness {coarse:.2f} at the scale of "
+                   f"your eyes (below {p.error_coarse:.2f}): casting cannot see your eyes",
+                   measured=coarse, threshold=p.error_coarse, severity=Severity.ERROR)
+    if face < p.min_sharpness or (coarse is not None and coarse < p.min_coarse):
         extra = (f"; the background is sharper ({bg:.2f})" if bg is not None and bg >=
                  p.background_ratio * face else "")
-        return Hit(f"Your face is out of focus: sharpness {face:.2f} (below "
-                   f"{p.min_sharpness:.2f}){extra}", measured=face, threshold=p.min_sharpness)
+        if face < p.min_sharpness:
+            return Hit(f"Your face is out of focus: sharpness {face:.2f} (below "
+                       f"{p.min_sharpness:.2f}){extra}", measured=face,
+                       threshold=p.min_sharpness)
+        return Hit(f"Your face is soft: sharpness {coarse:.2f} at the scale of your eyes "
+                   f"(below {p.min_coarse:.2f}){extra}", measured=coarse,
+                   threshold=p.min_coarse)
     if bg is not None and face < p.soft_sharpness and bg >= p.background_ratio * face:
         return Hit(f"The camera focused on the background: it is {bg / face:.1f} × sharper than "
                    f"your face (sharpness {face:.2f} vs {bg:.2f}; warned from "
@@ -78,9 +100,11 @@ def camera_shake(m, p):
     How to fix: use a tripod, a phone clamp, or prop the phone on a steady surface.
     """
     motion = m["motion"]
-    if not motion.shift:
-        raise Skip("too little background detail outside the actor to measure camera motion"
-                   if motion.pairs_tried else "fewer than two frames close enough in time")
+    if not motion.pairs_tried:
+        raise Skip("fewer than two frames close enough in time")
+    if not motion.judged:
+        raise Skip(f"too little background detail outside the actor to measure camera motion "
+                   f"(readable in {len(motion.shift)} of {motion.pairs_tried} frame pairs)")
     shake = motion.shake_px
     if shake > p.max_shake_px:
         found = spans(motion.times, [s > p.max_shake_px for s in motion.shift],

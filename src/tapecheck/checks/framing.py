@@ -1,8 +1,10 @@
 """Framing checks (V3xx): shot size, headroom, eye line, centring, a face cut by the edge.
 
 Casting asks for a medium close-up: mid-chest to just above the head, eyes in the upper part
-of the frame, the actor roughly centred — the common advice of casting directors' self-tape guides;
-none publishes numbers, so these thresholds are recommendations calibrated on the corpus. Measure: measures/framing.py (medians over the frames with a face).
+of the frame, the actor roughly centred — the common advice of casting directors' self-tape
+guides; none publishes numbers, so these thresholds are recommendations calibrated on the
+corpus and the labelled real set (corpus/real, LABELS.csv). Measure: measures/framing.py
+(medians over the frames with the actor, inside any black bars).
 CenterFace's box runs brow to chin; in a chest-up landscape frame it is ≈ 0.3–0.45 of the
 frame height. Corpus (scripts/calibrate_vision.py): landscape/square talking heads 0.46–0.70
 (the SadTalker crops 0.69–0.70 are the corpus' "too close" examples), full-body clip 0.10.
@@ -11,6 +13,7 @@ Framing warnings never make `can_see_eyes` false.
 
 from __future__ import annotations
 
+from ..measures.framing import CROWN_ABOVE_BOX
 from ..model import Severity
 from ._picture import need_frames, spans
 from .base import Hit, Param, check
@@ -20,47 +23,64 @@ from .base import Hit, Param, check
        needs=("framing",), unit="ratio",
        params=(Param("min_face_height", 0.18, "ratio",
                      "face (brow to chin) smaller than this share of the frame height warns",
-                     0.02, 0.6),),
+                     0.02, 0.6),
+               Param("max_body_below", 2.5, "face heights",
+                     "more of the body than this under the chin (in face heights) warns",
+                     0.5, 20.0)),
        problem="the framing (you are too small)",
        fix="Move the camera closer (or step towards it) so the frame runs from mid-chest to "
            "just above your head.")
 def framed_too_wide(m, p):
     """You are too small in the frame (the shot is too wide).
 
-    Face height (brow to chin) below 0.18 of the frame height: wider than a waist-up shot,
-    where the face is ≈ 0.2. Corpus: the full-body clip 0.10, the football photo 0.13, a
-    standing portrait 0.18; GRID and talking-head clips 0.46–0.70; pictures shrunk to 28 %
-    inside the frame 0.13–0.19.
+    Two readings of the same thing. The face height (brow to chin) below 0.18 of the frame
+    height: wider than a waist-up shot, where the face is ≈ 0.2 (corpus: the full-body clip
+    0.10, the football photo 0.13, a standing portrait 0.18; talking heads 0.46–0.70; pictures
+    shrunk to 28 % 0.13–0.19). And the shot size, whatever the picture's shape: how much body
+    shows under the chin, in face heights (measures/framing.py) — with body proportions in
+    head lengths, a chest-up frame ends ≈ 2 face heights under the chin and the waist is
+    ≈ 2.8, so more than 2.5 is a waist-up shot or wider. Real set: a seated interview framed
+    from the knees up 2.63, a portrait phone tape from mid-thigh up 2.97 (both labelled too
+    wide); a chest-up two-shot 2.33, a presenter 1.45, webcam tapes 0.0–0.9 (not).
     Why casting cares: casting needs to read your eyes; in a wide shot they are a few pixels
     on a laptop, and self-tape guidance asks for a medium close-up.
     How to fix: bring the camera closer — frame from mid-chest to just above the head.
     """
     fr = m["framing"]
     need_frames(len(fr.frames))
-    h = fr.face_height
+    h, below = fr.face_height, fr.below
     if h < p.min_face_height:
         return Hit(f"Your face fills {h:.0%} of the frame height (below {p.min_face_height:.0%}):"
                    " the shot is too wide", measured=h, threshold=p.min_face_height)
+    if below > p.max_body_below:
+        return Hit(f"The frame shows {below:.1f} face heights of your body below the chin (more "
+                   f"than {p.max_body_below:g}: waist-up or wider): the shot is too wide",
+                   measured=below, threshold=p.max_body_below)
 
 
 @check(code="V302", name="framed-too-tight", category="framing", severity=Severity.WARNING,
        needs=("framing",), unit="ratio",
        params=(Param("max_face_height", 0.65, "ratio",
                      "face taller than this share of the frame height warns", 0.2, 1.0),
-               Param("max_head_cut", 0.05, "ratio",
-                     "top of the head cut off by more than this share of the frame warns",
-                     0.0, 0.5)),
+               Param("min_head_room", 0.2, "face heights",
+                     "room above the brow line smaller than this (in face heights) means the "
+                     "frame cuts into the head; warns", 0.0, 1.0)),
        problem="the framing (too tight)",
        fix="Move the camera back (or zoom out) so the frame runs from mid-chest to just above "
            "your head.")
 def framed_too_tight(m, p):
-    """You are framed too close: the face fills the frame or the top of the head is cut off.
+    """You are framed too close: the face fills the frame or the frame cuts into your head.
 
-    Face height above 0.65 of the frame height, or the estimated top of the head (0.38 face
-    heights above the box, calibrated on GRID where the whole head shows) more than 5 % of
-    the frame above the top edge. Corpus: the SadTalker crops (0.69–0.70, head cut by
-    0.07–0.08) are flagged — SOURCES.md calls them the "too close" case; GRID head-and-
-    shoulders shots reach 0.62 with the head in frame and are not; zoomed ×2: 0.88–1.0.
+    One rule for tight framing and head cuts, both from the face box (brow to chin):
+    the face taller than 0.65 of the frame height, or less room above the box top than 0.2
+    face heights. The hair top sits ≈ 0.38 face heights above the box top (GRID, whole heads
+    in frame), so hair touching the top edge leaves ≈ 0.3–0.4 and passes, while under 0.2 the
+    edge cuts through the skull or the forehead. Corpus: the SadTalker crops (0.69–0.70) are
+    flagged — SOURCES.md calls them the "too close" case; GRID head-and-shoulders shots reach
+    0.58 with 0.44 room and are not; videoretalking_face5 (0.61, whole head, 0.45 room) is
+    not; zoomed ×2: 0.88–1.0. Real set, labelled head cut / too close: 0.73 (room 0.19),
+    0.71 (0.14), 0.68 (0.03), 0.68 (0.39); labelled fine: 0.49–0.59 with room 0.24–0.58
+    (an address crop whose hair touches the edge: 0.58, room 0.37).
     Why casting cares: casting wants to see your shoulders and some space above the head — a
     face crammed into the frame feels claustrophobic and every movement leaves the shot.
     How to fix: step back or move the camera back until there is a little space above your
@@ -68,19 +88,20 @@ def framed_too_tight(m, p):
     """
     fr = m["framing"]
     need_frames(len(fr.frames))
-    h, crown = fr.face_height, fr.crown
+    h, room = fr.face_height, fr.above
     if h > p.max_face_height:
         return Hit(f"Your face fills {h:.0%} of the frame height (above "
                    f"{p.max_face_height:.0%}): the shot is too tight", measured=h,
                    threshold=p.max_face_height)
-    if crown < -p.max_head_cut:
-        return Hit(f"The top of your head is cut off (by about {-crown:.0%} of the frame height,"
-                   f" more than {p.max_head_cut:.0%})", measured=h, threshold=p.max_face_height)
+    if room < p.min_head_room:
+        return Hit(f"The top of the frame cuts into your head: {room:.2f} face heights of room "
+                   f"above your brows (below {p.min_head_room:g}; the whole head needs about "
+                   f"{CROWN_ABOVE_BOX:g})", measured=room, threshold=p.min_head_room)
 
 
 @check(code="V303", name="eyes-too-low", category="framing", severity=Severity.WARNING,
        needs=("framing",), unit="ratio",
-       params=(Param("max_eye_line", 0.62, "ratio",
+       params=(Param("max_eye_line", 0.67, "ratio",
                      "eye line lower than this share of the frame height (from the top) warns",
                      0.3, 1.0),),
        problem="the framing (your eyes sit too low)",
@@ -89,10 +110,11 @@ def framed_too_tight(m, p):
 def eyes_too_low(m, p):
     """Your eyes sit low in the frame (too much space above your head).
 
-    Eye line below 0.62 of the frame height from the top. The classic rule puts the eyes on
-    the upper third line (0.33); the corpus' studio talking heads sit at 0.43–0.58 (GRID's
-    level camera puts eyes near the middle), so 0.62 warns only when the eyes are clearly in
-    the lower part; the picture moved down 28 %: 0.72–0.82.
+    Eye line in the lower third of the picture (below 0.67 of its height from the top). The
+    rule of thirds puts the eyes on the upper third line (0.33); the corpus' studio talking
+    heads sit at 0.43–0.58 (GRID's level camera puts eyes near the middle), webcam tapes of
+    the real set labelled well framed at 0.44–0.64; a webcam tape labelled "too close and
+    low" 0.71; the picture moved down 28 %: 0.72–0.82. Measured inside black bars.
     Why casting cares: a frame that is mostly wall above the head pushes you to the bottom of
     the screen and usually means the camera is too low or tilted up at you.
     How to fix: raise the camera to eye level and tilt it so the eyes sit about a third of
@@ -162,3 +184,34 @@ def off_centre(m, p):
         side = "right" if c > 0 else "left"
         return Hit(f"Your face is {abs(c):.0%} of the frame width {side} of centre (more than "
                    f"{p.max_offset:.0%})", measured=abs(c), threshold=p.max_offset)
+
+
+@check(code="V306", name="black-bars", category="framing", severity=Severity.WARNING,
+       needs=("framing",), unit="ratio",
+       params=(Param("max_bars", 0.05, "ratio",
+                     "black bars taking more than this share of the frame (both sides) warn",
+                     0.0, 0.5),),
+       problem="the black bars around your picture",
+       fix="Record and export at the camera's own shape (16:9 landscape) so the picture fills "
+           "the frame; don't place it inside a 4:3 or square frame.")
+def black_bars(m, p):
+    """Your picture sits inside black bars (letterbox or pillarbox): casting sees it smaller.
+
+    Black bars are rows or columns at the frame's edges that are black and flat in every
+    sampled frame, in a centred pair (measures/framing.py); warned when they take more than
+    5 % of the frame. Real set: a 640×360 webcam picture inside a 640×480 frame (60 px bars
+    top and bottom, 25 % of the frame) is flagged; no other clip, including dark backdrops at
+    one side, has bars. The other framing checks judge the picture inside the bars.
+    Why casting cares: a letterboxed picture plays smaller still inside the casting site's
+    own player, and bars read as a conversion mistake.
+    How to fix: record landscape at the camera's native size, and export at that size.
+    """
+    fr = m["framing"]
+    top, bottom, left, right = fr.bars
+    share = 1 - (1 - top - bottom) * (1 - left - right)
+    if share > p.max_bars:
+        where = " and ".join(w for w, on in (("top and bottom", top + bottom > 0),
+                                             ("left and right", left + right > 0)) if on)
+        return Hit(f"Black bars at the {where} take {share:.0%} of the frame (above "
+                   f"{p.max_bars:.0%}): the picture plays smaller than it could",
+                   measured=share, threshold=p.max_bars)

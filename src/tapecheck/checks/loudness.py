@@ -85,23 +85,32 @@ def voice_too_loud(m, p):
        params=(Param("low_lufs", -23.0, "LUFS", "bottom of the recommended speech range",
                      -40.0, -10.0),
                Param("high_lufs", -16.0, "LUFS", "top of the recommended speech range",
-                     -30.0, 0.0)),
+                     -30.0, 0.0),
+               Param("tolerance_lu", 1.0, "LU", "how far outside the range before the note",
+                     0.0, 10.0)),
        problem="the speech level",
        fix="Normalise the take to about −20 LUFS (most editors: 'loudness normalisation').")
 def loudness_off_target(m, p):
-    """The speech loudness is outside the recommended −23 … −16 LUFS (a note, not a problem).
+    """The speech loudness is more than 1 LU outside the recommended −23 … −16 LUFS (a note).
 
     Why casting cares: −23 LUFS is the EBU R128 broadcast target, −16 LUFS the top of AES
     TD1004's range for online speech; inside that range your voice sits where casting's volume
-    already is.
-    Recommended, not required: casting platforms publish no loudness rule.
+    already is. The 1 LU tolerance is EBU R128's own (±1 LU where exact normalisation is not
+    achievable): nobody hears a tape 0.3 LU outside the range, so it is no reason to re-export.
+    Only a note when the voice is not already too quiet (A101) or too loud (A102): those
+    carry the same fix. Recommended, not required: casting platforms publish no loudness rule.
     How to fix: loudness-normalise the take to about −20 LUFS.
     """
     value, what = _speech_or_integrated(m)
-    if value < p.low_lufs or value > p.high_lufs:
-        edge = p.low_lufs if value < p.low_lufs else p.high_lufs
-        return Hit(f"{what} {value:.1f} LUFS (outside the recommended {p.low_lufs:.0f} … "
-                   f"{p.high_lufs:.0f} LUFS)", measured=value, threshold=edge)
+    if value < voice_too_quiet.param("min_lufs").default or \
+            value > voice_too_loud.param("max_lufs").default:
+        return None  # A101 / A102 say it, with the same fix
+    low, high = p.low_lufs - p.tolerance_lu, p.high_lufs + p.tolerance_lu
+    if value < low or value > high:
+        edge = low if value < low else high
+        return Hit(f"{what} {value:.1f} LUFS (more than {p.tolerance_lu:g} LU outside the "
+                   f"recommended {p.low_lufs:.0f} … {p.high_lufs:.0f} LUFS)", measured=value,
+                   threshold=edge)
 
 
 @check(code="A104", name="true-peak-high", category="clipping", severity=Severity.INFO,

@@ -22,21 +22,28 @@ def _silent(m) -> bool:
        fix="Check the microphone picked up your voice (not muted, not the wrong input) and "
            "record again.")
 def no_speech(m, p):
-    """No speech was found in the sound track.
+    """No voice was found in the sound track.
 
-    Speech is found by voice activity detection: level over the tape's own noise plus pitch
-    periodicity (measures/speech.py); the corpus's noise, music-free ambience and
-    silence files give none. Under 1 s of speech cannot be a read.
+    Speech is found by a learned voice detector (Silero VAD) whose voice must also stand out
+    from the room (measures/speech.py): the corpus's noises, its music and a tape of room
+    noise with distant voices give none. Under 1 s of speech cannot be a read. A silent track
+    (M002) has no speech either: it is reported here too, so the missing voice is named.
     Why casting cares: an audition without a voice cannot be judged.
-    How to fix: check the mic input and that you are in range; a silent track is M002.
+    How to fix: check the mic input and that you are in range, and that you are close enough
+    to be louder than the room.
     """
-    if _silent(m):
-        raise Skip("the track is silent (M002 reports it)")
     s = m["speech"]
+    if _silent(m):
+        return Hit("No speech: the sound track is silent", measured=0.0,
+                   threshold=p.min_speech_s, spans=(Span(0.0, s.duration_s),))
     if s.speech_s < p.min_speech_s:
+        behind = s.activity.background_speech_s
+        why = (f"; {behind:.1f} s of voices no louder than the room "
+               f"({s.activity.foreground_db:+.1f} dB) are not taken for yours"
+               if behind > 0 and s.activity.foreground_db is not None else "")
         return Hit(f"No speech found ({s.speech_s:.1f} s of voice, less than "
-                   f"{p.min_speech_s:g} s)", measured=s.speech_s, threshold=p.min_speech_s,
-                   spans=(Span(0.0, s.duration_s),))
+                   f"{p.min_speech_s:g} s{why})", measured=s.speech_s,
+                   threshold=p.min_speech_s, spans=(Span(0.0, s.duration_s),))
 
 
 @check(code="A502", name="little-speech", category="speech", severity=Severity.WARNING,
@@ -118,7 +125,7 @@ def long_tail(m, p):
 def audio_dropout(m, p):
     """The sound cuts out mid-take (falls to digital silence or far below the room's noise).
 
-    A dropout is ≥ 80 ms at ≤ −100 dBFS or ≥ 35 dB under the tape's own noise floor, between
+    A dropout is ≥ 100 ms at ≤ −100 dBFS or ≥ 35 dB under the tape's own noise floor, between
     the first and last sound (measures/deadair.py); a room never goes that quiet by itself.
     Why casting cares: a hole in a line sounds like a fault and may lose words.
     How to fix: a new take; wireless mics drop out at the edge of range or on low battery.

@@ -181,6 +181,12 @@ def _pose_spans(eyes, values, limit: float, min_s: float):
                      "head turned further than this from the lens (left or right) counts", 10.0,
                      90.0),
                Param("max_span_s", 3.0, "s", "turned away this long in a row warns", 0.5, 60.0),
+               Param("off_lens_deg", 25.0, "°",
+                     "head turned further than this counts as playing well off the lens", 5.0,
+                     90.0),
+               Param("max_off_share", 0.6, "ratio",
+                     "share of the frames (with a measurable head turn) played that far off "
+                     "the lens that warns", 0.0, 1.0),
                Param("error_share", 0.5, "ratio",
                      "share of the tape in profile (one eye hidden) that is an error", 0.0,
                      1.0)),
@@ -188,16 +194,22 @@ def _pose_spans(eyes, values, limit: float, min_s: float):
        fix="Place your reader (or the eyeline mark) right beside the camera lens so you play "
            "just off it, not to the side.")
 def eyeline_turned_away(m, p):
-    """Your head is turned well away from the camera (towards profile) for a while.
+    """Your head is turned well away from the camera: for a while, or for most of the tape.
 
     Head yaw from the five landmarks (measures/eyes.py, a generic-head model; the corpus'
     talking heads read within ±6° per frame on GRID and up to 25° when the speaker glances
     aside; the off-centre LivePortrait clip, looking past the lens, 37° for a moment). Past
     50° one eye is lost behind the nose (profile).
-    Why casting cares: casting wants the eyeline just off the lens — the reader stands beside
-    the camera, 10–20° off axis at a normal distance — so both eyes read. A head turned past 35°
-    for more than 3 s (the issue: profile "tolerated for a few seconds") plays to someone
-    casting cannot see; in profile for half the tape they lose your eyes altogether (error).
+    Why casting cares: casting wants the eyeline just off the lens — the reader sits beside
+    the camera, 10–20° of gaze off axis at a normal distance, of which the head turns about
+    two thirds (the eyes do the rest), so the head stays within ≈ 15° — and both eyes read.
+    Warned: a head turned past 35° for more than 3 s in a row (the issue: profile "tolerated
+    for a few seconds"), or past 25° (a gaze ≈ 35–40° off: a reader beside the camera
+    operator, an interviewer, not beside the lens) in 60 % or more of the frames. Real set:
+    median head turn 1–16° on every clip, and no clip past 25° in more than 17 % of its
+    frames but a TV interview answering an interviewer off camera (median 24°, 50 % —
+    labelled a normal interview eyeline, and left unflagged). In profile for half the tape
+    casting loses your eyes altogether (error).
     How to fix: put your reader or eyeline mark next to the lens, at eye height.
     """
     eyes = m["eyes"]
@@ -207,6 +219,8 @@ def eyeline_turned_away(m, p):
     _, found = _pose_spans(eyes, yaw, p.max_yaw_deg, p.max_span_s)
     turned = [y for y, t in zip(yaw, eyes.times) if y is not None and y > p.max_yaw_deg]
     typical = float(np.median(turned)) if turned else None
+    measured = [y for y in yaw if y is not None]
+    off = sum(y > p.off_lens_deg for y in measured) / len(measured)
     if profile >= p.error_share:
         return Hit(f"Your face is in profile (one eye hidden) in {profile:.0%} of the tape (error "
                    f"from {p.error_share:.0%})", measured=typical, threshold=p.max_yaw_deg,
@@ -217,6 +231,13 @@ def eyeline_turned_away(m, p):
                    f"{length(worst):.1f} s at a stretch (warned past "
                    f"{p.max_yaw_deg:.0f}° for {p.max_span_s:g} s)", measured=typical,
                    threshold=p.max_yaw_deg, spans=found)
+    if off >= p.max_off_share:
+        median = float(np.median(measured))
+        mask, _ = _pose_spans(eyes, yaw, p.off_lens_deg, 0.0)
+        return Hit(f"You play well off the lens: your head is turned more than "
+                   f"{p.off_lens_deg:.0f}° from the camera in {off:.0%} of the frames (typically"
+                   f" {median:.0f}°; warned from {p.max_off_share:.0%})", measured=median,
+                   threshold=p.off_lens_deg, spans=spans(eyes.times, mask, eyes.duration_s, 1.0))
 
 
 @check(code="V113", name="looking-down", category="eyes", severity=Severity.WARNING,

@@ -4,6 +4,11 @@ Two cheap ffprobe calls and no decoding: one for the container and streams, one 
 packet headers (timestamps and keyframe flags) of the first minute of video. The packets tell
 whether the frame rate is variable and how far apart keyframes are, which decides how
 frames are sampled (see `frames.py`).
+
+Files whose header has no duration (browser MediaRecorder WebM: the recorder cannot seek back
+to write it) have every packet header read instead: the duration is the last packet's end,
+and the frame rate the packets' own when the header's disagrees (Matroska's default
+duration, 30.3 fps, on a 10 fps webcam stream).
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ VFR_TOLERANCE = 0.15
 #: Share of irregular intervals above which the file is variable frame rate. Constant-rate
 #: files measured here have none; a CFR export with a rare dropped frame stays well below 2 %.
 VFR_SHARE = 0.02
+#: In a header without a duration, a frame rate this far (relative) from the packets' median
+#: interval is not believed either.
+FPS_MISMATCH = 0.2
 
 IMAGE_CODECS = frozenset({"png", "mjpeg", "bmp", "gif", "tiff", "webp", "jpegls", "jpeg2000",
                           "pam", "ppm", "pgm", "pbm", "qoi", "targa", "sgi", "xbm", "xwd"})
@@ -59,6 +67,9 @@ class MediaInfo:
     #: `duration_s` is then the clip's length and ingest reads only that window, with times
     #: counted from its start.
     window_start_s: float | None = None
+    #: Share of frame intervals (first minute) more than `VFR_TOLERANCE` from the median
+    #: interval: how much of the timing is irregular (None: too few frames to tell).
+    irregular_frame_share: float | None = None
 
     @property
     def has_audio(self) -> bool:
@@ -173,11 +184,16 @@ def _parse(path: str, size: int, raw: str) -> MediaInfo:
     pix_fmt = v.get("pix_fmt")
     depth = int(v.get("bits_per_raw_sample") or 0) or _depth_of(pix_fmt)
     transfer = v.get("color_transfer")
-    variable, keyint = _packet_timing(path, int(v["index"]))
+    whole = duration <= 0
+    timing = _packet_timing(path, int(v["index"]), whole=whole)
+    if whole and timing.end_s:
+        duration = timing.end_s
+        if timing.interval_s and (not fps or abs(fps * timing.interval_s - 1) > FPS_MISMATCH):
+            fps = 1.0 / timing.interval_s
     return MediaInfo(
         path=path, container=container, size_bytes=size, duration_s=duration,
         coded_width=cw, coded_height=ch, width=dw, height=dh, rotation_deg=rotation,
-        fps=fps, variable_fps=variable, keyframe_interval_s=keyint,
+        fps=fps, variable_fps=timing.variable, keyframe_interval_s=timing.keyframe_interval_s,
         video_codec=v.get("codec_name", "unknown"), pix_fmt=pix_fmt, bit_depth=depth,
         color_transfer=transfer, hdr=transfer in HDR_TRANSFERS,
         video_stream_index=int(v["index"]),
@@ -185,6 +201,7 @@ def _parse(path: str, size: int, raw: str) -> MediaInfo:
         audio_codec=a.get("codec_name") if a else None,
         audio_sample_rate=int(a.get("sample_rate") or 0) or None if a else None,
         audio_channels=int(a.get("channels") or 0) or None if a else None,
+        irregular_frame_share=timing.irregular_share,
     )
 
 
@@ -195,11 +212,22 @@ def _is_image(v: dict, container: str) -> bool:
     return v.get("codec_name") in IMAGE_CODECS and frames <= 1 and container != "avi"
 
 
-def _packet_timing(path: str, index: int) -> tuple[bool, float | None]:
-    """(variable frame rate?, median keyframe spacing in s) from the first minute's packets."""
-    out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(index),
-               "-read_intervals", f"%+{PACKET_WINDOW_S:g}", "-show_entries", "packet=pts_time,flags",
-               "-of", "csv=p=0", "-i", url(path)], timeout_for(PACKET_WINDOW_S), path)
+@dataclass(frozen=True)
+class _Timing:
+    variable: bool = False
+    keyframe_interval_s: float | None = None   # median spacing of keyframes
+    irregular_share: float | None = None       # share of intervals off the median
+    interval_s: float | None = None            # median frame interval
+    end_s: float | None = None                 # last packet's end (whole file read only)
+
+
+def _packet_timing(path: str, index: int, whole: bool = False) -> _Timing:
+    """Frame timing from packet headers: the first minute's, or every packet when `whole`
+    (a header without a duration)."""
+    window = [] if whole else ["-read_intervals", f"%+{PACKET_WINDOW_S:g}"]
+    out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(index), *window,
+               "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "-i", url(path)],
+              timeout_for(None if whole else PACKET_WINDOW_S), path)
     pts: list[float] = []
     keys: list[float] = []
     for line in out.splitlines():
@@ -218,11 +246,12 @@ def _packet_timing(path: str, index: int) -> tuple[bool, float | None]:
     elif keys and pts:
         keyint = max(pts[-1] - keys[0], 0.0) or None
     gaps = [b - a for a, b in zip(pts, pts[1:]) if b > a]
+    med = _median(gaps) if gaps else None
+    end = pts[-1] + (med or 0.0) if whole and pts else None
     if len(gaps) < 10:
-        return False, keyint
-    med = _median(gaps)
-    irregular = sum(1 for g in gaps if abs(g - med) > VFR_TOLERANCE * med)
-    return irregular / len(gaps) > VFR_SHARE, keyint
+        return _Timing(False, keyint, None, med, end)
+    irregular = sum(1 for g in gaps if abs(g - med) > VFR_TOLERANCE * med) / len(gaps)
+    return _Timing(irregular > VFR_SHARE, keyint, irregular, med, end)
 
 
 def _rotation(v: dict) -> int:

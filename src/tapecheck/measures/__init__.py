@@ -20,6 +20,8 @@ from .picture import Picture
 from .sheet import Sheet
 from .mouth import Mouth
 from .audioframes import AudioFrames
+from .vad import VoiceActivity
+from .dnsmos import Dnsmos
 from .speech import Speech
 from .loudness import Clipping, Loudness
 from .noise import Hum, Noise
@@ -47,6 +49,8 @@ MEASURES: tuple[type[Measure], ...] = (
     StreamLoudness,
     Signal,
     AudioFrames,
+    VoiceActivity,
+    Dnsmos,
     Speech,
     Loudness,
     Clipping,

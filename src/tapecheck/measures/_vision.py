@@ -129,6 +129,14 @@ class WorstFrame:
                          jpeg=buf.tobytes())
 
 
+def on_actor(done: dict, track: int | None) -> bool:
+    """Was a per-frame reading (taken on the face `faces` called the actor then, track id
+    `track`) on the actor as finally decided? Readings without a track id (faces handed in
+    directly) and runs without the faces result are kept."""
+    faces = done.get("faces")
+    return track is None or not hasattr(faces, "is_actor") or faces.is_actor(track)
+
+
 def ratio(count: int, total: int) -> float | None:
     return count / total if total else None
 

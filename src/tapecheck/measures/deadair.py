@@ -6,9 +6,11 @@ The detector's 200 ms hangover lengthens speech at its end, so the trailing figu
 0.2 s short.
 
 Dropouts — the sound cutting out mid-take (a wireless mic losing signal, a recording app
-dropping buffers, a bad edit): runs of ≥ 2 frames (a gap of ≈ 80 ms or more: the 40 ms windows must fit inside it) whose level (whole band) falls to
-digital silence (≤ −100 dBFS) or ≥ 35 dB under the tape's own noise estimate, between the
-first and the last sound. Only judged when the tape has a real noise floor (its noise estimate
+dropping buffers, a bad edit): runs of ≥ 5 frames (≥ 100 ms: the length of a short syllable,
+what a lost buffer costs a word) whose level (whole band) falls to digital silence
+(≤ −100 dBFS) or ≥ 35 dB under the tape's own noise estimate, between the first and the
+last sound. Shorter dips are the breathing of noise suppression between words (corpus/real's
+screen-glare webcam tape: one 40 ms dip), not a hole anyone hears. Only judged when the tape has a real noise floor (its noise estimate
 — the 10th percentile of the level between the first and last sound — is above −90 dBFS):
 a track whose pauses are already digital silence (a noise gate) has no
 "dropping out" to hear.
@@ -26,7 +28,7 @@ from .base import AudioMeasure
 
 DROPOUT_DBFS = -100.0
 DROPOUT_UNDER_NOISE_DB = 35.0
-DROPOUT_MIN_S = 0.04
+DROPOUT_MIN_S = 0.1
 REAL_FLOOR_DBFS = -90.0
 
 
@@ -71,6 +73,6 @@ class DeadAir(AudioMeasure):
                 inner[first:last + 1] = low[first:last + 1]
                 d = np.diff(np.concatenate([[0], inner.astype(np.int8), [0]]))
                 for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)):
-                    if (b - a) * feats.hop_s >= DROPOUT_MIN_S:
+                    if (b - a) * feats.hop_s >= DROPOUT_MIN_S - 1e-9:
                         spans.append(Span(float(a * feats.hop_s), float(b * feats.hop_s)))
         return DeadAirResult(dur, lead, trail, tuple(spans), judged)

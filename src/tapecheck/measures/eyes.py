@@ -13,9 +13,14 @@ Per frame with the actor's face (faces.py), from its five landmarks:
     by 1.15 stops (×0.45, soft-edged band from brow to below the eyes) 0.33–0.54; by 1.7 stops
     (×0.3) 0.21–0.43. `SHADOW_RATIO` = 0.45 sits between the darkest clean eye and the
     shadowed ones. Both eyes must be dark (one dark eye is side light: light.py).
-  - *glare* (a reflection on glasses): more than `GLARE_SHARE` of the eye region is near white
-    (luma ≥ 235) while the cheek is not blown out. Catchlights cover ≤ 2 % of the region on
-    the corpus (the largest: 1.9 %, sadtalker AOC).
+  - *glare* (a reflection on glasses): more than `GLARE_SHARE` of an eye region is near
+    white (luma ≥ 235) while the cheek is not blown out, or — coloured reflections, a
+    screen's blue light on the lenses, whose luma stays middling — brighter in its brightest
+    channel (HSV value) than `GLARE_REL` × the cheek's and at least `GLARE_MIN_VALUE` (on a
+    face lit brighter than 204 nothing can be: the near-white rule judges those). Corpus and
+    real set, per clip, median share in the worse eye: catchlights and eye whites 0.00–0.02
+    on every clip but one studio face at 0.09; blue screen reflections over both lenses of a
+    webcam tape 0.49 (0.31–0.59 per frame); white patches drawn over both eyes 0.76.
   Faces whose eyes are closer than `MIN_EYE_DISTANCE_PX` are too small to judge the regions;
   their eyes count as visible when the head is not turned away.
 * **head pose** — yaw and pitch relative to the line of sight, from the landmarks under weak
@@ -27,8 +32,9 @@ Per frame with the actor's face (faces.py), from its five landmarks:
   first. On the corpus' talking heads |yaw| stays within 6° per frame on GRID and reaches
   15–25° where the speaker glances aside (SadTalker, VideoReTalking); pitch medians −5…+5°
   (5-point landmarks jitter by a few degrees). A head turned past `PROFILE_DEG` hides an eye.
-  A face cut by a frame edge gets no pose (its landmarks crowd into what is left: measured
-  yaw 40–76° and pitch 19–24° on frontal faces pushed half out of the frame).
+  A face cut by a frame edge gets no pose and no eye regions (its landmarks crowd into what
+  is left: measured yaw 40–76° and pitch 19–24° on frontal faces pushed half out of the
+  frame, and "eye" patches on hair or skin; V304 reports the cut).
 
 States per frame: visible, no-face, shadow, glare, profile.
 """
@@ -40,12 +46,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import WorstFrame, clip_box, cut_edges, eye_distance, gray_of
+from ._vision import WorstFrame, clip_box, cut_edges, eye_distance, gray_of, on_actor
 from .base import VideoMeasure
 
 SHADOW_RATIO = 0.45
 GLARE_SHARE = 0.30
 GLARE_LUMA = 235
+GLARE_REL = 1.25
+GLARE_MIN_VALUE = 160
 MIN_EYE_DISTANCE_PX = 8.0
 PROFILE_DEG = 50.0
 
@@ -88,27 +96,37 @@ def head_pose(face) -> tuple[float, float]:
     return yaw, pitch
 
 
-def _patch(gray: np.ndarray, cx: float, cy: float, side: float) -> np.ndarray:
-    h, w = gray.shape
+def _patch(img: np.ndarray, cx: float, cy: float, side: float) -> np.ndarray:
+    h, w = img.shape[:2]
     x1, y1, x2, y2 = clip_box((cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2), w, h)
-    return gray[y1:y2, x1:x2]
+    return img[y1:y2, x1:x2]
 
 
-def eye_regions(gray: np.ndarray, face) -> tuple[float, float] | None:
-    """(brightest-tenth eye ÷ cheek, the larger of the two near-white shares) or None."""
+def eye_regions(gray: np.ndarray, face, image: np.ndarray | None = None
+                ) -> tuple[float, float] | None:
+    """(brightest-tenth eye ÷ cheek, the larger of the two eyes' glare shares) or None.
+
+    `image` (BGR, same pixels as `gray`) adds coloured reflections (a screen's blue light on
+    glasses) to the near-white ones: see the module docstring."""
     d = eye_distance(face)
     if d < MIN_EYE_DISTANCE_PX:
         return None
     ratios, glare = [], []
     for eye, mouth, side in ((face.eyes[0], face.mouth[0], -1), (face.eyes[1], face.mouth[1], 1)):
-        ep = _patch(gray, eye[0], eye[1], 0.35 * d)
-        cp = _patch(gray, (eye[0] + mouth[0]) / 2 + side * 0.12 * d, (eye[1] + mouth[1]) / 2,
-                    0.35 * d)
+        ex, ey = eye
+        kx, ky = (eye[0] + mouth[0]) / 2 + side * 0.12 * d, (eye[1] + mouth[1]) / 2
+        ep = _patch(gray, ex, ey, 0.35 * d)
+        cp = _patch(gray, kx, ky, 0.35 * d)
         if ep.size < 4 or cp.size < 4:
             continue
         cheek = float(np.median(cp))
         ratios.append(float(np.percentile(ep, 90)) / max(cheek, 1.0))
-        glare.append(float((ep >= GLARE_LUMA).mean()) if cheek < 220 else 0.0)
+        share = float((ep >= GLARE_LUMA).mean()) if cheek < 220 else 0.0
+        if image is not None:
+            ev = _patch(image, ex, ey, 0.35 * d).max(axis=2)   # HSV value: the brightest channel
+            cv = float(np.median(_patch(image, kx, ky, 0.35 * d).max(axis=2)))
+            share = max(share, float((ev >= max(GLARE_MIN_VALUE, GLARE_REL * cv)).mean()))
+        glare.append(share)
     if not ratios:
         return None
     return max(ratios), max(glare)
@@ -159,6 +177,7 @@ class Eyes(VideoMeasure):
         self.yaw: list[float | None] = []
         self.pitch: list[float | None] = []
         self.shadow: list[float | None] = []
+        self._tracks: list[int | None] = []
         self._run = 0
         self._worst = WorstFrame("Eyes hidden")
 
@@ -169,11 +188,10 @@ class Eyes(VideoMeasure):
         if face is None:
             state, yaw, pitch, shadow = NO_FACE, None, None, None
         else:
-            if cut_edges(face, ff.width, ff.height):
-                yaw = pitch = None  # a face cut by the frame edge misplaces its landmarks
-            else:
-                yaw, pitch = head_pose(face)
-            regions = eye_regions(gray_of(ff, frame), face)
+            cut = bool(cut_edges(face, ff.width, ff.height))
+            # a face cut by the frame edge misplaces its landmarks: no pose, no eye regions
+            yaw, pitch = (None, None) if cut else head_pose(face)
+            regions = None if cut else eye_regions(gray_of(ff, frame), face, frame.image)
             shadow = regions[0] if regions else None
             if yaw is not None and abs(yaw) > PROFILE_DEG:
                 state = PROFILE
@@ -187,6 +205,7 @@ class Eyes(VideoMeasure):
         self.yaw.append(yaw)
         self.pitch.append(pitch)
         self.shadow.append(shadow)
+        self._tracks.append(ff.actor_track)
         if state in (SHADOW, GLARE, PROFILE):
             self._run += 1
             self._worst.offer(self._run, frame.t, frame.image, face.box,
@@ -197,6 +216,10 @@ class Eyes(VideoMeasure):
 
     def finish(self, done):
         thumb = self._worst.thumbnail()
-        return EyesResult(tuple(self.times), tuple(self.states), tuple(self.yaw),
-                          tuple(self.pitch), tuple(self.shadow), self.ctx.info.duration_s,
+        # frames read on someone the actor turned out not to be: the actor was not there
+        other = [s != NO_FACE and not on_actor(done, k) for s, k in zip(self.states, self._tracks)]
+        states = tuple(NO_FACE if o else s for s, o in zip(self.states, other))
+        yaw, pitch, shadow = (tuple(None if o else v for v, o in zip(vals, other))
+                              for vals in (self.yaw, self.pitch, self.shadow))
+        return EyesResult(tuple(self.times), states, yaw, pitch, shadow, self.ctx.info.duration_s,
                           (thumb,) if thumb else ())

@@ -158,9 +158,10 @@ def _decode(heat, size, offset, marks, sx: float, sy: float, threshold: float) -
 
 # --- the face measure: every other picture measure reads its per-frame detections ----------
 
-#: A second face counts as another person in shot when at least this tall relative to the
-#: actor's face (smaller detections are posters, photos or faces far behind).
-EXTRA_MIN_REL_HEIGHT = 0.25
+#: A face of someone else counts as another person in shot when at least this tall relative to
+#: the actor's typical face: a man walking through the back of a real webcam tape measures
+#: 0.15–0.23 of the actor's face height (corpus/real); smaller detections are specks.
+EXTRA_MIN_REL_HEIGHT = 0.15
 #: When the small input finds nothing, look again at this long side (small faces in wide
 #: shots: at 320 px faces under ≈ 7 % of the frame height are missed, at 480 px ≈ 5 %).
 RETRY_SIDE = 480
@@ -168,19 +169,38 @@ RETRY_SIDE = 480
 
 @dataclass(frozen=True)
 class FaceFrame:
-    """The faces of one sampled frame, as `Faces.feed` hands them to later measures."""
+    """The faces of one sampled frame, as `Faces.feed` hands them to later measures.
+
+    `main` (also `actor`) is the actor's face in this frame — None when the actor is not in
+    shot, even if other faces are (actor.py decides who the actor is). `actor_track` is the
+    track id of that face: measures that keep per-frame values keep it, and in `finish` drop
+    the frames whose track is not the final actor (`FacesResult.actor_track`)."""
 
     t: float
     width: int
     height: int
-    faces: tuple[Face, ...]     # the actor (largest face) first
-    extras: tuple[Face, ...]    # other faces big enough to be a person in shot
+    faces: tuple[Face, ...]     # every face found, largest first
+    extras: tuple[Face, ...]    # other people's faces big enough to be a person in shot
     #: The frame's grey picture (Y′), converted once here for every later measure.
     gray: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: Which of `faces` is the actor's (None: the actor is not in this frame).
+    actor_index: int | None = 0
+    #: Track id of each face in `faces` (actor.py).
+    ids: tuple[int, ...] = ()
 
     @property
     def main(self) -> Face | None:
-        return self.faces[0] if self.faces else None
+        i = self.actor_index
+        return self.faces[i] if i is not None and i < len(self.faces) else None
+
+    @property
+    def actor(self) -> Face | None:
+        return self.main
+
+    @property
+    def actor_track(self) -> int | None:
+        i = self.actor_index
+        return self.ids[i] if i is not None and i < len(self.ids) else None
 
 
 @dataclass(frozen=True)
@@ -192,6 +212,12 @@ class FacesResult:
     _thumbs: tuple = ()
     #: The picture is black here (picture.py's rule): no face to find, and V501 says so.
     black: tuple[bool, ...] = ()
+    #: The actor's track (actor.py) over the whole tape; None when no face was ever found.
+    actor_track: int | None = None
+    #: The actor's face box (x1, y1, x2, y2, in the sampled frame's pixels) per sampled frame.
+    actor_boxes: tuple = ()
+    #: How many different faces (tracks) appeared.
+    tracks: int = 0
 
     @property
     def frames(self) -> int:
@@ -204,6 +230,33 @@ class FacesResult:
     @property
     def extra_ratio(self) -> float | None:
         return sum(self.extra) / self.frames if self.frames else None
+
+    def is_actor(self, track: int | None) -> bool:
+        """Was a per-frame reading taken on the actor (the final choice)?"""
+        return track is not None and track == self.actor_track
+
+    def actor_box_at(self, t: float, max_gap_s: float = 0.75):
+        """The actor's face box at the sampled frame nearest `t` (None: not in shot there, or
+        no sampled frame within `max_gap_s`)."""
+        if not self.times:
+            return None
+        i = int(np.argmin(np.abs(np.asarray(self.times) - t)))
+        if abs(self.times[i] - t) > max_gap_s or i >= len(self.actor_boxes):
+            return None
+        return self.actor_boxes[i]
+
+    def pick_actor(self, faces, t: float, scale: float = 1.0):
+        """Of `faces` detected at time `t` (e.g. in a full-rate window), the actor's: the one
+        whose centre lies inside the actor's box at the nearest sampled frame, closest to its
+        centre. `scale` converts the sampled frame's pixels to those of `faces`."""
+        box = self.actor_box_at(t)
+        if box is None:
+            return None
+        x1, y1, x2, y2 = (v * scale for v in box)
+        cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+        inside = [f for f in faces if x1 <= f.center[0] <= x2 and y1 <= f.center[1] <= y2]
+        return min(inside, key=lambda f: (f.center[0] - cx) ** 2 + (f.center[1] - cy) ** 2,
+                   default=None)
 
     def named(self) -> dict:
         return {"face_visible_ratio": self.visible_ratio, "extra_face_ratio": self.extra_ratio}
@@ -218,7 +271,10 @@ class FacesResult:
 
 
 class Faces(VideoMeasure):
-    """Faces in every sampled frame (CenterFace via `detect`); the actor is the largest.
+    """Faces in every sampled frame (CenterFace via `detect`), tracked; one track is the actor
+    (actor.py: present most of the tape, large and central). `face_visible_ratio`, V101/V102
+    are about the actor's face; other people's faces are extras (V120) and never make the
+    actor visible — a cutaway to other people is the actor leaving the shot.
 
     `feed` returns a `FaceFrame` so the other picture measures (which `require` "faces") read
     the detections from `upstream["faces"]` instead of running the model again.
@@ -250,15 +306,17 @@ class Faces(VideoMeasure):
 
     def __init__(self, ctx):
         from ._vision import WorstFrame
+        from .actor import Tracker
         from .picture import is_black
 
         self._is_black = is_black
 
         self.ctx = ctx
         self.times: list[float] = []
-        self.visible: list[bool] = []
-        self.extra: list[bool] = []
         self.black: list[bool] = []
+        #: Per sampled frame: (track id, face height, box) of every face found.
+        self._seen: list[tuple[tuple[int, float, tuple], ...]] = []
+        self._tracker = Tracker()
         self._lost_run = 0
         self._worst_lost = WorstFrame("Face not found")
         self._worst_extra = WorstFrame("Second face in shot")
@@ -270,28 +328,39 @@ class Faces(VideoMeasure):
         if not found and max(h, w) > INPUT_SIDE:
             found = detect(image, input_side=min(RETRY_SIDE, max(h, w)))
         found.sort(key=lambda f: -f.area)
-        main = found[0] if found else None
-        extras = tuple(f for f in found[1:] if main is not None
-                       and f.height >= EXTRA_MIN_REL_HEIGHT * main.height)
+        ids, actor = self._tracker.update(found, image)
+        index = ids.index(actor) if actor in ids else None
+        typical = self._tracker.typical_height(actor) or 0.0
+        extras = tuple(f for i, f in zip(ids, found)
+                       if i != actor and f.height >= EXTRA_MIN_REL_HEIGHT * typical)
         gray = frame.gray
         self.times.append(frame.t)
-        self.visible.append(main is not None)
-        self.extra.append(bool(extras))
-        self.black.append(main is None and self._is_black(gray))
-        if main is None and not self.black[-1]:
+        self._seen.append(tuple((i, f.height, f.box) for i, f in zip(ids, found)))
+        self.black.append(not found and self._is_black(gray))
+        if index is None and not self.black[-1]:
             self._lost_run += 1
             self._worst_lost.offer(self._lost_run, frame.t, image,
-                                   label=f"{self._lost_run} sampled frames without a face")
+                                   label=f"{self._lost_run} sampled frames without your face")
         else:
             self._lost_run = 0
         if extras:
             big = max(extras, key=lambda f: f.height)
             self._worst_extra.offer(big.height, frame.t, image, big.box,
-                                    label=f"{len(extras) + 1} faces")
-        return FaceFrame(frame.t, w, h, tuple(found), extras, gray)
+                                    label=f"{len(extras) + (index is not None)} faces")
+        return FaceFrame(frame.t, w, h, tuple(found), extras, gray, index, tuple(ids))
 
     def finish(self, done) -> FacesResult:
+        actor = self._tracker.actor_id()
+        typical = self._tracker.typical_height(actor) or 0.0
+        visible, extra, boxes = [], [], []
+        for seen in self._seen:
+            box = next((b for i, _, b in seen if i == actor), None)
+            visible.append(box is not None)
+            boxes.append(box)
+            extra.append(any(i != actor and hgt >= EXTRA_MIN_REL_HEIGHT * typical
+                             for i, hgt, _ in seen))
         thumbs = tuple(t for t in (self._worst_lost.thumbnail(), self._worst_extra.thumbnail())
                        if t is not None)
-        return FacesResult(tuple(self.times), tuple(self.visible), tuple(self.extra),
-                           self.ctx.info.duration_s, thumbs, tuple(self.black))
+        return FacesResult(tuple(self.times), tuple(visible), tuple(extra),
+                           self.ctx.info.duration_s, thumbs, tuple(self.black), actor,
+                           tuple(boxes), len(self._tracker.tracks))

@@ -12,10 +12,14 @@ decoded and shown):
 * background — everything outside the actor (`_vision.person_mask`: head, hair and body
   around the face box); `bg` is its mean Y′, `bg_high` its 90th percentile (a window).
   `backlight` = face mean ÷ background mean.
-* `side` — how many stops one side of the face is darker than the other: the face region is
-  split at the nose tip into two halves of equal width, their mean Y′ is linearised
-  (Y′/255)^2.2 and compared: |log2(left ÷ right)|. Portrait lighting calls a 2:1 key-to-fill
-  ratio (1 stop) flat and 4:1 (2 stops) dramatic low-key light.
+* `side` — how many stops one side of the face is darker than the other: the two cheeks
+  (a square of 0.35 × the eye distance midway between each eye and mouth corner, nudged
+  outwards: skin on both sides, no hair, eye socket or background) are compared, their
+  median Y′ linearised (Y′/255)^2.2: |log2(left ÷ right)|. Only faces turned less than
+  `SIDE_MAX_YAW` from the lens: a turned head puts its far cheek in its own shadow whatever
+  the light. Portrait lighting calls a 2:1 key-to-fill ratio (1 stop) flat, 3:1 (1.6 stops)
+  a modelling light and 4:1 (2 stops) dramatic low-key light. (Before: the means of the
+  face's two halves, which let hair and background into the darker half.)
 
 Named measures are medians over the frames with a face (`face_clipped_ratio`: the mean share).
 """
@@ -27,11 +31,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._vision import WorstFrame, gray_of, inner_face, median_or_none, person_mask
+from ._vision import (WorstFrame, clip_box, eye_distance, gray_of, inner_face, median_or_none, on_actor,
+                      person_mask)
 from .base import VideoMeasure
 
 CLIP_LUMA = 250
 GAMMA = 2.2
+#: Faces turned further than this (°, head yaw) are not judged for side light.
+SIDE_MAX_YAW = 20.0
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,25 @@ def _lin(y: float) -> float:
     return max(y, 0.5) / 255.0
 
 
+def side_stops(gray: np.ndarray, face) -> float | None:
+    """Stops between the two cheeks in linear light (None: face turned or too small)."""
+    from .eyes import head_pose
+
+    d = eye_distance(face)
+    if d < 8 or abs(head_pose(face)[0]) > SIDE_MAX_YAW:
+        return None
+    h, w = gray.shape
+    cheeks = []
+    for eye, mouth, out in ((face.eyes[0], face.mouth[0], -1), (face.eyes[1], face.mouth[1], 1)):
+        cx, cy = (eye[0] + mouth[0]) / 2 + out * 0.12 * d, (eye[1] + mouth[1]) / 2
+        a, b, c, e = clip_box((cx - 0.175 * d, cy - 0.175 * d, cx + 0.175 * d, cy + 0.175 * d),
+                              w, h)
+        if (c - a) * (e - b) < 4:
+            return None
+        cheeks.append(float(np.median(gray[b:e, a:c])))
+    return abs(math.log2((_lin(cheeks[0]) ** GAMMA) / (_lin(cheeks[1]) ** GAMMA)))
+
+
 class Light(VideoMeasure):
     name = "light"
     requires = ("faces",)
@@ -106,6 +132,7 @@ class Light(VideoMeasure):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.frames: list[LightFrame] = []
+        self._tracks: list[int | None] = []
         self._dark = WorstFrame("Darkest face")
 
     def feed(self, frame, upstream):
@@ -128,20 +155,16 @@ class Light(VideoMeasure):
         if bg_px.size >= 0.05 * gray.size:
             bg = float(bg_px.mean())
             bg_high = float(np.percentile(bg_px, 90))
-        side = None
-        nose_x = int(round(face.nose[0]))
-        half = min(nose_x - x1, x2 - nose_x)
-        if half >= 3:
-            left = float(gray[y1:y2, nose_x - half:nose_x].mean())
-            right = float(gray[y1:y2, nose_x:nose_x + half].mean())
-            side = abs(math.log2((_lin(left) ** GAMMA) / (_lin(right) ** GAMMA)))
+        side = side_stops(gray, face)
         lf = LightFrame(frame.t, luma, high, clipped, bg, bg_high, side)
         self.frames.append(lf)
+        self._tracks.append(ff.actor_track)
         self._dark.offer(-high, frame.t, frame.image, face.box,
                          label=f"face luma {luma:.0f}, highlights {high:.0f} of 255")
         return lf
 
     def finish(self, done):
         thumb = self._dark.thumbnail()
-        return LightResult(tuple(self.frames), self.ctx.info.duration_s,
+        frames = tuple(f for f, k in zip(self.frames, self._tracks) if on_actor(done, k))
+        return LightResult(frames, self.ctx.info.duration_s,
                            (thumb,) if thumb else ())
