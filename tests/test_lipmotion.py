@@ -17,6 +17,7 @@ from tapecheck.checks import BY_CODE
 from tapecheck.checks.base import Skip
 from tapecheck.measures import Context
 from tapecheck.measures import lipmotion as lm
+from tapecheck.errors import MeasureUnavailable
 from tapecheck.measures.base import Missing
 from tapecheck.measures.mouth import MouthResult
 from tapecheck.measures.sync import SyncResult, Track
@@ -95,19 +96,50 @@ def _sync(tracks, offset=None):
     return SyncResult((), offset, "" if offset is not None else "no match", 0.0, tuple(tracks))
 
 
-def _compute(speakers, mouth, sync):
+def _speech(background=()):
+    """speech.py's result as lipmotion reads it: the voices it set aside (step 4)."""
+    segs = tuple(SimpleNamespace(start_s=a, end_s=b) for a, b in background)
+    return SimpleNamespace(background_segments=segs)
+
+
+def _compute(speakers, mouth, sync, speech=None, r128=Missing("no audio")):
     return lm.LipMotion(Context(info=None)).compute(
-        {"speakers": speakers, "mouth": mouth, "sync": sync})
+        {"speech": speech or _speech(), "speakers": speakers, "mouth": mouth, "sync": sync,
+         "faces": Missing("not needed: the tracks cover the speech"), "r128": r128})
 
 
 SPANS = [(0.5, 4.0), (4.5, 8.0)]
 
 
 def test_a_still_face_over_speech_is_not_the_voice_heard():
-    res = _compute(_speakers(SPANS), _mouth(8.5), _sync([_track(0.0, 8.5, 0.2)]))
+    # momentary loudness every 100 ms: -20 LUFS through the speech
+    r128 = SimpleNamespace(momentary=np.full(90, -20.0))
+    res = _compute(_speakers(SPANS), _mouth(8.5), _sync([_track(0.0, 8.5, 0.2)]), r128=r128)
     assert res.state == lm.STILL and res.lip_speed < lm.STILL_MAX
     assert res.speech_s == pytest.approx(7.0) and res.decoded_s == 0.0
     assert res.spans == (Span(0.5, 4.0), Span(4.5, 8.0))
+    assert res.source == lm.PERFORMED and res.voices_lufs == pytest.approx(-20.0, abs=0.1)
+
+
+def test_voices_set_aside_as_the_room_are_judged_by_the_mouth_too(monkeypatch):
+    """No speech stands out (speech.py step 4: people off camera talking over car noise):
+    speakers and lip sync have nothing, so the voices set aside are decoded and judged."""
+    decoded = []
+
+    def fake_decode(info, window, choose=None):
+        decoded.append(window)
+        tr = _track(window[0], window[1], 0.2, seed=len(decoded))
+        return tr.times, tr.speed
+
+    monkeypatch.setattr(lm, "decode_track", fake_decode)
+    none = Missing("no speech was found")
+    res = _compute(none, _mouth(9.0), none, speech=_speech(SPANS))
+    assert res.state == lm.STILL and res.source == lm.BEHIND
+    assert res.decoded_s == pytest.approx(7.0)
+    assert sum(b - a for a, b in decoded) == pytest.approx(7.0)
+    # no speech and nothing set aside: nothing to judge
+    with pytest.raises(MeasureUnavailable, match="no speech"):
+        _compute(none, _mouth(9.0), none)
 
 
 @pytest.mark.parametrize("speakers, mouth, sync, state, why", [
@@ -139,9 +171,9 @@ def _run(code, **measures):
     return c.run(measures, values)
 
 
-def _lip(state, why=""):
+def _lip(state, why="", source=lm.PERFORMED, lufs=-13.0):
     return lm.LipMotionResult(state, 0.22 if state != lm.UNKNOWN else None, 6.5, 13.4, 0.0,
-                              why, (Span(0.5, 8.0),))
+                              why, (Span(0.5, 8.0),), source, lufs)
 
 
 def test_x104_says_the_voice_heard_is_not_the_face_on_camera():
@@ -152,18 +184,23 @@ def test_x104_says_the_voice_heard_is_not_the_face_on_camera():
     assert _run("X104", lip_motion=_lip(lm.SPEAKS, "lips move")) == []
     with pytest.raises(Skip, match="turned away"):
         _run("X104", lip_motion=_lip(lm.UNKNOWN, "the face is turned away"))
+    # voices behind the room: A501 already says no speech was found
+    with pytest.raises(Skip, match="A501"):
+        _run("X104", lip_motion=_lip(lm.STILL, source=lm.BEHIND))
 
 
-@pytest.mark.parametrize("lufs, flagged", [(-13.0, True), (-29.9, True), (-33.0, False)])
-def test_x105_flags_other_voices_only_when_they_are_loud_enough_to_drown_anyone(lufs, flagged):
-    hits = _run("X105", lip_motion=_lip(lm.STILL),
-                loudness=SimpleNamespace(speech_lufs=lufs))
+@pytest.mark.parametrize("lufs, source, flagged", [
+    (-13.0, lm.PERFORMED, True), (-29.9, lm.PERFORMED, True), (-33.0, lm.PERFORMED, False),
+    (-12.8, lm.BEHIND, True), (-33.5, lm.BEHIND, False), (None, lm.BEHIND, False)])
+def test_x105_flags_other_voices_only_when_they_are_loud_enough_to_drown_anyone(lufs, source,
+                                                                                flagged):
+    hits = _run("X105", lip_motion=_lip(lm.STILL, source=source, lufs=lufs))
     assert bool(hits) == flagged
     if flagged:
         assert hits[0].measured == lufs and hits[0].threshold == -30.0
         assert "Only other voices" in hits[0].message
-    assert _run("X105", lip_motion=_lip(lm.SPEAKS),
-                loudness=SimpleNamespace(speech_lufs=-13.0)) == []
+        assert ("voices heard" in hits[0].message) == (source == lm.BEHIND)
+    assert _run("X105", lip_motion=_lip(lm.SPEAKS, source=source, lufs=-13.0)) == []
 
 
 # --- a listening face over a voice, through the pipeline -------------------------------------

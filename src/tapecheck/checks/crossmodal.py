@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from ..measures.lipmotion import SPEAKING_MIN, STILL, STILL_MAX, UNKNOWN
+from ..measures.lipmotion import BEHIND, SPEAKING_MIN, STILL, STILL_MAX, UNKNOWN
 from ..model import Severity, Span
 from .base import Hit, Param, Skip, check
 
@@ -190,8 +190,9 @@ def sync_drift(m, p):
 
 
 def _still_words(lm) -> str:
+    heard = "voices heard" if lm.source == BEHIND else "speech heard"
     return (f"the lips of the face on camera stay still through the {lm.speech_s:.1f} s of "
-            f"speech heard ({lm.lip_speed:.2f} eye distances/s of lip movement, under "
+            f"{heard} ({lm.lip_speed:.2f} eye distances/s of lip movement, under "
             f"{STILL_MAX:g}; speaking lips move {SPEAKING_MIN:g} or more)")
 
 
@@ -221,13 +222,15 @@ def voice_not_on_camera(m, p):
     lm = m["lip_motion"]
     if lm.state == UNKNOWN:
         raise Skip(f"cannot tell whether the face on camera speaks: {lm.reason}")
+    if lm.source == BEHIND:
+        raise Skip("no voice stands out of the room: A501 already says no speech was found")
     if lm.state == STILL:
         return Hit(f"Your voice is not heard: {_still_words(lm)}", measured=lm.lip_speed,
                    threshold=STILL_MAX, spans=lm.spans[:20])
 
 
 @check(code="X105", name="only-other-voices", category="reader-balance",
-       severity=Severity.WARNING, needs=("lip_motion", "loudness"), unit="LUFS", quick=False,
+       severity=Severity.WARNING, needs=("lip_motion",), unit="LUFS", quick=False,
        params=(Param("min_other_lufs", -30.0, "LUFS",
                      "other voices at least this loud, with none of yours, are a warning",
                      -60.0, -10.0),),
@@ -239,7 +242,9 @@ def only_other_voices(m, p):
 
     The speech heard does not move the lips of the face on camera (X104,
     measures/lipmotion.py), so every voice heard is someone else's: the reader's, or people
-    off camera. Reported when that speech is at least −30 LUFS (BS.1770-4, speech only):
+    off camera. That includes voices no louder than the room, which speech.py does not take
+    for a performance (A501 then says no speech was found): the mouth says whose they are not.
+    Reported when those voices are at least −30 LUFS (BS.1770-4, gated over their spans):
     the level below which A101 already calls a voice too quiet to follow, so quieter
     sound — room tone, a distant TV — is not said to drown anyone.
     Why casting cares: casting directors name an off-camera voice louder than the actor as
@@ -253,8 +258,8 @@ def only_other_voices(m, p):
         raise Skip(f"cannot tell whether the face on camera speaks: {lm.reason}")
     if lm.state != STILL:
         return None   # the face speaks: X101 judges the reader's level
-    level = m["loudness"].speech_lufs
-    if math.isfinite(level) and level >= p.min_other_lufs:
+    level = lm.voices_lufs
+    if level is not None and math.isfinite(level) and level >= p.min_other_lufs:
         return Hit(f"Only other voices are heard, at {level:.1f} LUFS (from "
                    f"{p.min_other_lufs:g} LUFS they drown you): {_still_words(lm)}",
                    measured=level, threshold=p.min_other_lufs, spans=lm.spans[:20])

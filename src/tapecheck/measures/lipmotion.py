@@ -47,10 +47,11 @@ from ..errors import IngestError, MeasureUnavailable
 from ..model import Span
 from .base import DerivedMeasure, Missing
 from .mouth import HALF_W_EYES
-from .speakers import MOUTH_REASONS
-from .sync import FLOW_W, decode_track
+from .speakers import MOUTH_REASONS, block_loudness
+from .sync import FLOW_W, actor_chooser, decode_track
 
 STILL, SPEAKS, UNKNOWN = "still", "speaks", "unknown"
+PERFORMED, BEHIND = "speech", "voices behind the room"
 #: Crop px per eye distance of the flow crop (64 px across 1.6 eye distances).
 PX_PER_EYE = FLOW_W / (2.0 * HALF_W_EYES)
 #: Percentile of |lip-opening speed| over the speech frames.
@@ -85,6 +86,10 @@ class LipMotionResult:
     decoded_s: float                # full-rate video decoded here (beyond lip sync's), s
     reason: str                     # why (for speaks/unknown), "" for still
     spans: tuple[Span, ...] = ()    # the speech heard
+    #: PERFORMED: the speech found (speech.py); BEHIND: voices no louder than the room, set
+    #: aside by speech.py (step 4) — the tape has no speech of its own
+    source: str = "speech"
+    voices_lufs: float | None = None   # BS.1770-4 gated loudness of those spans, LUFS
 
 
 def _speech_mask(t: np.ndarray, spans: list[tuple[float, float]]) -> np.ndarray:
@@ -182,44 +187,63 @@ def judge(pieces: list[Piece]) -> tuple[str, float | None, str]:
 
 class LipMotion(DerivedMeasure):
     name = "lip_motion"
-    requires = ("speakers", "mouth", "sync")
+    requires = ("speech", "speakers", "mouth", "sync", "faces", "r128")
+    optional = ("speakers", "sync", "faces", "r128")
 
     def compute(self, results):
-        speakers, mouth, sync = results["speakers"], results["mouth"], results["sync"]
-        for v in (speakers, mouth):
+        speech, speakers, mouth, sync, faces, r128 = (
+            results[k] for k in ("speech", "speakers", "mouth", "sync", "faces", "r128"))
+        for v in (speech, mouth):
             if isinstance(v, Missing):
                 raise MeasureUnavailable(v.reason)
-        spans = [(ln.start_s, ln.end_s) for ln in speakers.lines]
+        if not isinstance(speakers, Missing):
+            source, spans = PERFORMED, [(ln.start_s, ln.end_s) for ln in speakers.lines]
+        elif speech.background_segments:
+            # no voice stands out of the room (speech.py step 4): whose are the voices heard?
+            source = BEHIND
+            spans = [(seg.start_s, seg.end_s) for seg in speech.background_segments]
+        else:
+            raise MeasureUnavailable(speakers.reason)
         speech_s = sum(b - a for a, b in spans)
         sp = tuple(Span(a, b) for a, b in spans)
+        level = None
+        if not isinstance(r128, Missing):
+            mom = np.asarray(r128.momentary, np.float64)
+            level = block_loudness(np.where(np.isfinite(mom) & (mom > -120.0), mom,
+                                            -math.inf), spans)
 
         def result(state, lip=None, seen_s=0.0, decoded=0.0, why=""):
             return LipMotionResult(state, None if lip is None else round(lip, 3),
                                    round(seen_s, 2), round(speech_s, 2), round(decoded, 2),
-                                   why, sp)
+                                   why, sp, source, None if level is None else round(level, 1))
 
         if speech_s < MIN_SPEECH_S:
             return result(UNKNOWN, why=f"too little speech ({speech_s:.1f} s, "
                                        f"{MIN_SPEECH_S:g} s needed)")
-        if speakers.told_apart:
+        if source == PERFORMED and speakers.told_apart:
             return result(SPEAKS, why="the mouth moves with one of the voices heard")
         states = [st for t, st in zip(mouth.times, mouth.state)
                   if st != "no-face" and any(a <= t <= b for a, b in spans)]
         if not states or sum(1 for st in states if not st) < MIN_JUDGEABLE * len(states):
             common = max(set(states) - {""}, key=states.count) if states else "no-face"
             return result(UNKNOWN, why=MOUTH_REASONS.get(common, common))
-        if isinstance(sync, Missing):
-            return result(UNKNOWN, why=sync.reason)
-        if sync.av_offset_ms is not None:
-            return result(SPEAKS, why="the lips match the sound (lip sync was measured)")
-        pieces = [lip_speeds(tr.times, tr.speed, spans) for tr in sync.tracks]
-        state, lip, why = judge(pieces)
+        if source == PERFORMED:
+            if isinstance(sync, Missing):
+                return result(UNKNOWN, why=sync.reason)
+            if sync.av_offset_ms is not None:
+                return result(SPEAKS, why="the lips match the sound (lip sync was measured)")
+            tracks = sync.tracks
+        else:
+            tracks = ()   # lip sync had no speech to follow: the voices are decoded here
+        pieces = [lip_speeds(tr.times, tr.speed, spans) for tr in tracks]
+        state, lip, why = judge(pieces) if pieces else (UNKNOWN, None, "")
         decoded = 0.0
         if state != SPEAKS:
-            done = [(tr.start_s, tr.end_s) for tr in sync.tracks]
+            choose = None if isinstance(faces, Missing) else actor_chooser(faces)
+            done = [(tr.start_s, tr.end_s) for tr in tracks]
             for window in extra_pieces(uncovered(spans, done)):
                 try:
-                    t, speed = decode_track(self.ctx.info, window)
+                    t, speed = decode_track(self.ctx.info, window, choose)
                 except IngestError:
                     continue   # a damaged stretch says nothing either way
                 decoded += window[1] - window[0]

@@ -152,7 +152,7 @@ class SpeakersResult:
                 Series("reader", "on/off", t, tuple(reader))]
 
 
-def _block_loudness(momentary: np.ndarray, spans: list[tuple[float, float]]) -> float | None:
+def block_loudness(momentary: np.ndarray, spans: list[tuple[float, float]]) -> float | None:
     """BS.1770-4 gated loudness of the 400 ms blocks lying (≥ 3 quarters) inside the spans."""
     n = len(momentary)
     if n == 0 or not spans:
@@ -293,13 +293,13 @@ class Speakers(DerivedMeasure):
         att = attribute(mouth, voices, snr)
         mom = np.asarray(r128.momentary, np.float64)
         mom = np.where(np.isfinite(mom) & (mom > -120.0), mom, -math.inf)
-        lines = [Line(s, e, lab, conf, med, n, _block_loudness(mom, [(s, e)]), why)
+        lines = [Line(s, e, lab, conf, med, n, block_loudness(mom, [(s, e)]), why)
                  for s, e, lab, conf, med, n, why in att.lines]
         spans = {lab: [(ln.start_s, ln.end_s) for ln in lines if ln.counts(lab)]
                  for lab in (ACTOR, READER)}
         return SpeakersResult(
             lines=tuple(lines), duration_s=speech.duration_s,
             still=att.activity_of(READER), talking=att.activity_of(ACTOR),
-            told_apart=att.told_apart, actor_lufs=_block_loudness(mom, spans[ACTOR]),
-            reader_lufs=_block_loudness(mom, spans[READER]),
+            told_apart=att.told_apart, actor_lufs=block_loudness(mom, spans[ACTOR]),
+            reader_lufs=block_loudness(mom, spans[READER]),
             split_strength=voices.strength, reason=att.reason)

@@ -136,6 +136,9 @@ DUPLICATE_GREY = 0.5
 AGREE_MS = 40.0
 #: … where a confident window's own halves count only when each stands this far above chance.
 HALF_Z = 1.5
+#: An early window (decoded before the actor is known, on the largest face) whose detections
+#: fell outside the actor's box more often than this is decoded again on the actor.
+MAX_OFF_ACTOR = 0.1
 #: Crop for the flow, px.
 FLOW_W, FLOW_H = 64, 48
 #: Mouth patches are kept at most at this many px per eye distance.
@@ -306,8 +309,21 @@ def _median5(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def mouth_track(frames, detect_every: int) -> tuple[np.ndarray, np.ndarray]:
-    """Times and lip-opening speed (NaN where no face) of a stream of full-rate frames.
+def largest(found, t: float):
+    """The largest of the faces found at `t` (before the actor is known)."""
+    return max(found, key=lambda f: f.area)
+
+
+def actor_chooser(faces):
+    """`choose` for `mouth_track` that follows the actor: of the faces found at `t`, the one
+    inside the actor's box at the nearest 2 fps frame (faces.py `pick_actor`), else none —
+    never the lips of someone else in the shot."""
+    return lambda found, t: faces.pick_actor(found, t)
+
+
+def mouth_track(frames, detect_every: int, choose=largest) -> tuple[np.ndarray, np.ndarray]:
+    """Times and lip-opening speed (NaN where no face) of a stream of full-rate frames;
+    `choose(faces, t)` picks whose lips (None: nobody's at this detection).
 
     Keeps, per frame, a small grey patch around the last known mouth (≤ 160 px square), not
     the frame."""
@@ -322,8 +338,8 @@ def mouth_track(frames, detect_every: int) -> tuple[np.ndarray, np.ndarray]:
         lm = None
         if i % detect_every == 0:
             found = detect(frame.image)
-            if found:
-                face = max(found, key=lambda f: f.area)
+            face = choose(found, frame.t) if found else None
+            if face is not None:
                 lm = np.array(face.landmarks, np.float64)
                 last = lm
         times.append(frame.t)
@@ -512,15 +528,17 @@ def halves(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: fl
 
 def corroborates(offset_ms: float | None, windows) -> bool:
     """Is an offset backed by two independent pieces of the take? Either two windows (their
-    frames never overlap) peak within `AGREE_MS` of it, or a confident window that does has
-    halves that agree (`Window.halves_agree`). A take's picture with another take's sound
-    reaches a confident reading now and then (module docstring); two of its pieces landing on
-    the same lag by chance is far rarer, so only a corroborated offset becomes a finding."""
+    frames never overlap) peak within `AGREE_MS` of it, each ≥ `HALF_Z` above chance, or a
+    confident window that does has halves that agree (`Window.halves_agree`). A take's
+    picture with another take's sound reaches a confident reading now and then (module
+    docstring); two of its pieces landing on the same lag by chance is far rarer, so only a
+    corroborated offset becomes a finding. A window at chance (z under `HALF_Z`) backs
+    nothing, as a half at chance does not: its peak lands anywhere."""
     if offset_ms is None:
         return False
     near = [w for w in windows if w.offset_ms is not None
             and abs(w.offset_ms - offset_ms) <= AGREE_MS]
-    return len(near) >= 2 or any(w.halves_agree for w in near)
+    return len([w for w in near if w.z >= HALF_Z]) >= 2 or any(w.halves_agree for w in near)
 
 
 def estimate(t_video: np.ndarray, visual: np.ndarray, slope: np.ndarray, hop_s: float,
@@ -605,26 +623,44 @@ def choose_windows(spans: list[tuple[float, float]], duration: float) -> list[tu
     return out
 
 
-def decode_track(info, window: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
-    """Times and lip-opening speed of a stretch of the file, decoded at full frame rate."""
+def decode_track(info, window: tuple[float, float], choose=None,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Times and lip-opening speed of a stretch of the file, decoded at full frame rate, of
+    the face `choose` picks (`mouth_track`; None: the largest)."""
     from ..ingest import iter_frames
 
     every = max(1, int(round((info.fps or 25.0) * DETECT_EVERY_S)))
     ws, we = window
-    return mouth_track(iter_frames(info, rate=0, start_s=ws, duration_s=we - ws), every)
+    return mouth_track(iter_frames(info, rate=0, start_s=ws, duration_s=we - ws), every,
+                       choose or largest)
+
+
+def off_actor(picks: list[tuple[float, tuple[float, float]]], faces) -> float:
+    """Share of the detections of an early window (time, centre of the face taken) whose face
+    lies outside the actor's box at the nearest 2 fps frame; 0 where the actor is unknown."""
+    judged = [(c, b) for t, c in picks if (b := faces.actor_box_at(t)) is not None]
+    if not judged:
+        return 0.0
+    out = sum(1 for (x, y), (x1, y1, x2, y2) in judged
+              if not (x1 <= x <= x2 and y1 <= y <= y2))
+    return out / len(judged)
 
 
 class Sync(DerivedMeasure):
     name = "sync"
-    requires = ("speakers", "audio_frames")
+    requires = ("speakers", "audio_frames", "faces")
+    optional = ("faces",)
 
     def __init__(self, ctx):
         super().__init__(ctx)
         #: (start, end) → (times, lip speed) of windows decoded in `early`
         self._tracks: dict[tuple[float, float], tuple[np.ndarray, np.ndarray]] = {}
+        #: (start, end) → (time, centre) of the face each early detection took (the largest)
+        self._picks: dict[tuple[float, float], list] = {}
 
-    def _track(self, window: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
-        return decode_track(self.ctx.info, window)
+    def _track(self, window: tuple[float, float], choose=None,
+               ) -> tuple[np.ndarray, np.ndarray]:
+        return decode_track(self.ctx.info, window, choose)
 
     def early(self, results):
         """Decode the windows that hold the most speech of anyone while the video pass runs.
@@ -636,8 +672,16 @@ class Sync(DerivedMeasure):
             return
         spans = [(seg.start_s, seg.end_s) for seg in speech.segments]
         for window in choose_windows(spans, self.ctx.info.duration_s):
+            picks: list = []
+
+            def noted(found, t, picks=picks):
+                face = largest(found, t)
+                picks.append((t, face.center))
+                return face
+
             try:
-                self._tracks[window] = self._track(window)
+                self._tracks[window] = self._track(window, noted)
+                self._picks[window] = picks
             except IngestError:
                 pass  # compute() decodes the window it wants and reports what failed
 
@@ -653,10 +697,11 @@ class Sync(DerivedMeasure):
     def compute(self, results):
         from .speakers import ACTOR
 
-        speakers, feats = results["speakers"], results["audio_frames"]
+        speakers, feats, faces = results["speakers"], results["audio_frames"], results["faces"]
         for v in (speakers, feats):
             if isinstance(v, Missing):
                 raise MeasureUnavailable(v.reason)
+        choose = None if isinstance(faces, Missing) else actor_chooser(faces)
         info = self.ctx.info
         spans = [(ln.start_s, ln.end_s) for ln in speakers.lines_of(ACTOR, confident=False)]
         if sum(e - s for s, e in spans) < MIN_ACTOR_SPEECH_S:
@@ -667,6 +712,11 @@ class Sync(DerivedMeasure):
         windows: list[Window] = []
         evs: list[Evidence] = []
         decoded = sum(we - ws for ws, we in self._tracks)
+        if choose is not None:
+            # an early window that took someone else's face in the shot is decoded again
+            for w in [w for w in self._tracks if off_actor(self._picks.get(w, []), faces)
+                      > MAX_OFF_ACTOR]:
+                del self._tracks[w]
         kept = dict(self._tracks)
         for window in choose_windows(spans, info.duration_s):
             early = self._decoded_early(window, spans)
@@ -675,7 +725,7 @@ class Sync(DerivedMeasure):
                 t, speed = self._tracks[early]
             else:
                 try:
-                    t, speed = self._track(window)
+                    t, speed = self._track(window, choose)
                 except IngestError as exc:   # a damaged stretch: this window says nothing
                     windows.append(Window(round(window[0], 3), round(window[1], 3), None, 0.0,
                                           0.0, 0, False, "the picture could not be decoded "
