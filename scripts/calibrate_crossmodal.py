@@ -110,22 +110,28 @@ def reader_table(tmp: Path) -> None:
 
 
 def monologue_table(tmp: Path) -> None:
-    """Every tape without a reader (corpus clips, corpus/real, the ready sample tapes)."""
+    """Every tape without a reader (corpus clips, corpus/real, the ready sample tapes): X101
+    (reader louder), X104 (your voice not heard) and X105 (only other voices) findings."""
     from tapecheck.settings import Settings
 
-    print("\n## tapes with no reader: X101 findings\n")
-    print("| tape | X101 | why no reader |")
-    print("|---|---|---|")
+    print("\n## tapes with no reader: X101 / X104 / X105 findings\n")
+    print("| tape | X101 | X104 | X105 | why not (X101; X105) |")
+    print("|---|---|---|---|---|")
     monos = sync_clips(tmp) + sorted((ROOT / "sample_tapes").glob("ready_*.mp4"))
-    false = 0
+    false = {"X101": 0, "X104": 0, "X105": 0}
     for path in monos:
-        rep = check_file(str(path), Settings(select=("reader-balance",)))
-        flag = any(f.code == "X101" for f in rep.findings)
-        false += flag
-        why = next((s.reason for s in rep.skipped if s.code == "X101"), "")
-        print(f"| {short(path.stem)[:40]} | {'⚑' if flag else '–'} | {why[:110]} |")
-    print(f"\nno reader finding on {len(monos) - false}/{len(monos)} tapes without a reader "
-          "(car_vlog, whose on-camera woman is silent while passengers talk, counts here too)")
+        rep = check_file(str(path), Settings(select=("reader-balance", "speech")))
+        codes = {f.code for f in rep.findings}
+        for c in false:
+            false[c] += c in codes
+        why = {s.code: s.reason for s in rep.skipped}
+        print(f"| {short(path.stem)[:40]} | "
+              + " | ".join("⚑" if c in codes else "–" for c in false)
+              + f" | {why.get('X101', '')[:60]}; {why.get('X105', '')[:70]} |")
+    print(f"\nwithout a finding, of {len(monos)} tapes without a reader: "
+          + ", ".join(f"{c} {len(monos) - n}" for c, n in false.items())
+          + " (car_vlog, whose on-camera woman is silent while passengers talk, counts here "
+          "too: X105 is right there)")
 
 
 def sync_table(tmp: Path, clips: list[str]) -> None:

@@ -28,6 +28,18 @@ under `PIECE_MAX` (a line the actor does say, inside much speech that is not the
 its piece), and the lips do not match the sound (lip sync gave no offset). Between 0.35
 and 0.45 nothing is claimed.
 
+**Voices no louder than the room.** When speech.py found no speech that stands out of the
+room (its step 4: voices at the level of the background — passengers talking over car noise,
+a television, people off mic) the tape has no speech of its own and A501 says so; but
+whose voices were they? Those set-aside voices are then the speech tested here (source
+`BEHIND`; there are no lip-sync windows, so they are decoded here, within the same budget),
+and a face that stays still through them says the voices heard are other people's (X105),
+while lips that move leave it to A501. On corpus/real: the car vlog (voices 12.7 s, −12.8
+LUFS) reads 0.30, still; the backlit webcam man (3.2 s of faint voices) cannot be assessed.
+
+The full-rate pieces follow the actor (faces.py `pick_actor`, via sync.py's
+`actor_chooser`): the lips of someone else in the shot are never measured.
+
 **Can't assess** (state "unknown") — and nothing is claimed — when there is less than
 `MIN_SPEECH_S` of speech, the mouth is seen at full rate in under `MIN_SEEN` of the decoded
 speech or for under `MIN_EVIDENCE_S`, or the face, where found at 2 fps, is mostly turned
