@@ -218,3 +218,15 @@ def test_a_silent_face_over_someone_elses_speech_is_said_not_to_be_the_actor(cor
     codes = {f.code for f in rep.findings}
     assert {"X104", "X105"} <= codes
     assert not rep.verdict.can_hear_voice
+
+
+@pytest.mark.corpus
+def test_loud_voices_off_camera_over_a_silent_face_are_not_taken_for_the_actor(corpus):
+    """corpus/real car vlog: the framed woman is silent while passengers talk over car noise.
+    speech.py finds no voice standing out of the room (A501); her still mouth through those
+    voices says they are other people's (X105, reader-balance), not a quiet performance."""
+    path = corpus / "real" / "car_vlog_dark_crop_nonspeaker_others_talk_16s.mp4"
+    rep = check_file(str(path), Settings(select=("speech", "reader-balance")))
+    hits = {f.code: f for f in rep.findings}
+    assert {"A501", "X105"} <= set(hits) and "X104" not in hits
+    assert hits["X105"].measured > -20.0 and "voices heard" in hits["X105"].message

@@ -64,6 +64,15 @@ window's halves repeat each other and are not independent; of the 770 other pair
 Matched takes: 18 of 29 read, 17 corroborated (the gated webcam, read +164 ms by one
 window whose halves disagree and whose other window is at chance, is not).
 
+**On corpus/real** the one corroborated offset beyond tolerance is the Obama address crop
+(+245 ms: two windows at z 7.3 and 5.3, all four halves +233…+269; its −200 ms copy reads
++44). A crude independent measure — the dark share of the mouth crop (the open cavity)
+against the 300 Hz–3 kHz level, no flow, no slopes — reads +270 ms there, and within
+≈ 30 ms of this method on the news anchor, VoxCeleb, phone selfie, HDTF, MEAD W040 and
+GRID clips (which it reads −60…+20 ms): the picture and sound of that file disagree by
+about a quarter second, whatever the feature; it is not a bias of the lip flow on 25 fps
+broadcast. Its label says sync was never checked by ear; the finding stands.
+
 **Whose lips.** The full-rate windows follow the actor (`actor_chooser`: faces.py
 `pick_actor`, the face inside the actor's 2 fps box), never a larger face beside them. A
 window decoded early, before the actor is known, takes the largest face; when more than
