@@ -130,8 +130,8 @@ def lip_sync_offset(m, p):
         v < -(p.max_audio_early_ms + p.tolerance_ms)
     if beyond and not s.corroborated:
         raise Skip(f"the sound reads {_offset_words(v)}, but no second stretch of the take "
-                   "confirms it (two windows, or the two halves of one, must agree within "
-                   "40 ms): too little evidence to report it")
+                   "confirms it (two windows, or the two halves of one, each clearly above "
+                   "chance, must agree within 40 ms): too little evidence to report it")
     if v > p.max_audio_late_ms + p.tolerance_ms:
         return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_late_ms:g} ms "
                    "late, ITU-R BT.1359)", measured=v, threshold=p.max_audio_late_ms,
@@ -214,7 +214,8 @@ def voice_not_on_camera(m, p):
     and 0.58–1.47 (every other talking head and corpus/real recording with speech), faces
     that do not speak 0.12–0.34 (scripts/calibrate_crossmodal.py lips). A mouth that is
     turned away, too small or seen too little is not judged: a monologue whose mouth is hard
-    to see is never said to be someone else's voice.
+    to see is never said to be someone else's voice. Voices no louder than the room are not
+    judged here: A501 already says no speech was found (X105 says whose they are not).
     Why casting cares: an audition where the actor's voice is not heard cannot be judged.
     How to fix: check the microphone the take was recorded with (on, not muted, the right
     input, close to you) and that you are the one in frame.
