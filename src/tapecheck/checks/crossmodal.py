@@ -130,8 +130,8 @@ def lip_sync_offset(m, p):
         v < -(p.max_audio_early_ms + p.tolerance_ms)
     if beyond and not s.corroborated:
         raise Skip(f"the sound reads {_offset_words(v)}, but no second stretch of the take "
-                   "confirms it (two windows, or the two halves of one, each clearly above "
-                   "chance, must agree within 40 ms): too little evidence to report it")
+                   "confirms it (two windows, or the two halves of one, must agree within "
+                   "40 ms): too little evidence to report it")
     if v > p.max_audio_late_ms + p.tolerance_ms:
         return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_late_ms:g} ms "
                    "late, ITU-R BT.1359)", measured=v, threshold=p.max_audio_late_ms,
