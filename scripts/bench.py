@@ -6,7 +6,10 @@
     python scripts/bench.py --runs 3           # median of 3 runs of each (issue #19's proof)
     python scripts/bench.py --memory           # 1-minute vs 20-minute file, peak memory
     python scripts/bench.py --batch            # 8 tapes, --jobs 1 vs --jobs 2
+    python scripts/bench.py --cluster          # 40 short tapes, local pool vs Dask LocalCluster
     python scripts/bench.py --help-time        # how long `tapecheck --help` takes
+    python scripts/bench.py --fix 1080p        # `tapecheck fix` vs a plain ffmpeg transcode
+    python scripts/bench.py --takes            # `takes` of two 60 s takes vs `check` of both
 
 Tapes are generated once into $TAPECHECK_BENCH_DIR (default ~/.cache/tapecheck-bench) from a
 GRID corpus clip (a real face and voice, looped) so every measure has real work to do:
@@ -48,6 +51,8 @@ TAPES = {
                  ["-metadata:s:v:0", "rotate=270"]),
     "1min": (60, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
                               "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
+    "short": (10, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
+                               "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
     "20min": (1200, "1280x720", ["-c:v", "libx264", "-preset", "veryfast", "-g", "30",
                                  "-sc_threshold", "0", "-pix_fmt", "yuv420p"], []),
 }
@@ -107,8 +112,10 @@ def tree_rss_kb(pid: int) -> int:
                 for line in fh:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children") as fh:
-                stack.extend(int(c) for c in fh.read().split())
+            # every thread's children: Dask's nannies start workers from the event-loop thread
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
@@ -185,6 +192,75 @@ def batch() -> None:
               f"peak {mb:.0f} MB")
 
 
+def takes() -> None:
+    """`tapecheck takes A B` against `tapecheck check A B` on the same two 60 s 1080p takes
+    (B: A's picture with its sound re-encoded at 64 kb/s, a different file): what comparing
+    adds to judging (issue 18's target: at most the time of judging them)."""
+    a = make("1080p")
+    b = BENCH / "1080p-take2.mp4"
+    if not b.exists():
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(a), "-c:v", "copy", "-c:a",
+                        "aac", "-b:a", "64k", str(b)], check=True)
+    check = measure([*TAPECHECK, "check", "--format", "json", "--no-cache", str(a), str(b)])
+    both = measure([*TAPECHECK, "takes", "--format", "json", "--no-cache", str(a), str(b)])
+    extra = both[0] - check[0]
+    print(f"check A B: {check[0]:.1f} s, peak {check[1]:.0f} MB; takes A B: {both[0]:.1f} s, "
+          f"peak {both[1]:.0f} MB; comparing adds {extra:.1f} s = {extra / check[0]:.2f}× the "
+          "judging (target ≤ 1)" + ("" if both[2] in (0, 1) else f"  exit {both[2]}"))
+
+
+def _noop(path, plan, on_progress=None):
+    """A judge that does nothing: what is left of a run is the backend's own cost per file."""
+    from tapecheck.model import FileReport
+
+    return FileReport(path=path, status="judged")
+
+
+def cluster() -> None:
+    """40 short tapes judged by the local pool (--jobs 2) and by a Dask LocalCluster of 2
+    worker processes (--scheduler local:2, cluster start and stop included), then what each
+    backend costs per file around a judge that does nothing (docs/cluster.md)."""
+    from tapecheck.pipeline import Plan, judge_paths
+    from tapecheck.pipeline import cluster as dask_backend
+
+    n = 40
+    folder = BENCH / "cluster"
+    folder.mkdir(exist_ok=True)
+    src = make("short")
+    for i in range(n):
+        dst = folder / f"take{i:02d}.mp4"
+        if not dst.exists():
+            shutil.copy(src, dst)
+    base = [*TAPECHECK, "check", "--format", "jsonl", "--no-cache", str(folder)]
+    pool_s, pool_mb, _ = measure([*base, "--jobs", "2"])
+    dask_s, dask_mb, _ = measure([*base, "--scheduler", "local:2"])
+    print(f"{n} tapes of {TAPES['short'][0]} s {TAPES['short'][1]}, all checks:")
+    print(f"  local pool --jobs 2       {pool_s:6.1f} s  {pool_s / n:5.2f} s/tape  "
+          f"{n / pool_s * 3600:6.0f} tapes/h  peak {pool_mb:.0f} MB")
+    print(f"  --scheduler local:2       {dask_s:6.1f} s  {dask_s / n:5.2f} s/tape  "
+          f"{n / dask_s * 3600:6.0f} tapes/h  peak {dask_mb:.0f} MB")
+    print(f"  one tape, one core: {pool_s * 2 / n:.2f} core-s (pool)")
+
+    fake = [str(folder / f"take{i:02d}.mp4") for i in range(n)]
+    start = time.perf_counter()
+    client, local = dask_backend.connect("local:2")
+    up = time.perf_counter() - start
+    client.close()
+    try:
+        start = time.perf_counter()
+        judge_paths(fake, Plan(), judge_fn=_noop, scheduler=local.scheduler_address,
+                    search=False)
+        per_dask = (time.perf_counter() - start) / n
+    finally:
+        local.close()
+    start = time.perf_counter()
+    judge_paths(fake, Plan(), judge_fn=_noop, jobs=2, search=False)
+    per_pool = (time.perf_counter() - start) / n
+    print(f"  LocalCluster(2) start-up {up:.1f} s; a judge that does nothing, per file: "
+          f"cluster {per_dask * 1000:.0f} ms (connect and version check included), "
+          f"local pool {per_pool * 1000:.0f} ms (worker start included)")
+
+
 _HELP: list[str] = []
 
 
@@ -205,6 +281,29 @@ def help_time() -> None:
           "(target < 0.3 s)")
 
 
+def fix(names: list[str]) -> None:
+    """`tapecheck fix` (which judges the tape, writes the copy and judges the copy) beside a
+    plain `ffmpeg -i TAPE -c:v libx264 -c:a aac` transcode (x264's defaults: medium, CRF 23)
+    of the same tape: once as the tape is (the picture copied), once under a cap at 60 % of
+    its size (a two-pass encode)."""
+    out = BENCH / "fix-out.mp4"
+    print(f"{'tape':<10} {'run':<26} {'wall s':>7} {'peak MB':>8} {'vs transcode':>12}")
+    for name in names:
+        path = make(name)
+        plain = measure(["ffmpeg", "-v", "error", "-y", "-i", str(path), "-c:v", "libx264",
+                         "-c:a", "aac", str(out)])
+        check = measure([*TAPECHECK, "check", "--format", "json", "--no-cache", str(path)])
+        cap = f"{int(path.stat().st_size * 0.6)}"
+        runs = [("ffmpeg transcode", plain), ("tapecheck check", check)]
+        for label, extra in (("tapecheck fix", []), ("tapecheck fix --max-size 60%", ["--max-size", cap])):
+            runs.append((label, measure([*TAPECHECK, "fix", str(path), "-o", str(out), "--force",
+                                         "--format", "json", *extra])))
+        for label, (wall, mb, code) in runs:
+            print(f"{name:<10} {label:<26} {wall:>7.1f} {mb:>8.0f} {wall / plain[0]:>11.2f}×"
+                  + ("" if code in (0, 1) else f"  exit {code}"))
+    out.unlink(missing_ok=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("tapes", nargs="*", help=f"some of: {', '.join(TAPES)}, phone-photo")
@@ -212,15 +311,26 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="time `tapecheck check --quick`")
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--batch", action="store_true")
+    ap.add_argument("--cluster", action="store_true")
     ap.add_argument("--help-time", action="store_true")
+    ap.add_argument("--fix", action="store_true", help="time `tapecheck fix` against a plain "
+                    "ffmpeg transcode of the same tapes (default: 1080p)")
+    ap.add_argument("--takes", action="store_true")
     a = ap.parse_args()
+    if a.fix:
+        fix(a.tapes or ["1080p"])
+        return 0
     if a.memory:
         memory()
     if a.batch:
         batch()
+    if a.cluster:
+        cluster()
     if a.help_time:
         help_time()
-    if a.tapes or not (a.memory or a.batch or a.help_time):
+    if a.takes:
+        takes()
+    if a.tapes or not (a.memory or a.batch or a.cluster or a.help_time or a.takes):
         compare(a.tapes or ["1080p", "4k-hevc", "portrait", "phone-photo"], a.quick, a.runs)
     return 0
 

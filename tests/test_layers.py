@@ -26,6 +26,8 @@ PLACE = {
     "checks": "checks",
     "score": "score",
     "pipeline": "pipeline", "__init__": "pipeline",  # the library API is the pipeline's door
+    "fix": "pipeline",  # an entry point around the pipeline: judge, edit, judge the copy
+    "takes": "pipeline",  # `tapecheck takes`: a job around the pipeline, beside it
     "report": "report",
     "cli": "cli", "__main__": "cli", "app": "cli",  # the local app is an entry point too
 }

@@ -26,14 +26,18 @@ def check_file(path, settings=None, *, split=False, timeout=None, cache=False):
 
 
 def check_paths(paths, settings=None, *, split=False, timeout=None, cache=False, jobs=None,
-                on_file=None):
+                on_file=None, scheduler=None):
     """Judge files, folders and globs (in worker processes, `jobs` at once); returns a
-    `tapecheck.model.Report`. `on_file(file_report)` sees each file as it finishes."""
+    `tapecheck.model.Report`. `on_file(file_report)` sees each file as it finishes.
+    `scheduler`: judge on a Dask cluster instead, `"tcp://HOST:8786"` or `"local:N"`
+    (`pip install "tapecheck[dask]"`; raises `tapecheck.errors.ClusterError` when it cannot
+    be used or goes away)."""
     return _run([str(p) for p in paths], settings, split=split, timeout=timeout, cache=cache,
-                jobs=jobs, on_file=on_file)
+                jobs=jobs, on_file=on_file, scheduler=scheduler)
 
 
-def _run(paths, settings, *, split, timeout, cache, search=True, jobs=None, on_file=None):
+def _run(paths, settings, *, split, timeout, cache, search=True, jobs=None, on_file=None,
+         scheduler=None):
     from dataclasses import replace
 
     from .pipeline import Plan, judge_paths
@@ -46,7 +50,7 @@ def _run(paths, settings, *, split, timeout, cache, search=True, jobs=None, on_f
     store = Cache.open() if cache else None
     try:
         return judge_paths(paths, Plan(settings, split=split), jobs=jobs, cache=store,
-                           on_file=on_file, search=search)
+                           on_file=on_file, search=search, scheduler=scheduler)
     finally:
         if store is not None:
             store.close()

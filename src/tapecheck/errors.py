@@ -31,3 +31,8 @@ class MeasureUnavailable(TapecheckError):
 class SetupError(TapecheckError):
     """The installation is incomplete (a model file missing): no tape can be judged until it is
     repaired, and the message says how. Not a bug in tapecheck, not a fault of the tape."""
+
+
+class ClusterError(TapecheckError):
+    """The Dask cluster cannot be used or went away (no `distributed`, scheduler unreachable,
+    workers with another tapecheck or ffmpeg): the message says which and what to do. Exit 2."""

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import math
 
+from ..measures.loudness import ABSOLUTE_GATE_LUFS
 from ..model import Severity, Span
 from .base import Hit, Param, check
+
+#: M002's default: a track whose loudest sample stays at or below this carries no sound.
+SILENT_PEAK_DBFS = -60.0
+
+
+def is_silent(peak_dbfs: float, integrated_lufs: float,
+              max_peak_dbfs: float = SILENT_PEAK_DBFS) -> bool:
+    """No sample above `max_peak_dbfs`, or nothing above BS.1770's absolute gate (M002)."""
+    gated_out = not math.isfinite(integrated_lufs) or integrated_lufs <= ABSOLUTE_GATE_LUFS
+    return peak_dbfs <= max_peak_dbfs or gated_out
 
 
 @check(code="M001", name="no-audio-track", category="media", severity=Severity.ERROR,
@@ -25,7 +36,7 @@ def no_audio_track(m, p):
 
 @check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
        needs=("signal", "r128"), unit="dBFS", blocks="voice", absent=True,
-       params=(Param("max_peak_dbfs", -60.0, "dBFS",
+       params=(Param("max_peak_dbfs", SILENT_PEAK_DBFS, "dBFS",
                      "a track whose loudest sample stays at or below this is silent",
                      -120.0, -20.0),),
        problem="the silent audio track",
@@ -42,11 +53,11 @@ def silent_audio_track(m, p):
     """
     peak = m["signal"].sample_peak_dbfs
     integrated = m["r128"].integrated_lufs
-    gated_out = not math.isfinite(integrated) or integrated <= -70.0
-    if peak <= p.max_peak_dbfs or gated_out:
+    if is_silent(peak, integrated, p.max_peak_dbfs):
         shown = "no sound at all" if not math.isfinite(peak) else f"peak {peak:.1f} dBFS"
         return Hit(f"The audio track is silent ({shown}; silent at or below "
-                   f"{p.max_peak_dbfs:.0f} dBFS or no sound above -70 LUFS)",
+                   f"{p.max_peak_dbfs:.0f} dBFS or no sound above "
+                   f"{ABSOLUTE_GATE_LUFS:.0f} LUFS)",
                    measured=peak, threshold=p.max_peak_dbfs,
                    spans=(Span(0.0, m["media"].duration_s),))
 

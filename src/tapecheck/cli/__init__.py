@@ -1,8 +1,9 @@
 """The command line: the only place that prints or exits. `main()` is the single error boundary.
 
-One module per job: check.py (`check`, `reel`), rules.py (`rules`, `rule`, `explain`),
-cache.py (`cache`), app.py (`app`), with output.py and progress.py for what they write. Heavy libraries are
-imported inside commands so `tapecheck --help` stays fast.
+One module per job: check.py (`check`, `reel`), fix.py (`fix`), takes.py (`takes`),
+rules.py (`rules`, `rule`, `explain`), cache.py (`cache`), app.py (`app`), with output.py
+and progress.py for what they write. Heavy libraries are imported inside commands so
+`tapecheck --help` stays fast.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 
 import click
 
-from ..errors import ConfigError, UsageError
+from ..errors import ClusterError, ConfigError, UsageError
 from ..version import __version__
 
 EXIT_USAGE = 2
@@ -29,9 +30,11 @@ def _register() -> None:
     from .app import app
     from .cache import cache
     from .check import check, reel
+    from .fix import fix
     from .rules import explain, rule, rules
+    from .takes import takes
 
-    for command in (check, reel, explain, rules, rule, cache, app):
+    for command in (check, reel, fix, takes, explain, rules, rule, cache, app):
         cli.add_command(command)
 
 
@@ -48,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
-    except UsageError as exc:
+    except (UsageError, ClusterError) as exc:
         click.echo(f"tapecheck: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except ConfigError as exc:

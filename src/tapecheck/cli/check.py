@@ -63,6 +63,10 @@ def batch_options(func):
         click.option("--timeout", type=click.FloatRange(1.0, 86400.0), default=None,
                      metavar="SECONDS", help="Stop judging a file after this long and report "
                      "it as `timeout` [default: scaled to its length]."),
+        click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="Judge on a Dask cluster: its scheduler's address (tcp://HOST:8786), "
+                     "or local:N for N worker processes here. Needs tapecheck[dask]; see "
+                     "docs/cluster.md."),
         click.option("--no-cache", is_flag=True, help="Judge every file again; do not read or "
                      "write the cache."),
         click.option("--split", is_flag=True, help="Treat each file as a reel: split it into "
@@ -108,7 +112,7 @@ def _run(paths, options: dict) -> None:
 
 
 def resolve_settings(*, fail_on, strict, quick, select, ignore, preset=None, config_path=None,
-                     no_config=False, profile=None, jobs=None, timeout=None):
+                     no_config=False, profile=None, jobs=None, timeout=None, scheduler=None):
     """Command-line values over the config file over the preset (pipeline/config.py)."""
     from ..pipeline.config import resolve
 
@@ -131,12 +135,14 @@ def resolve_settings(*, fail_on, strict, quick, select, ignore, preset=None, con
         cli["jobs"] = jobs
     if timeout:
         cli["timeout"] = timeout
+    if scheduler:
+        cli["scheduler"] = scheduler
     return resolve(cli=cli, config_path=config_path, use_config=not no_config)
 
 
 def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, color, verbose,
               preset=None, config_path=None, no_config=False, profile=None, jobs=None,
-              timeout=None, no_cache=False, split=False) -> int:
+              timeout=None, no_cache=False, split=False, scheduler=None) -> int:
     """Judge, write the report, return the exit code."""
     from ..pipeline import BatchStats, Plan, judge_paths
     from ..report import render
@@ -145,7 +151,7 @@ def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, col
     resolved = resolve_settings(fail_on=fail_on, strict=strict, quick=quick, select=select,
                                 ignore=ignore, preset=preset, config_path=config_path,
                                 no_config=no_config, profile=profile, jobs=jobs,
-                                timeout=timeout)
+                                timeout=timeout, scheduler=scheduler)
     fmt = pick_format(fmt)
     if verbose and resolved.source:
         click.echo(f"tapecheck: config {resolved.source} (preset {resolved.preset})", err=True)
@@ -177,7 +183,8 @@ def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, col
     try:
         report = judge_paths(list(paths), Plan(resolved.settings, split=split),
                              jobs=resolved.jobs, cache=cache, on_file=on_file,
-                             on_progress=progress.update if progress else None, stats=stats)
+                             on_progress=progress.update if progress else None, stats=stats,
+                             scheduler=resolved.scheduler)
     finally:
         if progress:
             progress.clear()
@@ -187,8 +194,8 @@ def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, col
             if cache.warning and verbose:
                 click.echo(f"tapecheck: {cache.warning}", err=True)
             cache.close()
-    if stats.fallback:
-        click.echo(f"tapecheck: {stats.fallback}", err=True)
+    for note in ([stats.fallback] if stats.fallback else []) + stats.notes:
+        click.echo(f"tapecheck: {note}", err=True)
     if verbose:
         where = f" ({cache.path})" if cache is not None else " (cache off)"
         click.echo(f"tapecheck: {len(report.files)} file(s): {stats.judged} judged, "

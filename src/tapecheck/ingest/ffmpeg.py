@@ -7,6 +7,7 @@ message can say what ffmpeg said.
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import shutil
@@ -42,6 +43,19 @@ def binary(name: str) -> str:
     return found
 
 
+@functools.lru_cache(maxsize=2)
+def version_line(name: str = "ffmpeg") -> str:
+    """`ffmpeg -version`'s first words ("ffmpeg version 5.1.9-0+deb12u1"), "" when it will not
+    run: what decides how frames decode, so a cluster's workers must all have the same."""
+    try:
+        out = subprocess.run([binary(name), "-hide_banner", "-version"], capture_output=True,
+                             timeout=20, check=False).stdout.decode("utf-8", "replace")
+    except (IngestError, OSError, subprocess.TimeoutExpired):
+        return ""
+    first = out.splitlines()[0] if out.strip() else ""
+    return first.split(" Copyright")[0].strip()
+
+
 def url(path: str) -> str:
     """The path as ffmpeg must see it: `file:` so names like `-x.mp4` or `concat:…` stay files."""
     return "file:" + os.path.abspath(path)
@@ -57,8 +71,9 @@ def stderr_tail(text: str, lines: int = 6) -> str:
 
 
 def run(args: list[str], timeout: float, path: str, fail_code: str = "decode-failed",
-        advice: str = "") -> str:
-    """Run a short ffmpeg/ffprobe command to completion; return stdout as text.
+        advice: str = "", stderr: bool = False) -> str:
+    """Run a short ffmpeg/ffprobe command to completion; return stdout (or, with `stderr`,
+    what it logged: filters such as astats report there) as text.
 
     A failure raises IngestError(`fail_code`) quoting ffmpeg's last words and `advice`."""
     try:
@@ -73,7 +88,7 @@ def run(args: list[str], timeout: float, path: str, fail_code: str = "decode-fai
         said = stderr_tail(proc.stderr.decode("utf-8", "replace"))
         raise IngestError(fail_code, f"{path}: {os.path.basename(args[0])} could not read it "
                           f"({said}){advice}")
-    return proc.stdout.decode("utf-8", "replace")
+    return (proc.stderr if stderr else proc.stdout).decode("utf-8", "replace")
 
 
 class Stream:

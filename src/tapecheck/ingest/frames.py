@@ -32,13 +32,12 @@ from __future__ import annotations
 import functools
 import queue
 import re
-import subprocess
 from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
 
-from .ffmpeg import Stream, binary, timeout_for, url
+from .ffmpeg import Stream, binary, timeout_for, url, version_line
 from .probe import MediaInfo
 
 #: Long side of sampled frames, px.
@@ -157,12 +156,7 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
 @functools.lru_cache(maxsize=1)
 def _passthrough_opt() -> dict:
     """Keep frames as selected, without duplication: `-fps_mode` since ffmpeg 5.1, `-vsync` before."""
-    try:
-        out = subprocess.run([binary("ffmpeg"), "-hide_banner", "-version"], capture_output=True,
-                             timeout=20, check=False).stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.TimeoutExpired):
-        out = ""
-    m = re.search(r"ffmpeg version n?(\d+)\.(\d+)", out)
+    m = re.search(r"ffmpeg version n?(\d+)\.(\d+)", version_line("ffmpeg"))
     if m and (int(m.group(1)), int(m.group(2))) < (5, 1):
         return {"vsync": "passthrough"}
     return {"fps_mode": "passthrough"}

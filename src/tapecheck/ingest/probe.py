@@ -224,22 +224,7 @@ class _Timing:
 def _packet_timing(path: str, index: int, whole: bool = False) -> _Timing:
     """Frame timing from packet headers: the first minute's, or every packet when `whole`
     (a header without a duration)."""
-    window = [] if whole else ["-read_intervals", f"%+{PACKET_WINDOW_S:g}"]
-    out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(index), *window,
-               "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "-i", url(path)],
-              timeout_for(None if whole else PACKET_WINDOW_S), path)
-    pts: list[float] = []
-    keys: list[float] = []
-    for line in out.splitlines():
-        t_text, _, flags = line.partition(",")
-        t = _float(t_text)
-        if t is None:
-            continue
-        pts.append(t)
-        if "K" in flags:
-            keys.append(t)
-    pts.sort()
-    keys.sort()
+    pts, keys = packet_times(path, index, None if whole else PACKET_WINDOW_S)
     keyint = None
     if len(keys) >= 2:
         keyint = float(_median([b - a for a, b in zip(keys, keys[1:])]))
@@ -252,6 +237,28 @@ def _packet_timing(path: str, index: int, whole: bool = False) -> _Timing:
         return _Timing(False, keyint, None, med, end)
     irregular = sum(1 for g in gaps if abs(g - med) > VFR_TOLERANCE * med) / len(gaps)
     return _Timing(irregular > VFR_SHARE, keyint, irregular, med, end)
+
+
+def packet_times(path: str, index: int,
+                 window_s: float | None) -> tuple[list[float], list[float]]:
+    """(every packet's time, the keyframes' times), sorted, over the first `window_s` s of
+    stream `index` (the whole stream when None), from packet headers alone (nothing is
+    decoded)."""
+    window = [] if window_s is None else ["-read_intervals", f"%+{window_s:g}"]
+    out = run([binary("ffprobe"), "-v", "error", "-select_streams", str(index), *window,
+               "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "-i", url(path)],
+              timeout_for(window_s), path)
+    pts: list[float] = []
+    keys: list[float] = []
+    for line in out.splitlines():
+        t_text, _, flags = line.partition(",")
+        t = _float(t_text)
+        if t is None:
+            continue
+        pts.append(t)
+        if "K" in flags:
+            keys.append(t)
+    return sorted(pts), sorted(keys)
 
 
 def _rotation(v: dict) -> int:

@@ -133,6 +133,18 @@ class MouthResult:
     state: tuple[str, ...]
     activity: tuple[float | None, ...]
     prev_t: tuple[float | None, ...]
+    #: How fast the head moved since the previous sampled frame with a face (≤ MAX_GAP_S
+    #: earlier): the eye midpoint's displacement in eye distances per second (None: no pair).
+    head: tuple[float | None, ...] = ()
+
+    def series(self) -> list:
+        """Mouth activity and head motion over time (for `tapecheck takes` and timelines)."""
+        from ..model import Series
+
+        out = [Series("mouth_activity", "", self.times, self.activity)]
+        if self.head:
+            out.append(Series("head_motion", "eye distances/s", self.times, self.head))
+        return out
 
     def pairs(self, start_s: float, end_s: float, slack_s: float = 0.05) -> list[float]:
         """Activities of frame pairs that lie wholly within [start_s, end_s]."""
@@ -160,7 +172,9 @@ class Mouth(VideoMeasure):
         self.state: list[str] = []
         self.activity: list[float | None] = []
         self.prev_t: list[float | None] = []
+        self.head: list[float | None] = []
         self._prev: tuple[float, np.ndarray] | None = None
+        self._prev_eyes: tuple[float, float, float, float] | None = None  # t, x, y, eye distance
 
     def feed(self, frame, upstream):
         ff = upstream["faces"]
@@ -181,8 +195,21 @@ class Mouth(VideoMeasure):
         self.state.append(why or "")
         self.activity.append(act)
         self.prev_t.append(prev_t)
+        self.head.append(self._head_motion(frame.t, face))
         return act
+
+    def _head_motion(self, t: float, face) -> float | None:
+        if face is None:
+            self._prev_eyes = None
+            return None
+        (lx, ly), (rx, ry) = face.eyes
+        now = (t, (lx + rx) / 2, (ly + ry) / 2, math.hypot(rx - lx, ry - ly))
+        prev, self._prev_eyes = self._prev_eyes, now
+        if prev is None or not 0 < t - prev[0] <= MAX_GAP_S or now[3] < 1.0:
+            return None
+        scale = (now[3] + prev[3]) / 2
+        return math.hypot(now[1] - prev[1], now[2] - prev[2]) / scale / (t - prev[0])
 
     def finish(self, done):
         return MouthResult(tuple(self.times), tuple(self.state), tuple(self.activity),
-                           tuple(self.prev_t))
+                           tuple(self.prev_t), tuple(self.head))

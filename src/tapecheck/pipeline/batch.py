@@ -1,8 +1,10 @@
-"""Judging many files: the cache first, then the pool (or this process), reports in order.
+"""Judging many files: the cache first, then the pool (or this process, or a Dask cluster),
+reports in order.
 
 Files already in the cache (cache.py) are answered without judging. The rest are judged in
 a pool of worker processes (pool.py), or in this process when only one file is left and no
-time limit was asked for — the plain `tapecheck check take.mp4` costs no extra process.
+time limit was asked for — the plain `tapecheck check take.mp4` costs no extra process — or,
+with `scheduler=`, on a Dask cluster's workers (cluster.py), the cache still kept here.
 Reports come back in input order; `on_file` sees each as it finishes (completion order, for
 `--format jsonl`), `on_progress` how far the run is.
 """
@@ -33,6 +35,8 @@ class BatchStats:
     judged_paths: list[str] = field(default_factory=list)
     #: Set when worker processes could not start and files were judged in this process.
     fallback: str | None = None
+    #: What the user should know about how the run went (e.g. a cluster's retry setting).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,13 @@ def judge_paths(paths: list[str], plan: Plan | None = None, *, jobs: int | None 
                 cache=None, on_file: Callable[[FileReport], None] | None = None,
                 on_progress: Callable[[Progress], None] | None = None,
                 judge_fn: Callable[..., FileReport] = judge,
-                stats: BatchStats | None = None, search: bool = True) -> Report:
+                stats: BatchStats | None = None, search: bool = True,
+                scheduler: str | None = None) -> Report:
     """Judge every file `paths` names (folders searched and globs expanded unless
     `search=False`). `cache` is an open `cache.Cache` or None. `judge_fn(path, plan,
-    on_progress=…)` must be a module-level function: it is sent to worker processes by name."""
+    on_progress=…)` must be a module-level function: it is sent to worker processes by name.
+    `scheduler` (`tcp://HOST:8786` or `local:N`): judge on that Dask cluster instead of the
+    local pool; raises `ClusterError` when it cannot be used or goes away mid-run."""
     from .cache import settings_key
 
     plan = plan or Plan()
@@ -112,7 +119,11 @@ def judge_paths(paths: list[str], plan: Plan | None = None, *, jobs: int | None 
         stats.judged_paths.append(path)
         deliver(i, digest, key, rep)
 
-    if len(pending) == 1 and plan.settings.file_timeout_s is None:
+    if scheduler is not None and pending:
+        from . import cluster
+
+        cluster.run(scheduler, pending, plan, judge_fn, stats, deliver, measuring)
+    elif len(pending) == 1 and plan.settings.file_timeout_s is None:
         here(pending[0])
     elif pending:
         n = max(1, min(jobs or default_jobs(), len(pending)))

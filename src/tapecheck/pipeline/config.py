@@ -16,6 +16,7 @@ searched from the current folder upward; in one folder `tapecheck.toml` wins, an
     profile = "spotlight"            # a casting platform's published limits (profiles.py)
     jobs = 2                         # files judged at once in a batch
     timeout = 600                    # per-file limit in a batch, s
+    scheduler = "tcp://host:8786"    # judge on this Dask cluster (or "local:4"; docs/cluster.md)
     frame-rate = 2.0                 # frames per second of tape the picture measures sample
 
     [checks.M007]                    # a check by code or name
@@ -62,7 +63,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 _TOP_KEYS = ("preset", "fail-on", "select", "ignore", "quick", "profile", "jobs", "timeout",
-             "frame-rate", "checks")
+             "frame-rate", "scheduler", "checks")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class Resolved:
 
     settings: Settings
     jobs: int | None = None
+    #: The Dask scheduler to judge on (cluster.py), None: the local pool.
+    scheduler: str | None = None
     #: Where the config came from (None: no file), for `-v`.
     source: str | None = None
     preset: str = "default"
@@ -88,6 +91,7 @@ class _Layer:
     jobs: int | None = None
     timeout: float | None = None
     frame_rate: float | None = None
+    scheduler: str | None = None
     params: dict[str, dict[str, float]] = field(default_factory=dict)
     severities: dict[str, Severity] = field(default_factory=dict)
 
@@ -168,12 +172,13 @@ def resolve(*, cli: Mapping[str, Any] | None = None, config_path: str | None = N
         file_timeout_s=merged.timeout,
         profile=merged.profile,
     )
-    return Resolved(settings=settings, jobs=merged.jobs, source=source, preset=preset)
+    return Resolved(settings=settings, jobs=merged.jobs, scheduler=merged.scheduler,
+                    source=source, preset=preset)
 
 
 def _merge(into: _Layer, layer: _Layer) -> None:
     for name in ("fail_on", "select", "ignore", "quick", "profile", "jobs", "timeout",
-                 "frame_rate"):
+                 "frame_rate", "scheduler"):
         value = getattr(layer, name)
         if value is not None:
             setattr(into, name, value)
@@ -226,6 +231,10 @@ def parse_layer(table: Mapping[str, Any], *, where: str) -> _Layer:
     if "frame-rate" in norm:
         layer.frame_rate = _number(norm["frame-rate"][1], f"{where}: frame-rate", 2.0, 30.0,
                                    "frames per second")
+    if "scheduler" in norm:
+        from .cluster import check_scheduler
+
+        layer.scheduler = check_scheduler(norm["scheduler"][1], f"{where}: scheduler")
     if "checks" in norm:
         checks = norm["checks"][1]
         if not isinstance(checks, Mapping):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import signal
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable
 
@@ -33,11 +33,36 @@ PER_MEDIA_S = 8.0
 PROGRESS_EVERY_S = 0.25
 
 
-def _portable(plan: Plan) -> Plan:
-    """Settings as plain dicts (mapping proxies do not pickle) for a worker process."""
-    s = plan.settings
-    return replace(plan, settings=replace(
-        s, params={k: dict(v) for k, v in s.params.items()}, severities=dict(s.severities)))
+def time_limit(plan: Plan, duration: float | None) -> float:
+    """Seconds a file may take: `--timeout`, else scaled to its length once it is known."""
+    if plan.settings.file_timeout_s is not None:
+        return plan.settings.file_timeout_s
+    if duration is None:
+        return BASE_TIMEOUT_S
+    return (BASE_TIMEOUT_S + PER_MEDIA_S * duration) * (2 if plan.split else 1)
+
+
+def timeout_error(path: str, limit: float) -> FileReport:
+    return FileReport(path=path, status="error", error=FileError(
+        "timeout", f"{path}: judging it took longer than {limit:.0f} s and was stopped; the "
+        "file may be damaged — try re-exporting it, or raise the limit with --timeout"))
+
+
+def crash_error(path: str, what: str) -> FileReport:
+    """`what` says which process died and how, e.g. "the process judging it crashed (…)"."""
+    return FileReport(path=path, status="error", error=FileError(
+        "decode-failed", f"{path}: {what}; the file may be damaged — try re-exporting it as "
+        "H.264/AAC MP4"))
+
+
+def judge_guarded(judge, path: str, plan: Plan, on_progress) -> FileReport:
+    """`judge` in a worker: a bug outside the per-check boundary fails this file only."""
+    try:
+        return judge(path, plan, on_progress=on_progress)
+    except Exception as exc:
+        return FileReport(path=path, status="error", error=FileError(
+            "decode-failed", f"{path}: tapecheck failed while judging it ({type(exc).__name__}"
+            f": {exc}); this is a bug in tapecheck — please report it"))
 
 
 # --- the worker side -------------------------------------------------------------------------
@@ -62,13 +87,7 @@ def _worker_main(conn, judge) -> None:
                 last[0] = now
                 conn.send(("progress", _i, (float(done_s), float(total_s or 0.0))))
 
-        try:
-            rep = judge(path, plan, on_progress=progress)
-        except Exception as exc:  # a bug outside the per-check boundary: this file only
-            rep = FileReport(path=path, status="error", error=FileError(
-                "decode-failed", f"{path}: tapecheck failed while judging it ({type(exc).__name__}"
-                f": {exc}); this is a bug in tapecheck — please report it"))
-        conn.send(("done", index, rep))
+        conn.send(("done", index, judge_guarded(judge, path, plan, progress)))
 
 
 # --- the parent side -------------------------------------------------------------------------
@@ -112,11 +131,7 @@ class Pool:
         return w
 
     def _limit(self, duration: float | None) -> float:
-        if self.plan.settings.file_timeout_s is not None:
-            return self.plan.settings.file_timeout_s
-        if duration is None:
-            return BASE_TIMEOUT_S
-        return (BASE_TIMEOUT_S + PER_MEDIA_S * duration) * (2 if self.plan.split else 1)
+        return time_limit(self.plan, duration)
 
     def _retire(self, w: _Worker) -> None:
         try:
@@ -142,7 +157,7 @@ class Pool:
                     w.started = time.monotonic()
                     w.deadline = w.started + self._limit(None)
                     try:
-                        w.conn.send((i, path, _portable(self.plan)))
+                        w.conn.send((i, path, self.plan))
                     except (OSError, BrokenPipeError):
                         if not w.ready:
                             raise _PoolBroken("worker processes could not start; files were "
@@ -212,15 +227,12 @@ class Pool:
         w.task = None
         if why == "timeout":
             self.stats.timed_out += 1
-            err = FileError("timeout", f"{path}: judging it took longer than {limit:.0f} s and "
-                            "was stopped; the file may be damaged — try re-exporting it, or "
-                            "raise the limit with --timeout")
             self._retire(w)
+            rep = timeout_error(path, limit)
         else:
             self._retire(w)
             code = w.proc.exitcode
             how = (f"signal {-code}" if code is not None and code < 0 else f"exit code {code}")
             self.stats.crashed += 1
-            err = FileError("decode-failed", f"{path}: the process judging it crashed ({how}); "
-                            "the file may be damaged — try re-exporting it as H.264/AAC MP4")
-        deliver(i, None, key, FileReport(path=path, status="error", error=err))
+            rep = crash_error(path, f"the process judging it crashed ({how})")
+        deliver(i, None, key, rep)

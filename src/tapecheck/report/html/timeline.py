@@ -18,6 +18,7 @@ _SERIES_LABEL = {
     "face": "Face visible", "face_visible": "Face visible", "eyes": "Eyes visible",
     "eyes_visible": "Eyes visible", "speech": "Speech", "loudness": "Loudness",
     "reader": "Reader speaking", "actor": "Actor speaking",
+    "mouth_activity": "Mouth movement", "head_motion": "Head movement",
 }
 _BINARY_UNITS = {"on/off", "bool", "yes/no", "visible", "present"}
 

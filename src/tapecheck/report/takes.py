@@ -1,0 +1,109 @@
+"""`tapecheck takes` reports: text, JSON and HTML of a `TakesReport` (tapecheck/takes/).
+
+Each take's technical judgement is written by the usual reporters (text.render_file, the HTML
+page's tape section); this module adds what the takes command measures: each take's delivery
+and every pair's comparison. Like every reporter it only reads the report.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..takes.result import PairResult, TakeDelivery, TakesReport
+from ..timecode import timecode
+
+FORMATS = ("text", "json", "html")
+
+
+def render(report: TakesReport, fmt: str, *, color: bool = False, verbose: bool = False) -> str:
+    if fmt == "json":
+        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if fmt == "text":
+        return render_text(report, color=color, verbose=verbose)
+    if fmt == "html":
+        from .html.takes import render as r
+
+        return r(report)
+    raise ValueError(f"unknown format {fmt!r} for takes (allowed: {', '.join(FORMATS)})")
+
+
+def render_text(report: TakesReport, *, color: bool = False, verbose: bool = False) -> str:
+    from .text import _painter, render_file
+
+    paint = _painter(color)
+    out = []
+    for i, (f, d) in enumerate(zip(report.takes, report.delivery), 1):
+        out.append(paint("bold", f"Take {i}: ") + render_file(f, paint, verbose).rstrip("\n"))
+        out.extend("  " + line for line in delivery_lines(d))
+        out.append("")
+    if report.pairs:
+        out.append(paint("bold", "Between takes"))
+        for p in report.pairs:
+            out.append(f"  Take {p.a + 1} → take {p.b + 1}: {p.summary}")
+            details = pair_details(p)
+            if details:
+                out.append(paint("dim", "    " + details))
+    for err in report.errors:
+        out.append(paint("red", f"comparison failed: {err}"))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def delivery_lines(d: TakeDelivery) -> list[str]:
+    """A take's delivery in two or three lines of text."""
+    if d.missing and not d.figures:
+        return [f"Delivery: not measured ({d.missing})."]
+    if d.missing:
+        return [f"Delivery: {d.missing}."]
+    g = d.get
+    parts = [f"speaking {g('speaking_s'):.1f} s"]
+    if g("articulation_rate_syl_per_s") is not None:
+        parts.append(f"{g('articulation_rate_syl_per_s'):.1f} syllables/s")
+    n = g("pause_count")
+    parts.append(f"{n} pause{'s' if n != 1 else ''}"
+                 + (f" ({g('pause_total_s'):.1f} s)" if n else ""))
+    if g("pitch_median_hz") is not None:
+        parts.append(f"pitch {g('pitch_median_hz'):.0f} Hz")
+    lines = ["Delivery: " + " · ".join(parts)]
+    energy = [f"{e.what} {e.measured:.2f} {e.unit} ({e.position} {e.low:g}–{e.high:g} "
+              f"{e.unit} of ordinary speech)" for e in d.energy]
+    if energy:
+        lines.append("Energy (information, not a verdict): " + "; ".join(energy))
+    from ..takes.energy import energy_sentence
+
+    note = energy_sentence(d.energy)
+    if note:
+        lines.append(note)
+    picture = [f"{label} {v:.2f}" for label, v in
+               (("mouth movement", g("mouth_movement")),
+                ("head movement", g("head_movement_eye_d_per_s"))) if v is not None]
+    if picture:
+        lines.append("Picture: " + ", ".join(picture)
+                     + (" eye distances/s" if g("head_movement_eye_d_per_s") is not None else ""))
+    if d.pauses:
+        lines.append("Pauses at " + ", ".join(f"{timecode(a)} ({b - a:.1f} s)"
+                                              for a, b in d.pauses[:12])
+                     + (" …" if len(d.pauses) > 12 else ""))
+    return lines
+
+
+#: The figures behind a pair's sentence: attribute, label, format.
+_DETAILS = (("pace_ratio", "pace", "×{:.2f}"), ("pitch_median_diff_st", "pitch", "{:+.1f} st"),
+            ("pitch_range_diff_st", "pitch range", "{:+.1f} st"),
+            ("loudness_diff_lu", "loudness", "{:+.1f} LU"),
+            ("pitch_contour_r", "pitch contour r", "{:.2f}"),
+            ("loudness_contour_r", "loudness contour r", "{:.2f}"),
+            ("pause_match", "pauses matched", "{:.0%}"),
+            ("mouth_motion_ratio", "mouth movement", "×{:.2f}"),
+            ("head_motion_ratio", "head movement", "×{:.2f}"), ("alike", "alike", "{:.2f}"))
+
+
+def pair_details(p: PairResult) -> str:
+    """The figures behind a pair's sentence, one line."""
+    if not p.same_text:
+        return ""
+    items = [f"{label} {fmt.format(getattr(p, attr))}" for attr, label, fmt in _DETAILS
+             if getattr(p, attr) is not None]
+    if p.pause_match is not None:
+        items = [i + f" ({p.pauses_a} vs {p.pauses_b})" if i.startswith("pauses matched")
+                 else i for i in items]
+    return " · ".join(items)
