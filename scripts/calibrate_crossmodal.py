@@ -301,6 +301,11 @@ def chance_table(tmp: Path) -> None:
                   f"{'corroborated' if syn.corroborates(off, windows) else 'alone'}; windows "
                   + "; ".join(f"{w.offset_ms}/{w.z:.1f}/{w.halves_ms}/{w.halves_z}"
                               for w in windows))
+    long = [r for r in rows if len(r[2]) >= 2]
+    both = [r for r in long if r[2][0].confident and r[2][-1].confident]
+    drift = [r for r in both if abs(r[2][-1].offset_ms - r[2][0].offset_ms) > 80.0]
+    print(f"\nmismatched pairs long enough for a drift (two windows): {len(long)}; both windows "
+          f"confident: {len(both)}; of those drifting > 80 ms (X103): {len(drift)}")
     read = [(n, w, syn.reading(w, e)[0]) for n, w, e in matched]
     print(f"\nmatched takes: {sum(1 for r in read if r[2] is not None)}/{len(read)} with a "
           f"reading, {sum(1 for r in read if syn.corroborates(r[2], r[1]))} corroborated")

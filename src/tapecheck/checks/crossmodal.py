@@ -163,6 +163,11 @@ def sync_drift(m, p):
     measurement tolerance of each estimate (40 ms); on the corpus the same clip's estimate
     moves by ≤ 20 ms when the whole sound is shifted, and takes built to drift by 0 and
     300 ms read −3…+1 and +212…+216 ms between the windows (true 0 and 225–227 ms).
+    Both windows must be confident on their own: two independent readings, which is what an
+    offset needs to become a finding (X102). Of the 72 pairs of one take's picture with
+    another's sound long enough for two windows, none had both confident
+    (scripts/calibrate_crossmodal.py chance); asking each window's halves to agree as well
+    lost the 300 ms drift tape (halves at z 0.6 and 1.2).
     The usual cause is variable frame rate (phones lower it in dim light) or a separate
     recorder whose clock runs at a slightly different speed.
     How to fix: set a constant frame rate before recording, or re-export at constant frame
@@ -174,11 +179,6 @@ def sync_drift(m, p):
     d = s.drift_ms
     if d is None:
         raise Skip("the offset could not be measured both near the start and near the end")
-    if abs(d) > p.max_drift_ms and not all(w.halves_agree for w in (s.windows[0],
-                                                                    s.windows[-1])):
-        raise Skip(f"the offsets near the start and the end differ by {abs(d):.0f} ms, but "
-                   "the two halves of each window do not both agree with it: too little "
-                   "evidence to report a drift")
     if abs(d) > p.max_drift_ms:
         a, b = s.windows[0], s.windows[-1]
         return Hit(f"The sound drifts {abs(d):.0f} ms {'later' if d > 0 else 'earlier'} "
