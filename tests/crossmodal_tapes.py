@@ -16,6 +16,7 @@
   plus `shift_ms`.
 * `drift_tape` — a clip repeated `copies` times whose sound runs slow like a recorder with
   its own clock: in sync at 0 s, `drift_ms` late at the end.
+* `dub_tape` — one recording's picture with another's voice: the face is not the voice.
 
 Used by tests/test_crossmodal*.py and scripts/calibrate_crossmodal.py. Everything is
 encoded H.264/AAC in MP4 like a phone export.
@@ -226,6 +227,18 @@ def drift_tape(clip: str, copies: int, drift_ms: float, out: Path) -> Path:
              f"loop=loop={copies - 1}:size={frames}:start=0,"
              f"setpts=N/{FPS}/TB[v]")
     _mux(["-i", str(src)], graph, wav, out)
+    out.with_suffix(".wav").unlink()
+    return out
+
+
+def dub_tape(picture: Path, voice: Path, out: Path, seconds: float) -> Path:
+    """`seconds` of one recording's picture with another recording's voice (at −23 LUFS)
+    as its sound: a face that is not the voice heard (an actor listening while only the
+    reader was recorded)."""
+    x = decode(voice, 0.0, seconds)
+    x = at_lufs(np.pad(x, (0, max(0, int(seconds * RATE) - len(x)))), ACTOR_LUFS)
+    wav = _write_wav(out.with_suffix(".wav"), x)
+    _mux(["-i", str(picture)], f"[0:v]trim=0:{seconds:.3f},setpts=PTS-STARTPTS[v]", wav, out)
     out.with_suffix(".wav").unlink()
     return out
 

@@ -125,6 +125,12 @@ def test_the_level_carries_a_phrase_one_hangover_at_most():
     act = detect(room, prob, 0.02)
     assert act.noise_estimate_db < -40 and act.foreground_db is not None
     assert not act.mask.any() and act.foreground_db < 3.0 and act.background_speech_s < 4.0
+    # the frames set aside are kept, for lipmotion.py to ask whose voices they were
+    assert act.background_mask is not None
+    assert act.background_mask.sum() * 0.02 == pytest.approx(act.background_speech_s)
+    assert act.background_mask[430:545].mean() > 0.9 and not act.background_mask[560:].any()
+    assert detect(level, np.where(np.arange(500) < 100, 0.0, 0.9), 0.02).background_mask \
+        is None                                  # speech that stands out sets nothing aside
 
 
 def test_speech_ratio_stays_within_0_and_1():

@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 
 from tapecheck import check_file
+from tapecheck.checks import BY_CODE
+from tapecheck.checks.base import Skip
 from tapecheck.pipeline.passes import measure
 from tapecheck.ingest import probe
 from tapecheck.measures import Context, Results, closure
@@ -88,6 +90,45 @@ def test_windows_pooled_weigh_their_frames():
     assert both.frames == a.frames + b.frames
     assert syn.decide(both).offset_ms == pytest.approx(100.0, abs=5.0)
     assert syn.decide(both).confident
+
+
+def test_the_halves_of_a_window_each_find_the_lag():
+    tv, vis, slope, hop = _slope_and_visual(130.0, seconds=10.0)
+    mask = (tv > 0.7) & (tv < 9.3)
+    first, second = syn.halves(tv, vis, slope, hop, mask, 25.0)
+    for h in (first, second):
+        assert h.offset_ms == pytest.approx(130.0, abs=5.0) and h.z > syn.HALF_Z
+    assert first.frames + second.frames == int(mask.sum())
+
+
+def _win(offset, confident=True, halves=(), halves_z=(), z=5.0):
+    return syn.Window(0.0, 5.0, offset, 0.5, 0.2, 125, confident, "", z, halves, halves_z)
+
+
+@pytest.mark.parametrize("windows, backed", [
+    ([_win(200.0)], False),                                         # one piece alone
+    ([_win(200.0, halves=(190.0, 215.0), halves_z=(2.0, 3.0))], True),
+    ([_win(200.0, halves=(190.0, 215.0), halves_z=(1.0, 3.0))], False),   # a half at chance
+    ([_win(200.0, halves=(190.0, 300.0), halves_z=(2.0, 3.0))], False),   # halves disagree
+    ([_win(200.0), _win(230.0, confident=False, z=2.0)], True),     # two windows agree
+    ([_win(200.0), _win(188.0, confident=False, z=0.0)], True),     # … the second at chance too
+    ([_win(200.0), _win(-100.0, confident=False)], False),
+])
+def test_an_offset_is_reported_only_when_a_second_piece_of_the_take_backs_it(windows, backed):
+    assert syn.corroborates(200.0, windows) == backed
+    result = syn.SyncResult(tuple(windows), 200.0, "", 5.0)
+    assert result.corroborated == backed
+    check = BY_CODE["X102"]
+    values = {p.name: p.default for p in check.params}
+    if backed:
+        (hit,) = check.run({"sync": result}, values)
+        assert hit.measured == 200.0
+    else:
+        with pytest.raises(Skip, match="no second stretch"):
+            check.run({"sync": result}, values)
+    # an offset within the limits needs no backing: nothing to report either way
+    calm = syn.SyncResult(tuple(windows), 60.0, "", 5.0)
+    assert check.run({"sync": calm}, values) == []
 
 
 def test_windows_hold_the_actor_speech_within_the_budget():
@@ -288,11 +329,11 @@ def test_reader_to_actor_is_the_gated_loudness_difference_of_their_blocks():
     mom = np.full(120, -80.0)
     mom[13:40] = -20.0
     mom[53:90] = -14.0
-    actor = spk._block_loudness(mom, [(1.0, 4.0)])
-    reader = spk._block_loudness(mom, [(5.0, 9.0)])
+    actor = spk.block_loudness(mom, [(1.0, 4.0)])
+    reader = spk.block_loudness(mom, [(5.0, 9.0)])
     assert actor == pytest.approx(-20.0, abs=1e-6)
     assert reader == pytest.approx(-14.0, abs=1e-6)
-    assert spk._block_loudness(mom, [(10.0, 10.2)]) is None   # shorter than one block
+    assert spk.block_loudness(mom, [(10.0, 10.2)]) is None   # shorter than one block
 
 
 # --- the whole chain on corpus tapes ---------------------------------------------------------
@@ -471,3 +512,57 @@ def test_picture_delayed_by_timestamps_keeps_its_own_times(tmp_path):
     first = next(iter(iter_frames(probe(str(out)), rate=0)))
     assert first.t == pytest.approx(0.3, abs=0.02)
     assert _beep_onset(out) == pytest.approx(1.0, abs=0.01)
+
+
+# --- the full-rate windows follow the actor, not the largest face ----------------------------
+
+def _face(cx: float, cy: float, size: float):
+    from tapecheck.measures.faces import Face
+
+    h = size / 2
+    return Face((cx - h, cy - h, cx + h, cy + h), 0.9, ((cx - 10, cy), (cx + 10, cy),
+                                                         (cx, cy + 5), (cx - 8, cy + 15),
+                                                         (cx + 8, cy + 15)))
+
+
+def _faces_with_actor_at(box, times=(0.0, 0.5, 1.0, 1.5, 2.0)):
+    from tapecheck.measures.faces import FacesResult
+
+    n = len(times)
+    return FacesResult(tuple(times), (True,) * n, (True,) * n, 2.5, actor_track=1,
+                       actor_boxes=(box,) * n, tracks=2)
+
+
+def test_the_lips_measured_are_the_actors_even_beside_a_larger_face():
+    actor, bystander = _face(100, 100, 60), _face(300, 120, 120)   # the bystander is nearer
+    faces = _faces_with_actor_at((70, 70, 130, 130))
+    assert syn.largest([actor, bystander], 0.5) is bystander
+    assert syn.actor_chooser(faces)([actor, bystander], 0.5) is actor
+    assert syn.actor_chooser(faces)([bystander], 0.5) is None    # never someone else's lips
+    # an early window decoded on the largest face is done again when that was not the actor
+    picks = [(t, bystander.center) for t in (0.0, 0.12, 0.24)] + [(0.36, actor.center)]
+    assert syn.off_actor(picks, faces) == pytest.approx(0.75)
+    assert syn.MAX_OFF_ACTOR < 0.75
+    assert syn.off_actor([(t, actor.center) for t in (0.0, 0.5)], faces) == 0.0
+    assert syn.off_actor(picks, _faces_with_actor_at(None)) == 0.0    # actor unknown
+
+
+def test_a_measure_gets_its_optional_inputs_as_missing_instead_of_going_missing():
+    from tapecheck.measures.base import DerivedMeasure, Missing
+    from tapecheck.pipeline.passes import measure as run
+
+    class Needs(DerivedMeasure):
+        name, requires, optional = "needs", ("a", "b"), ("b",)
+
+        def compute(self, results):
+            return type(results["b"]).__name__
+
+    class Strict(Needs):
+        name, optional = "strict", ()
+
+    res = Results()
+    res.set("a", 1.0)
+    res.set("b", Missing("b is not there"))
+    run(Context(info=None), res, [Needs, Strict])
+    assert res["needs"] == "Missing"
+    assert res["strict"] == Missing("b is not there")

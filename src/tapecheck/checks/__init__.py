@@ -67,6 +67,8 @@ REGISTRY: tuple[Check, ...] = (
     crossmodal.reader_too_loud,
     crossmodal.lip_sync_offset,
     crossmodal.sync_drift,
+    crossmodal.voice_not_on_camera,
+    crossmodal.only_other_voices,
     platform.container_not_accepted,
     platform.file_too_large,
     platform.file_larger_than_recommended,

@@ -18,6 +18,9 @@ Sources:
 
 from __future__ import annotations
 
+import math
+
+from ..measures.lipmotion import BEHIND, SPEAKING_MIN, STILL, STILL_MAX, UNKNOWN
 from ..model import Severity, Span
 from .base import Hit, Param, Skip, check
 
@@ -123,6 +126,12 @@ def lip_sync_offset(m, p):
         raise Skip(f"no lip movement could be measured reliably: {s.reason}")
     v = s.av_offset_ms
     spans = tuple(Span(w.start_s, w.end_s) for w in s.confident)
+    beyond = v > p.max_audio_late_ms + p.tolerance_ms or \
+        v < -(p.max_audio_early_ms + p.tolerance_ms)
+    if beyond and not s.corroborated:
+        raise Skip(f"the sound reads {_offset_words(v)}, but no second stretch of the take "
+                   "confirms it (two windows, or the two halves of one, must agree within "
+                   "40 ms): too little evidence to report it")
     if v > p.max_audio_late_ms + p.tolerance_ms:
         return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_late_ms:g} ms "
                    "late, ITU-R BT.1359)", measured=v, threshold=p.max_audio_late_ms,
@@ -154,6 +163,11 @@ def sync_drift(m, p):
     measurement tolerance of each estimate (40 ms); on the corpus the same clip's estimate
     moves by ≤ 20 ms when the whole sound is shifted, and takes built to drift by 0 and
     300 ms read −3…+1 and +212…+216 ms between the windows (true 0 and 225–227 ms).
+    Both windows must be confident on their own: two independent readings, which is what an
+    offset needs to become a finding (X102). Of the 72 pairs of one take's picture with
+    another's sound long enough for two windows, none had both confident
+    (scripts/calibrate_crossmodal.py chance); asking each window's halves to agree as well
+    lost the 300 ms drift tape (halves at z 0.6 and 1.2).
     The usual cause is variable frame rate (phones lower it in dim light) or a separate
     recorder whose clock runs at a slightly different speed.
     How to fix: set a constant frame rate before recording, or re-export at constant frame
@@ -173,3 +187,80 @@ def sync_drift(m, p):
                    f"(more than {p.max_drift_ms:g} ms)", measured=abs(d),
                    threshold=p.max_drift_ms,
                    spans=(Span(a.start_s, a.end_s), Span(b.start_s, b.end_s)))
+
+
+def _still_words(lm) -> str:
+    heard = "voices heard" if lm.source == BEHIND else "speech heard"
+    return (f"the lips of the face on camera stay still through the {lm.speech_s:.1f} s of "
+            f"{heard} ({lm.lip_speed:.2f} eye distances/s of lip movement, under "
+            f"{STILL_MAX:g}; speaking lips move {SPEAKING_MIN:g} or more)")
+
+
+@check(code="X104", name="voice-not-on-camera", category="speech", severity=Severity.ERROR,
+       needs=("lip_motion",), unit="eye distances/s", quick=False,
+       problem="your voice missing from the sound",
+       fix="Check that your own microphone is on and recording you (not only your reader), "
+           "and say your lines in frame.")
+def voice_not_on_camera(m, p):
+    """The person on camera does not speak: the speech heard is someone else's.
+
+    The full-rate lip movement of the face on camera during the speech (measures/
+    lipmotion.py) stays at the level of a resting mouth, and the lips do not match the sound
+    (measures/sync.py): the actor listens while only the reader was recorded, the actor's
+    mic was off, or other people talk while the framed person is silent.
+    Threshold: the 90th percentile of the lip-opening speed under 0.35 eye distances per
+    second, no piece of the speech at 0.5 or more, the mouth seen in ≥ 50 % of the speech
+    and for ≥ 3 s. On the corpus speaking faces read 0.45 (a low-resolution GRID speaker)
+    and 0.58–1.47 (every other talking head and corpus/real recording with speech), faces
+    that do not speak 0.12–0.34 (scripts/calibrate_crossmodal.py lips). A mouth that is
+    turned away, too small or seen too little is not judged: a monologue whose mouth is hard
+    to see is never said to be someone else's voice. Voices no louder than the room are not
+    judged here: A501 already says no speech was found (X105 says whose they are not).
+    Why casting cares: an audition where the actor's voice is not heard cannot be judged.
+    How to fix: check the microphone the take was recorded with (on, not muted, the right
+    input, close to you) and that you are the one in frame.
+    """
+    lm = m["lip_motion"]
+    if lm.state == UNKNOWN:
+        raise Skip(f"cannot tell whether the face on camera speaks: {lm.reason}")
+    if lm.source == BEHIND:
+        raise Skip("no voice stands out of the room: A501 already says no speech was found")
+    if lm.state == STILL:
+        return Hit(f"Your voice is not heard: {_still_words(lm)}", measured=lm.lip_speed,
+                   threshold=STILL_MAX, spans=lm.spans[:20])
+
+
+@check(code="X105", name="only-other-voices", category="reader-balance",
+       severity=Severity.WARNING, needs=("lip_motion",), unit="LUFS", quick=False,
+       params=(Param("min_other_lufs", -30.0, "LUFS",
+                     "other voices at least this loud, with none of yours, are a warning",
+                     -60.0, -10.0),),
+       problem="the other voices",
+       fix="Record where no one else can be heard, with your reader behind the camera at half "
+           "volume, and say your own lines in frame.")
+def only_other_voices(m, p):
+    """Other voices are heard and the actor's is not: they drown the performer.
+
+    The speech heard does not move the lips of the face on camera (X104,
+    measures/lipmotion.py), so every voice heard is someone else's: the reader's, or people
+    off camera. That includes voices no louder than the room, which speech.py does not take
+    for a performance (A501 then says no speech was found): the mouth says whose they are not.
+    Reported when those voices are at least −30 LUFS (BS.1770-4, gated over their spans):
+    the level below which A101 already calls a voice too quiet to follow, so quieter
+    sound — room tone, a distant TV — is not said to drown anyone.
+    Why casting cares: casting directors name an off-camera voice louder than the actor as
+    the most common sound problem of self-tapes (Erica Sbream Casting, see X101); here the
+    off-camera voices are all there is.
+    How to fix: record in a quiet room, keep the reader behind the camera at half volume,
+    and make sure your own lines are recorded.
+    """
+    lm = m["lip_motion"]
+    if lm.state == UNKNOWN:
+        raise Skip(f"cannot tell whether the face on camera speaks: {lm.reason}")
+    if lm.state != STILL:
+        return None   # the face speaks: X101 judges the reader's level
+    level = lm.voices_lufs
+    if level is not None and math.isfinite(level) and level >= p.min_other_lufs:
+        return Hit(f"Only other voices are heard, at {level:.1f} LUFS (from "
+                   f"{p.min_other_lufs:g} LUFS they drown you): {_still_words(lm)}",
+                   measured=level, threshold=p.min_other_lufs, spans=lm.spans[:20])

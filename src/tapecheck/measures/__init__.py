@@ -31,6 +31,7 @@ from .deadair import DeadAir
 from .voices import Voices
 from .speakers import Speakers
 from .sync import Sync
+from .lipmotion import LipMotion
 
 #: Every measure, in an order where each comes after what it `requires`.
 MEASURES: tuple[type[Measure], ...] = (
@@ -61,6 +62,7 @@ MEASURES: tuple[type[Measure], ...] = (
     Voices,
     Speakers,
     Sync,
+    LipMotion,
 )
 
 BY_NAME: dict[str, type[Measure]] = {m.name: m for m in MEASURES}

@@ -48,6 +48,9 @@ class Context:
 class Measure:
     name: ClassVar[str]
     requires: ClassVar[tuple[str, ...]] = ()
+    #: Of `requires`, those a `DerivedMeasure` can do without: computed first, but handed to
+    #: `compute` as their `Missing` instead of making this one missing too.
+    optional: ClassVar[tuple[str, ...]] = ()
     #: True for a measure no check reads, made for the reports (pictures of the tape): it runs
     #: whenever its pass runs anyway.
     report_only: ClassVar[bool] = False

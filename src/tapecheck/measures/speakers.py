@@ -152,7 +152,7 @@ class SpeakersResult:
                 Series("reader", "on/off", t, tuple(reader))]
 
 
-def _block_loudness(momentary: np.ndarray, spans: list[tuple[float, float]]) -> float | None:
+def block_loudness(momentary: np.ndarray, spans: list[tuple[float, float]]) -> float | None:
     """BS.1770-4 gated loudness of the 400 ms blocks lying (≥ 3 quarters) inside the spans."""
     n = len(momentary)
     if n == 0 or not spans:
@@ -220,9 +220,11 @@ def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], fl
     return {hi: ACTOR, 1 - hi: READER}, min(1.0, 0.5 + sure), "", level
 
 
-_REASONS = {"no-face": "the face is not in the picture", "turned": "the face is turned away",
-            "small": "the face is too small to see the mouth", "cut": "the mouth is out of frame",
-            "no-frame": "no sampled frame falls in it"}
+#: Why a mouth could not be judged (mouth.py's states), in words.
+MOUTH_REASONS = {"no-face": "the face is not in the picture",
+                 "turned": "the face is turned away",
+                 "small": "the face is too small to see the mouth",
+                 "cut": "the mouth is out of frame", "no-frame": "no sampled frame falls in it"}
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def attribute(mouth, voices, snr_db: float | None) -> Attribution:
         if share is None or share < MIN_JUDGED:
             states = [st for t, st in zip(mouth.times, mouth.state) if s <= t <= e and st]
             why = max(set(states), key=states.count) if states else "no-frame"
-            lines.append((s, e, UNKNOWN, 0.0, med, len(pairs), _REASONS.get(why, why)))
+            lines.append((s, e, UNKNOWN, 0.0, med, len(pairs), MOUTH_REASONS.get(why, why)))
         elif READER in names.values() and pairs and _disagrees(names[v], pairs, names, level):
             lines.append((s, e, UNKNOWN, 0.0, med, len(pairs),
                           "the voice is the other one's, but the mouth says otherwise"))
@@ -291,13 +293,13 @@ class Speakers(DerivedMeasure):
         att = attribute(mouth, voices, snr)
         mom = np.asarray(r128.momentary, np.float64)
         mom = np.where(np.isfinite(mom) & (mom > -120.0), mom, -math.inf)
-        lines = [Line(s, e, lab, conf, med, n, _block_loudness(mom, [(s, e)]), why)
+        lines = [Line(s, e, lab, conf, med, n, block_loudness(mom, [(s, e)]), why)
                  for s, e, lab, conf, med, n, why in att.lines]
         spans = {lab: [(ln.start_s, ln.end_s) for ln in lines if ln.counts(lab)]
                  for lab in (ACTOR, READER)}
         return SpeakersResult(
             lines=tuple(lines), duration_s=speech.duration_s,
             still=att.activity_of(READER), talking=att.activity_of(ACTOR),
-            told_apart=att.told_apart, actor_lufs=_block_loudness(mom, spans[ACTOR]),
-            reader_lufs=_block_loudness(mom, spans[READER]),
+            told_apart=att.told_apart, actor_lufs=block_loudness(mom, spans[ACTOR]),
+            reader_lufs=block_loudness(mom, spans[READER]),
             split_strength=voices.strength, reason=att.reason)

@@ -95,6 +95,9 @@ class Activity:
     foreground_db: float | None = None
     #: seconds of speech set aside because they did not stand out (step 4)
     background_speech_s: float = 0.0
+    #: those frames (bool per frame; None when nothing was set aside): voices heard that are
+    #: not the performance, for lipmotion.py to ask whether the face on camera says them
+    background_mask: np.ndarray | None = None
 
 
 def _smooth(p: np.ndarray, n: int) -> np.ndarray:
@@ -181,16 +184,17 @@ def detect(level_db: np.ndarray, prob: np.ndarray, hop_s: float) -> Activity:
     # the level carries a phrase at most one hangover beyond what Silero hears (step 3)
     near = _hangover(kept, hang) | _hangover(kept[::-1], hang)[::-1]
     mask = active & near
-    foreground, behind = None, 0.0
+    foreground, behind, behind_mask = None, 0.0, None
     if mask.any() and (~mask).sum() * hop_s >= MIN_BACKGROUND_S:
         foreground = float(power_db(p[mask].mean())) - float(np.median(smooth[~mask]))
         if foreground < FOREGROUND_DB:
-            behind = float(mask.sum()) * hop_s
+            behind, behind_mask = float(mask.sum()) * hop_s, mask.copy()
             mask[:] = False
     speech_level = float(power_db(p[mask].mean())) if mask.any() else FLOOR_DB
     rest = ~mask
     noise_level = float(power_db(p[rest].mean())) if rest.any() else FLOOR_DB
-    return Activity(mask, speech_level, noise_level, noise, threshold, foreground, behind)
+    return Activity(mask, speech_level, noise_level, noise, threshold, foreground, behind,
+                    behind_mask)
 
 
 def segments_of(mask: np.ndarray, hop_s: float) -> tuple[SpeechSegment, ...]:
@@ -219,6 +223,12 @@ class SpeechResult:
     @property
     def times(self) -> np.ndarray:
         return np.arange(len(self.mask)) * self.hop_s
+
+    @property
+    def background_segments(self) -> tuple[SpeechSegment, ...]:
+        """The voices set aside as no louder than the room (step 4), or ()."""
+        m = self.activity.background_mask
+        return () if m is None else segments_of(m, self.hop_s)
 
     def at(self, t_s: float) -> bool:
         """Is there speech at time `t_s`?"""

@@ -51,7 +51,7 @@ def measure(ctx: Context, results: Results, classes: list,
         if pending is not None:
             pending.result()
     for name, m in derived.items():
-        gone = results.missing(m.requires)
+        gone = results.missing(tuple(r for r in m.requires if r not in m.optional))
         if gone is not None:
             results.set(name, gone)
             continue
