@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ..model import Severity, Span
 from .base import Hit, Param, Skip, check
+from .plainly import milliseconds
 
 
 @check(code="X101", name="reader-too-loud", category="reader-balance",
@@ -73,9 +74,11 @@ def reader_too_loud(m, p):
         spans = tuple(sorted((Span(ln.start_s, ln.end_s) for ln in loud[:5]),
                              key=lambda s: s.start_s))
         how = "louder than" if value > 0.05 else "as loud as"
-        return Hit(f"Your reader is {how} you: {value:+.1f} dB against your voice (should be at "
-                   f"least {-p.max_reader_to_actor_db:g} dB quieter; several dB is ideal)",
-                   measured=value, threshold=p.max_reader_to_actor_db, spans=spans)
+        return Hit("Your reader's lines are {} against yours", measured=value,
+                   threshold=p.max_reader_to_actor_db, spans=spans,
+                   detail="several dB quieter is ideal",
+                   plain=f"Your reader is {how} you: they should be clearly quieter, so your "
+                   "voice leads.")
 
 
 def _offset_words(ms: float) -> str:
@@ -123,18 +126,22 @@ def lip_sync_offset(m, p):
         raise Skip(f"no lip movement could be measured reliably: {s.reason}")
     v = s.av_offset_ms
     spans = tuple(Span(w.start_s, w.end_s) for w in s.confident)
+    why = f"noticed per ITU-R BT.1359; warned past it by {p.tolerance_ms:g} ms"
     if v > p.max_audio_late_ms + p.tolerance_ms:
-        return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_late_ms:g} ms "
-                   "late, ITU-R BT.1359)", measured=v, threshold=p.max_audio_late_ms,
-                   spans=spans)
+        return Hit("Sound offset {}: the sound is " + _offset_words(v), measured=v,
+                   threshold=p.max_audio_late_ms, spans=spans, detail=why,
+                   plain=f"The sound is late: it comes {milliseconds(v)} after your lips "
+                   "move.")
     if v < -(p.max_audio_early_ms + p.tolerance_ms):
-        return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_early_ms:g} ms "
-                   "early, ITU-R BT.1359)", measured=v, threshold=-p.max_audio_early_ms,
-                   spans=spans)
+        return Hit("Sound offset {}: the sound is " + _offset_words(v), measured=v,
+                   threshold=-p.max_audio_early_ms, warns="below", spans=spans, detail=why,
+                   plain=f"The sound is early: it comes {milliseconds(v)} before your lips "
+                   "move.")
 
 
 @check(code="X103", name="sync-drift", category="sync", severity=Severity.WARNING,
        needs=("sync",), unit="ms", quick=False, reshoot=False,
+       words=("more than", "less than"),
        params=(Param("max_drift_ms", 80.0, "ms",
                      "change of the sound's offset from the start to the end of the take",
                      10.0, 1000.0),),
@@ -167,9 +174,9 @@ def sync_drift(m, p):
         raise Skip("the offset could not be measured both near the start and near the end")
     if abs(d) > p.max_drift_ms:
         a, b = s.windows[0], s.windows[-1]
-        return Hit(f"The sound drifts {abs(d):.0f} ms {'later' if d > 0 else 'earlier'} "
-                   f"during the take: {_offset_words(a.offset_ms)} at "
-                   f"{a.center_s:.0f} s, {_offset_words(b.offset_ms)} at {b.center_s:.0f} s "
-                   f"(more than {p.max_drift_ms:g} ms)", measured=abs(d),
-                   threshold=p.max_drift_ms,
-                   spans=(Span(a.start_s, a.end_s), Span(b.start_s, b.end_s)))
+        return Hit(f"The sound drifts {{}} {'later' if d > 0 else 'earlier'} during the take",
+                   measured=abs(d), threshold=p.max_drift_ms,
+                   detail=f"{_offset_words(a.offset_ms)} at {a.center_s:.0f} s, "
+                   f"{_offset_words(b.offset_ms)} at {b.center_s:.0f} s",
+                   plain="The sound slowly drifts out of step with your lips during the "
+                   "take.", spans=(Span(a.start_s, a.end_s), Span(b.start_s, b.end_s)))
