@@ -45,7 +45,7 @@ def muffled_voice(m, p):
                      "audio bandwidth below this sounds like a phone call", 1000.0, 20000.0),),
        problem="the phone-call sound",
        fix="Record with the camera or phone's own video app (not a call or voice-message app), "
-           "and export the audio at 44.1 or 48 kHz.")
+           "and export with the sound at full quality (44.1 or 48 thousand samples a second).")
 def narrow_band_audio(m, p):
     """The audio stops at telephone bandwidth (≤ 4 kHz): it sounds like a phone call.
 

@@ -45,13 +45,14 @@ def _speech_or_integrated(m) -> tuple[float, str]:
 def voice_too_quiet(m, p):
     """The voice is too quiet: its loudness (speech only, BS.1770-4) is below −30 LUFS.
 
+    Thresholds: 7 LU under the EBU R128 broadcast target (−23 LUFS) and 14 LU under the AES
+    TD1004 online speech range (−16 … −20), where turning the volume up brings up the noise
+    too; the error at −40 LUFS is the level of EBU's own "too quiet" reference file
+    (../shared/corpus/loudness).
+    Measured on the speech only (`speech_lufs`); skipped when no speech was found (A501).
     Why casting cares: casting watches one tape after another at one volume setting,
     between online clips played near −14 LUFS; a voice at −30 LUFS is 16 LU quieter, and below
-    −40 LUFS it is hard to hear at all on laptop speakers. Thresholds: 7 LU under the EBU R128
-    broadcast target (−23 LUFS) and 14 LU under the AES TD1004 online speech range (−16 … −20),
-    where turning the volume up brings up the noise too; the error at −40 LUFS is the level of
-    EBU's own "too quiet" reference file (../shared/corpus/loudness).
-    Measured on the speech only (`speech_lufs`); skipped when no speech was found (A501).
+    −40 LUFS it is hard to hear at all on laptop speakers.
     How to fix: record closer to the mic, or normalise the take to about −20 LUFS in an editor.
     """
     value, what = _speech_or_integrated(m)
@@ -72,7 +73,7 @@ def voice_too_quiet(m, p):
                      -30.0, 0.0),),
        problem="the very loud voice",
        fix="Lower the recording level (or step back from the mic) so the loudest lines stay "
-           "clean, or turn the take down to about −20 LUFS in an editor.")
+           "clean, or turn the take down in an editor (most editors: Normalize).")
 def voice_too_loud(m, p):
     """The voice is very loud: above −10 LUFS (speech only, BS.1770-4).
 
@@ -97,7 +98,8 @@ def voice_too_loud(m, p):
                Param("tolerance_lu", 1.0, "LU", "how far outside the range before the note",
                      0.0, 10.0)),
        problem="the speech level",
-       fix="Normalise the take to about −20 LUFS (most editors: 'loudness normalisation').")
+       fix="Even out the level of the take in an editor (most editors: Normalize, or "
+           "'loudness normalisation').")
 def loudness_off_target(m, p):
     """The speech loudness is more than 1 LU outside the recommended −23 … −16 LUFS (a note).
 
@@ -130,7 +132,8 @@ def loudness_off_target(m, p):
        params=(Param("max_dbtp", -1.0, "dBTP", "highest true peak without a note",
                      -12.0, 3.0),),
        problem="the peaks",
-       fix="Leave 1 dB of headroom: turn the take down until its peaks stay under −1 dBTP.")
+       fix="Turn the take down slightly (1 or 2 dB) so its loudest peaks keep a little room "
+           "below the maximum.")
 def true_peak_high(m, p):
     """The true peak (BS.1770-4 Annex 2, 4× oversampled) is above −1 dBTP.
 

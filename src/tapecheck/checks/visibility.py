@@ -44,12 +44,12 @@ def face_not_visible(m, p):
     """Your face is missing from much of the tape.
 
     Share of sampled frames (2 per second) in which the face detector finds the actor's face;
-    black frames are left out (V501 reports them).
+    black frames are left out (V501 reports them). Thresholds: a warning below 90 % — on the
+    corpus every talking-head clip shows the face in 100 % of its frames (105 of 105
+    talking-head frames; 170 of 170 frames of all face clips) and the no-face clip in 0 % —
+    and an error below 50 %, when the face is missing for most of the tape.
     Why casting cares: casting judges the read through your face; every second it is gone (out
-    of frame, turned away, covered) is a second of the audition they cannot see. Thresholds:
-    a warning below 90 % — on the corpus every talking-head clip shows the face in 100 % of its
-    frames (105 of 105 talking-head frames; 170 of 170 frames of all face clips) and the no-face
-    clip in 0 % — and an error below 50 %, when the face is missing for most of the tape.
+    of frame, turned away, covered) is a second of the audition they cannot see.
     How to fix: frame yourself from mid-chest up, centred, and play the scene towards the
     camera (your reader sits beside the lens).
     """
