@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
-from ..model import CATEGORIES, Severity, Span
+from ..model import CATEGORIES, Finding, Severity, Span
 from . import phrasing
 
 
@@ -133,8 +133,13 @@ class Check:
         return phrasing.message(hit.text, hit.measured, hit.threshold, self.unit_of(hit),
                                 hit.warns or self.warns, self.words, hit.detail)
 
-    def plain_of(self, hit: Hit) -> str:
-        return hit.plain or self.plain
+    def finding(self, hit: Hit, severity: Severity) -> Finding:
+        """The hit as a report's Finding, at the severity the pipeline settled on."""
+        return Finding(code=self.code, name=self.name, category=self.category,
+                       severity=severity, message=self.message(hit), measured=hit.measured,
+                       threshold=hit.threshold, unit=self.unit_of(hit), spans=hit.spans,
+                       fix=self.fix, reshoot=self.reshoot, blocks=self.blocks,
+                       absent=self.absent, problem=self.problem, plain=hit.plain or self.plain)
 
     def unit_of(self, hit: Hit) -> str:
         return self.unit if hit.unit is None else hit.unit
