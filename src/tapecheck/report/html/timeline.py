@@ -22,7 +22,8 @@ _SERIES_LABEL = {
 }
 _BINARY_UNITS = {"on/off", "bool", "yes/no", "visible", "present"}
 #: Units whose numbers mean nothing to an actor: the line is described instead.
-_PLAIN_RANGE = {"LUFS": "higher is louder"}
+_PLAIN_RANGE = {"LUFS": "higher is louder", "eye distances/s": "higher is more movement"}
+_EVERYDAY_UNITS = {"dB", "s", "%"}
 
 _SEV_FILL = {Severity.ERROR: "#d33a2c", Severity.WARNING: "#e6a100", Severity.INFO: "#8a8f98"}
 #: Series whose "no" is itself a problem (the face or the eyes not visible): drawn in a pale
@@ -283,10 +284,11 @@ def _series_label(s: Series) -> str:
 
 
 def _series_sub(s: Series, lo: float, hi: float) -> str:
-    """The range a line spans, in words an actor reads (loudness in LUFS is not one)."""
-    if s.unit in _PLAIN_RANGE:
-        return _PLAIN_RANGE[s.unit]
-    return f"{fmt(lo)} … {fmt(hi)} {s.unit}".strip()
+    """The range a line spans when its unit is an everyday one; else what "up" means, or
+    nothing (the numbers are in the measures, under "details")."""
+    if s.unit in _EVERYDAY_UNITS:
+        return f"{fmt(lo)} … {fmt(hi)} {s.unit}"
+    return _PLAIN_RANGE.get(s.unit, "")
 
 
 def _series_color(s: Series) -> str:
