@@ -281,7 +281,8 @@ def test_the_message_states_the_numbers_it_carries(code):
     (-31.24, -30.0, "LUFS", ("-31.2 LUFS", "-30 LUFS")),
     (0.646, 0.65, "ratio", ("64.6 %", "65 %")),       # a digit more, never "65 % (below 65 %)"
     (0.4, -1.0, "dBTP", ("+0.4 dBTP", "-1 dBTP")),
-    (4000.0, 5000.0, "Hz", ("4 kHz", "5 kHz")),
+    (4000.0, 5000.0, "Hz", ("4.0 kHz", "5 kHz")),
+    (2.0, 1.0, "s", ("2.0 s", "1 s")),
     (2.0, 0.0, "bursts", ("2 bursts", "0 bursts")),
     (0.0734, 0.01, "%", ("0.073 %", "0.01 %")),
 ])
@@ -294,7 +295,7 @@ def test_message_puts_the_value_where_the_text_says():
         "Your face fills 70 % of the frame (above 65 %)"
     assert phrasing.message("Speech loudness", -33.0, -30.0, "LUFS", "below",
                             detail="-23 … -16 LUFS recommended") == \
-        "Speech loudness -33 LUFS (below -30 LUFS; -23 … -16 LUFS recommended)"
+        "Speech loudness -33.0 LUFS (below -30 LUFS; -23 … -16 LUFS recommended)"
     # a tie takes the check's own direction
     assert phrasing.message("Share {}", 0.2, 0.2, "ratio", "above",
                             ("from", "under")) == "Share 20 % (from 20 %)"

@@ -74,7 +74,7 @@ def reader_too_loud(m, p):
         spans = tuple(sorted((Span(ln.start_s, ln.end_s) for ln in loud[:5]),
                              key=lambda s: s.start_s))
         how = "louder than" if value > 0.05 else "as loud as"
-        return Hit("Your reader's lines are {} against yours", measured=value,
+        return Hit("Reader loudness minus yours: {}", measured=value,
                    threshold=p.max_reader_to_actor_db, spans=spans,
                    detail="several dB quieter is ideal",
                    plain=f"Your reader is {how} you: they should be clearly quieter, so your "

@@ -58,8 +58,8 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
         raise Skip("no face large enough to judge focus (48 px in the sampled frame)")
     face, bg, coarse = focus.face, focus.background, focus.coarse
     if coarse is not None and coarse < p.error_coarse:
-        return Hit("Your face is badly out of focus: sharpness {} at the scale of your eyes "
-                   "(a 32 px face)", measured=coarse, threshold=p.error_coarse,
+        return Hit("Your face is badly out of focus: sharpness {} at the scale of your eyes, "
+                   "a 32 px face", measured=coarse, threshold=p.error_coarse,
                    severity=Severity.ERROR,
                    plain="Your face is badly out of focus: casting can't see your eyes.")
     if face < p.min_sharpness or (coarse is not None and coarse < p.min_coarse):
@@ -67,10 +67,10 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
         extra = f"the background is sharper ({bg:.2f} 1/px)" if behind else ""
         also = " The camera focused on the background." if behind else ""
         if face < p.min_sharpness:
-            return Hit("Your face is out of focus: sharpness {} (at a 64 px face)",
+            return Hit("Your face is out of focus: sharpness {} at a 64 px face",
                        measured=face, threshold=p.min_sharpness, detail=extra,
                        plain="Your face is out of focus." + also)
-        return Hit("Your face is soft: sharpness {} at the scale of your eyes (a 32 px face)",
+        return Hit("Your face is soft: sharpness {} at the scale of your eyes, a 32 px face",
                    measured=coarse, threshold=p.min_coarse, detail=extra,
                    plain="Your face is slightly out of focus (soft)." + also)
     if bg is not None and face < p.soft_sharpness and bg >= p.background_ratio * face:
@@ -114,6 +114,6 @@ def camera_shake(m, p):
     if shake > p.max_shake_px:
         found = spans(motion.times, [s > p.max_shake_px for s in motion.shift],
                       motion.duration_s, 1.0)
-        return Hit("The camera moves {} between frames half a second apart (median, at 640 px "
-                   "width)", measured=shake, threshold=p.max_shake_px, spans=found,
+        return Hit("The camera moves {} between frames half a second apart, median at 640 px "
+                   "width", measured=shake, threshold=p.max_shake_px, spans=found,
                    plain="The camera moves: the picture wobbles instead of standing still.")

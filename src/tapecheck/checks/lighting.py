@@ -128,7 +128,7 @@ def face_overexposed(m, p):
     need_frames(len(light.frames))
     clipped = light.clipped_ratio
     if clipped > p.max_clipped:
-        return Hit("{} of your face is blown out to white (luma 250 or more)",
+        return Hit("{} of your face is blown out to white, at luma 250 or more",
                    measured=clipped, threshold=p.max_clipped,
                    plain=f"{_share(clipped).capitalize()} of your face is washed out to pure "
                    "white: the detail there is lost.")

@@ -125,7 +125,7 @@ def hdr_video(m, p):
                 "The video has"
             return Hit(what + " {} per channel", measured=float(info.bit_depth), threshold=8.0,
                        detail="8-bit SDR recommended", plain=plain)
-        return Hit(f"The video is HDR ({info.color_transfer})",
+        return Hit(f"The video is HDR, transfer {info.color_transfer}",
                    detail="8-bit SDR recommended", plain=plain)
 
 

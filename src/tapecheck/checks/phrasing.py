@@ -22,23 +22,26 @@ _SIGNED = {"dBTP"}
 _TIGHT = {"°"}
 
 
-def number(value: float, unit: str, decimals: int | None = None) -> str:
-    """`value` in `unit` as a reader sees it: "-31.2 LUFS", "62 %" (a ratio), "4 kHz"."""
+def number(value: float, unit: str, decimals: int | None = None, strip: bool = False) -> str:
+    """`value` in `unit` as a reader sees it: "-31.2 LUFS", "62 %" (a ratio), "4.0 kHz";
+    `strip` drops trailing zeros, as for a threshold ("-30 LUFS")."""
     if value is None or not math.isfinite(value):
         return {float("-inf"): "-inf", float("inf"): "inf"}.get(value, "none") + \
             (f" {unit}" if unit else "")
     d = _DECIMALS.get(unit, 2) if decimals is None else decimals
+    if unit == "px" and float(value).is_integer() and decimals is None:
+        d = 0  # a picture size, not a motion
     if unit == "ratio":
-        return f"{_fixed(100.0 * value, d)} %"
+        return f"{_fixed(100.0 * value, d, strip)} %"
     if unit == "%" and decimals is None:
         d = 0 if abs(value) >= 10 else 1 if abs(value) >= 1 else 3
     if unit == "Hz" and abs(value) >= 1000:
-        return f"{_fixed(value / 1000.0, d + 1)} kHz"
+        return f"{_fixed(value / 1000.0, d + 1, strip)} kHz"
     if unit == "bytes":
         from ..profiles import human_bytes
 
         return human_bytes(value)
-    text = _fixed(value, d)
+    text = _fixed(value, d, strip)
     if unit in _SIGNED and value > 0:
         text = "+" + text
     if not unit:
@@ -47,14 +50,16 @@ def number(value: float, unit: str, decimals: int | None = None) -> str:
 
 
 def pair(measured: float, threshold: float, unit: str) -> tuple[str, str]:
-    """Measured and threshold written alike, a digit finer where they would read the same."""
+    """Measured (fixed decimals) and threshold (trailing zeros dropped) in the same unit, a
+    digit finer where they would read the same."""
     base = _DECIMALS.get(unit, 2)
     if unit == "%":
         base = 0 if min(abs(measured), abs(threshold)) >= 10 else \
             1 if min(abs(measured), abs(threshold)) >= 1 else 3
     for d in range(base, base + 4):
-        m, t = number(measured, unit, d), number(threshold, unit, d)
-        if m != t or measured == threshold or unit == "bytes":
+        m, t = number(measured, unit, d), number(threshold, unit, d, strip=True)
+        if number(measured, unit, d, strip=True) != t or measured == threshold or \
+                unit == "bytes":
             return m, t
     return m, t
 
@@ -80,8 +85,8 @@ def message(text: str, measured: float | None, threshold: float | None, unit: st
     return f"{body} ({inner})" if inner else body
 
 
-def _fixed(value: float, decimals: int) -> str:
+def _fixed(value: float, decimals: int, strip: bool = False) -> str:
     text = f"{value:.{max(decimals, 0)}f}"
-    if "." in text:
+    if strip and "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
