@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from ..measures.loudness import ABSOLUTE_GATE_LUFS
 from ..model import Severity
 from .base import Hit, Param, Skip, check
 from .plainly import decibels
@@ -27,7 +28,7 @@ def _speech_or_integrated(m) -> tuple[float, str]:
     loud = m["loudness"]
     if math.isfinite(loud.speech_lufs) and loud.speech_blocks >= 3:
         return loud.speech_lufs, "Speech loudness"
-    if not (math.isfinite(loud.integrated_lufs) and loud.integrated_lufs > -70.0):
+    if not (math.isfinite(loud.integrated_lufs) and loud.integrated_lufs > ABSOLUTE_GATE_LUFS):
         raise Skip("no sound above BS.1770's −70 LUFS gate (the track is silent: see M002)")
     raise Skip("no speech found to measure (A501); integrated loudness "
                f"{loud.integrated_lufs:.1f} LUFS")

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import math
 
+from ..measures.loudness import ABSOLUTE_GATE_LUFS
 from ..model import Severity, Span
 from .base import Hit, Param, check
+
+#: M002's default: a track whose loudest sample stays at or below this carries no sound.
+SILENT_PEAK_DBFS = -60.0
+
+
+def is_silent(peak_dbfs: float, integrated_lufs: float,
+              max_peak_dbfs: float = SILENT_PEAK_DBFS) -> bool:
+    """No sample above `max_peak_dbfs`, or nothing above BS.1770's absolute gate (M002)."""
+    gated_out = not math.isfinite(integrated_lufs) or integrated_lufs <= ABSOLUTE_GATE_LUFS
+    return peak_dbfs <= max_peak_dbfs or gated_out
 
 
 @check(code="M001", name="no-audio-track", category="media", severity=Severity.ERROR,
@@ -25,7 +36,7 @@ def no_audio_track(m, p):
 
 @check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
        needs=("signal", "r128"), unit="dBFS", blocks="voice", absent=True, warns="below",
-       params=(Param("max_peak_dbfs", -60.0, "dBFS",
+       params=(Param("max_peak_dbfs", SILENT_PEAK_DBFS, "dBFS",
                      "a track whose loudest sample stays at or below this is silent",
                      -120.0, -20.0),),
        problem="the silent audio track",
@@ -42,11 +53,11 @@ def silent_audio_track(m, p):
     """
     peak = m["signal"].sample_peak_dbfs
     integrated = m["r128"].integrated_lufs
-    gated_out = not math.isfinite(integrated) or integrated <= -70.0
-    if peak <= p.max_peak_dbfs or gated_out:
+    if is_silent(peak, integrated, p.max_peak_dbfs):
         return Hit("The audio track is silent: its loudest sample is at {}", measured=peak,
                    threshold=p.max_peak_dbfs,
-                   detail="" if peak <= p.max_peak_dbfs else "but no sound above -70 LUFS",
+                   detail="" if peak <= p.max_peak_dbfs else
+                   f"but no sound above {ABSOLUTE_GATE_LUFS:.0f} LUFS",
                    plain="The sound track is silent: nothing was recorded.",
                    spans=(Span(0.0, m["media"].duration_s),))
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 from ..model import Severity, Span
 from .base import Hit, Param, Skip, check
+from .media import is_silent
 from .plainly import seconds as _seconds, share as _share, times as _times
 
 
 def _silent(m) -> bool:
-    sig, r128 = m["signal"], m["r128"]
-    integ = r128.integrated_lufs
-    return sig.sample_peak_dbfs <= -60.0 or not math.isfinite(integ) or integ <= -70.0
+    """A track M002 calls silent at its default has no speech (and A501 names it)."""
+    return is_silent(m["signal"].sample_peak_dbfs, m["r128"].integrated_lufs)
 
 
 @check(code="A501", name="no-speech", category="speech", severity=Severity.ERROR,

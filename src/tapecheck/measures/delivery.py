@@ -20,8 +20,9 @@ only the per-frame summaries (16 floats per 20 ms, ≈ 3 kB per second of tape).
 
 **From the frames** (`delivery_of`):
 
-* *speech* — the voice-activity detector of speech.py (the tape's own noise floor, P.56-style
-  threshold, voiced runs) on these frames, with pYIN's voiced/unvoiced decision as voicing;
+* *speech* — the voice-activity detector of speech.py on these frames: Silero VAD's speech
+  probability (vad.py, fed the same 16 kHz samples) and the tape's own P.56-style level
+  threshold, so a take's speech is what a tape's speech measure calls speech;
 * *sounding* — frames above the detector's threshold inside speech, with gaps shorter than
   `PAUSE_MIN_S` closed: the time the actor is actually producing words (no hangover, so a
   pause is timed from the end of the sound, not 200 ms later);
@@ -30,11 +31,10 @@ only the per-frame summaries (16 floats per 20 ms, ≈ 3 kB per second of tape).
   fluency", DiSS) found best, and the conventional one since Goldman-Eisler; stop closures
   inside words are shorter;
   Measured (scripts/calibrate_takes.py pauses): of 16 pauses of 0.6 s inserted mid-word into
-  corpus speech, 12 were found with both ends 0.03 s inside the true ones (the 60 ms
-  smoothing); in the other four (two GRID sentences, one LibriSpeech passage) the insertion
-  isolated a stretch of sound pYIN found unvoiced — alone between two silences it holds too
-  little voice (< 60 ms) to be speech to the detector — so the pause merged with the silence
-  beside it;
+  corpus speech (LibriSpeech, LJSpeech, ARCTIC, a radio clip, GRID), all 16 were found with
+  both ends 0.03 s inside the true ones (the 60 ms smoothing). With pYIN's voicing standing
+  in for a speech probability, four of them merged with the silence beside them: an
+  insertion that isolates a stretch pYIN finds unvoiced left too little "voice" there;
 * *phrases* ("lines") — the sounding runs between pauses;
 * *syllable nuclei* — peaks of the level contour at least `NUCLEUS_DIP_DB` = 2 dB above the
   dips on either side, voiced and above the speech threshold, as in De Jong & Wempe (2009,
@@ -53,7 +53,8 @@ only the per-frame summaries (16 floats per 20 ms, ≈ 3 kB per second of tape).
 
 Cost, measured on 53 s of corpus speech: the frames and pYIN take 6.4 s of CPU per minute of
 speech (one core; 36.6 s of wall time a minute while a load average of 26 shared the two
-cores); everything after the frames (pauses, nuclei, pitch and loudness figures) ≈ 0.02 s.
+cores); Silero's speech probability on the same samples ≈ 0.35 s of CPU a minute (vad.py);
+everything after the frames (pauses, nuclei, pitch and loudness figures) ≈ 0.02 s.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ import numpy as np
 from ..model import Span
 from .audioframes import power_db
 from .speech import detect
+from .vad import HOP_S as VAD_HOP_S, Silero, VoiceProb
 
 SAMPLE_RATE = 16000
 HOP = 320                       # samples: 20 ms
@@ -99,6 +101,7 @@ class Track:
     level_db: np.ndarray      # n
     f0_hz: np.ndarray         # n, NaN where unvoiced
     mfcc: np.ndarray          # n × N_MFCC
+    voice_prob: VoiceProb     # Silero's speech probability, as the tape's speech measure has it
 
     @property
     def count(self) -> int:
@@ -119,9 +122,12 @@ class _Analyser:
         # rfft bin power → mean-square contribution (Parseval, one-sided)
         self._scale = 2.0 / (SPEC * float(np.sum(self._window.astype(np.float64) ** 2)))
         self._mel = None
+        self._silero = Silero()
+        self._probs: list[np.ndarray] = []
 
     def feed(self, samples: np.ndarray) -> None:
         self.samples += len(samples)
+        self._probs.append(self._silero.feed(np.asarray(samples, np.float32)))
         self._buf = np.concatenate([self._buf, np.asarray(samples, np.float32)])
         need = (CHUNK_FRAMES - 1) * HOP + FRAME
         while len(self._buf) >= need:
@@ -136,7 +142,9 @@ class _Analyser:
             self._chunk(buf[:need], owed)
         parts = self._parts or [(np.zeros(0), np.zeros(0), np.zeros((0, N_MFCC)))]
         level, f0, mfcc = (np.concatenate([p[k] for p in parts]) for k in range(3))
-        return Track(HOP_S, self.samples / SAMPLE_RATE, level, f0, mfcc)
+        prob = VoiceProb(VAD_HOP_S, np.concatenate(self._probs) if self._probs
+                         else np.zeros(0, np.float32))
+        return Track(HOP_S, self.samples / SAMPLE_RATE, level, f0, mfcc, prob)
 
     def _chunk(self, buf: np.ndarray, n: int) -> None:
         import librosa
@@ -259,9 +267,8 @@ def delivery_of(track: Track) -> Delivery:
     """Pauses, phrases, syllable nuclei, pitch and loudness of a take's frames."""
     hop = track.hop_s
     n = track.count
-    # pYIN's voiced/unvoiced decision is the voicing (its probabilities spread over hundreds
-    # of pitch states and stay low even on clear vowels)
-    act = detect(track.level_db, np.isfinite(track.f0_hz).astype(np.float32), hop)
+    # the same speech decision as a tape's (Silero's probability, the P.56 level threshold)
+    act = detect(track.level_db, track.voice_prob.at_frames(n, hop), hop)
     smooth = _moving_power_db(track.level_db, 3)
     above = (smooth > act.threshold_db) & act.mask
     # close gaps shorter than a pause, then drop blips shorter than a syllable's voicing
