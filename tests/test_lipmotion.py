@@ -179,7 +179,9 @@ def _lip(state, why="", source=lm.PERFORMED, lufs=-13.0):
 def test_x104_says_the_voice_heard_is_not_the_face_on_camera():
     (hit,) = _run("X104", lip_motion=_lip(lm.STILL))
     assert hit.measured == 0.22 and hit.threshold == lm.STILL_MAX
-    assert "not heard" in hit.message and "13.4 s" in hit.message and "0.22" in hit.message
+    message = BY_CODE["X104"].message(hit)
+    assert "not heard" in message and "13.4 s" in message and "0.22" in message
+    assert "lips stay still" in hit.plain
     assert BY_CODE["X104"].category == "speech" and BY_CODE["X104"].severity.label == "error"
     assert _run("X104", lip_motion=_lip(lm.SPEAKS, "lips move")) == []
     with pytest.raises(Skip, match="turned away"):
@@ -198,8 +200,9 @@ def test_x105_flags_other_voices_only_when_they_are_loud_enough_to_drown_anyone(
     assert bool(hits) == flagged
     if flagged:
         assert hits[0].measured == lufs and hits[0].threshold == -30.0
-        assert "Only other voices" in hits[0].message
-        assert ("voices heard" in hits[0].message) == (source == lm.BEHIND)
+        message = BY_CODE["X105"].message(hits[0])
+        assert "Only other voices" in message and "-30 LUFS" in message
+        assert ("voices heard" in message) == (source == lm.BEHIND)
     assert _run("X105", lip_motion=_lip(lm.SPEAKS, source=source, lufs=-13.0)) == []
 
 

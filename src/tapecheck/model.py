@@ -84,6 +84,14 @@ class Finding:
     absent: bool = False
     #: The problem in plain words, for headlines ("the light behind you"); "" = by category.
     problem: str = ""
+    #: What the actor reads by default: plain English, everyday units ("" = the message).
+    #: `message` stays the engineer's sentence with the exact numbers.
+    plain: str = ""
+
+    @property
+    def said(self) -> str:
+        """The sentence an actor reads."""
+        return self.plain or self.message
 
     def to_dict(self) -> dict:
         return {
@@ -91,6 +99,7 @@ class Finding:
             "severity": self.severity.label, "message": self.message,
             "measured": _round(self.measured), "threshold": _round(self.threshold),
             "unit": self.unit, "spans": [s.to_dict() for s in self.spans], "fix": self.fix,
+            "plain": self.said,
         }
 
 

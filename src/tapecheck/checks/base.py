@@ -1,20 +1,27 @@
 """How a check is written: a small, pure rule over measures (in the spirit of ruff and yamllint).
 
     @check(code="M006", name="portrait-orientation", category="orientation",
-           severity=Severity.ERROR, needs=("media",), unit="ratio",
+           severity=Severity.ERROR, needs=("media",), unit="ratio", warns="below",
            params=(Param("min_aspect", 1.0, "ratio", "narrowest width ÷ height", 0.5, 2.0),),
            problem="the portrait orientation",     # headline words: "fix … first"
+           plain="The video is upright (portrait): casting asks for sideways video.",
            fix="Turn your phone sideways and record in landscape.")
     def portrait_orientation(m, p):
         '''What it checks. Why casting cares (and the source of the threshold). How to fix.'''
         aspect = m["media"].width / m["media"].height
         if aspect < p.min_aspect:
-            return Hit(measured=aspect, threshold=p.min_aspect, message="The picture is portrait")
+            return Hit("The picture is {} as wide as it is high", measured=aspect,
+                       threshold=p.min_aspect)
 
 The function gets the finished measures `m` and the resolved parameters `p` (attributes
 named after its `Param`s) and returns `None`, one `Hit` or a list of them. It raises `Skip`
 when it cannot judge this file. It never measures, prints or touches a file: the pipeline turns
 hits into `Finding`s with the declared code, name, category, unit, severity and fix.
+
+Two registers. A hit's `message` (JSON, `-v`, the HTML details) is written by one formatter
+(phrasing.py) from its numbers: "The picture is 56 % as wide as it is high (below 100 %)". The
+words an actor reads by default are plain English with everyday units, kept beside each check:
+the hit's `plain=` (when it needs the numbers: "raise it by about 8 dB") or the check's `plain=`.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
-from ..model import CATEGORIES, Severity, Span
+from ..model import CATEGORIES, Finding, Severity, Span
+from . import phrasing
 
 
 @dataclass(frozen=True)
@@ -49,13 +57,25 @@ class Param:
 
 @dataclass(frozen=True)
 class Hit:
-    """One problem a check found. `severity` overrides the check's default (e.g. warn vs error)."""
+    """One problem a check found.
 
-    message: str
+    `text` names what was measured, with "{}" where the value goes (else it goes at the end);
+    the formatter adds the value and the comparison with `threshold` (phrasing.py). `detail`:
+    more numbers for the parentheses. `plain`: the actor's sentence (else the check's).
+    `severity` overrides the check's default (e.g. warn vs error); `unit` the check's unit
+    when this hit measures something else (a share of the tape in a check of degrees);
+    `warns` the check's direction ("above"/"below") when this hit compares the other way.
+    """
+
+    text: str
     measured: float | None = None
     threshold: float | None = None
     spans: tuple[Span, ...] = ()
     severity: Severity | None = None
+    plain: str = ""
+    detail: str = ""
+    unit: str | None = None
+    warns: str | None = None
 
 
 class Skip(Exception):
@@ -86,6 +106,13 @@ class Check:
     halts: str = ""
     #: An error from it means there is nothing to see or hear at all (no sound, no speech).
     absent: bool = False
+    #: "above" when a value above the threshold is the problem, "below" when one below is;
+    #: the message says which side the value is on (this only decides a tie).
+    warns: str = "above"
+    #: The words for "above" and "below" in its messages ("more than"/"less than" for counts).
+    words: tuple[str, str] = ("above", "below")
+    #: What the actor reads when a hit brings no `plain` sentence of its own.
+    plain: str = ""
 
     @property
     def doc(self) -> str:
@@ -101,6 +128,22 @@ class Check:
                 return p
         raise KeyError(name)
 
+    def message(self, hit: Hit) -> str:
+        """The hit's technical sentence, its numbers written by the one formatter."""
+        return phrasing.message(hit.text, hit.measured, hit.threshold, self.unit_of(hit),
+                                hit.warns or self.warns, self.words, hit.detail)
+
+    def finding(self, hit: Hit, severity: Severity) -> Finding:
+        """The hit as a report's Finding, at the severity the pipeline settled on."""
+        return Finding(code=self.code, name=self.name, category=self.category,
+                       severity=severity, message=self.message(hit), measured=hit.measured,
+                       threshold=hit.threshold, unit=self.unit_of(hit), spans=hit.spans,
+                       fix=self.fix, reshoot=self.reshoot, blocks=self.blocks,
+                       absent=self.absent, problem=self.problem, plain=hit.plain or self.plain)
+
+    def unit_of(self, hit: Hit) -> str:
+        return self.unit if hit.unit is None else hit.unit
+
     def run(self, results: Any, values: dict[str, float]) -> list[Hit]:
         out = self.func(results, SimpleNamespace(**values))
         if out is None:
@@ -113,15 +156,19 @@ class Check:
 def check(*, code: str, name: str, category: str, severity: Severity, needs: Iterable[str],
           unit: str, fix: str, params: Iterable[Param] = (), reshoot: bool = True,
           quick: bool = True, blocks: str = "", problem: str = "", halts: str = "",
-          absent: bool = False) -> Callable[[Callable], Check]:
+          absent: bool = False, warns: str = "above", words: tuple[str, str] = ("above", "below"),
+          plain: str = "") -> Callable[[Callable], Check]:
     if category not in CATEGORIES:
         raise ValueError(f"{code}: unknown category {category!r}")
+    if warns not in ("above", "below"):
+        raise ValueError(f"{code}: warns must be 'above' or 'below', not {warns!r}")
 
     def wrap(func: Callable) -> Check:
         return Check(code=code, name=name, category=category, severity=severity,
                      needs=tuple(needs), unit=unit, fix=fix, func=func, params=tuple(params),
                      reshoot=reshoot, quick=quick, blocks=blocks, problem=problem,
-                     halts=halts, absent=absent)
+                     halts=halts, absent=absent, warns=warns, words=tuple(words),
+                     plain=plain)
 
     return wrap
 

@@ -7,7 +7,7 @@ from .base import Hit, Param, check
 
 
 @check(code="A401", name="channel-imbalance", category="channels", severity=Severity.WARNING,
-       needs=("channels",), unit="dB", reshoot=False,
+       needs=("channels",), unit="dB", reshoot=False, words=("more than", "less than"),
        params=(Param("max_imbalance_db", 10.0, "dB",
                      "level difference between left and right above which the voice is "
                      "lopsided", 1.0, 60.0),),
@@ -29,14 +29,17 @@ def channel_imbalance(m, p):
         return None
     if c.channel_imbalance_db > p.max_imbalance_db:
         dead = c.channel_imbalance_db >= 60.0
-        what = "is silent" if dead else f"is {c.channel_imbalance_db:.1f} dB quieter"
-        return Hit(f"The {c.quieter_channel} channel {what} (more than "
-                   f"{p.max_imbalance_db:.0f} dB difference): the voice sits in one ear",
-                   measured=c.channel_imbalance_db, threshold=p.max_imbalance_db)
+        return Hit(f"The {c.quieter_channel} channel is {{}} quieter",
+                   measured=c.channel_imbalance_db, threshold=p.max_imbalance_db,
+                   detail="silent" if dead else "",
+                   plain=f"The {c.quieter_channel} side of the sound is "
+                   f"{'silent' if dead else 'much quieter'}: on headphones your voice sits in "
+                   "one ear.")
 
 
 @check(code="A402", name="channels-out-of-phase", category="channels",
        severity=Severity.WARNING, needs=("channels",), unit="dB", reshoot=False,
+       words=("more than", "less than"),
        params=(Param("max_mono_loss_db", 6.0, "dB",
                      "voice level lost in a mono mix beyond which it is a warning", 1.0, 60.0),
                Param("error_mono_loss_db", 20.0, "dB",
@@ -59,15 +62,18 @@ def channels_out_of_phase(m, p):
     if c.channels < 2:
         return None
     loss = -c.mono_loss_db
-    corr = "" if c.correlation is None else f", correlation {c.correlation:+.2f}"
+    corr = "" if c.correlation is None else f"correlation {c.correlation:+.2f}"
     if loss > p.error_mono_loss_db:
-        return Hit(f"The channels are in opposite phase: the voice drops {min(loss, 99.0):.1f} "
-                   f"dB when played in mono (more than {p.error_mono_loss_db:.0f} dB{corr})",
-                   measured=loss, threshold=p.error_mono_loss_db, severity=Severity.ERROR)
+        return Hit("The channels are in opposite phase: the voice drops {} when played in "
+                   "mono", measured=loss, threshold=p.error_mono_loss_db,
+                   severity=Severity.ERROR, detail=corr,
+                   plain="The two sides of the sound cancel out: on a phone speaker your "
+                   "voice almost disappears.")
     if loss > p.max_mono_loss_db:
-        return Hit(f"The channels partly cancel: the voice drops {loss:.1f} dB when played in "
-                   f"mono (more than {p.max_mono_loss_db:.0f} dB{corr})",
-                   measured=loss, threshold=p.max_mono_loss_db)
+        return Hit("The channels partly cancel: the voice drops {} when played in mono",
+                   measured=loss, threshold=p.max_mono_loss_db, detail=corr,
+                   plain="The two sides of the sound partly cancel: on a phone speaker your "
+                   "voice gets quieter.")
 
 
 @check(code="A403", name="dc-offset", category="channels", severity=Severity.WARNING,
@@ -90,5 +96,6 @@ def dc_offset(m, p):
     """
     dc = m["channels"].dc_offset_dbfs
     if dc > p.max_dc_dbfs:
-        return Hit(f"DC offset {dc:.1f} dBFS (above {p.max_dc_dbfs:.0f} dBFS)",
-                   measured=dc, threshold=p.max_dc_dbfs)
+        return Hit("DC offset", measured=dc, threshold=p.max_dc_dbfs,
+                   plain="The sound wave is off-centre: a fault in the microphone or recorder "
+                   "that can cause clicks.")

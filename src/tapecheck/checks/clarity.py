@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Severity
 from .base import Hit, Param, Skip, check
+from .plainly import times as _times
 
 #: Default muffled limit (A301); A302 stays quiet below it so one problem gives one finding.
 MUFFLED_HF_DB = -22.0
@@ -33,9 +34,9 @@ def muffled_voice(m, p):
     if c.hf_balance_db is None:
         raise Skip("no speech found to judge")
     if c.hf_balance_db < p.min_hf_balance_db:
-        return Hit(f"The voice is muffled: 2–5 kHz is {-c.hf_balance_db:.1f} dB under "
-                   f"0.3–1 kHz (more than {-p.min_hf_balance_db:.0f} dB)",
-                   measured=c.hf_balance_db, threshold=p.min_hf_balance_db)
+        return Hit("The voice is muffled: its 2–5 kHz level is {} against 0.3–1 kHz",
+                   measured=c.hf_balance_db, threshold=p.min_hf_balance_db, warns="below",
+                   plain="Your voice sounds muffled: the crisp consonant sounds are missing.")
 
 
 @check(code="A302", name="narrow-band-audio", category="clarity", severity=Severity.WARNING,
@@ -44,7 +45,7 @@ def muffled_voice(m, p):
                      "audio bandwidth below this sounds like a phone call", 1000.0, 20000.0),),
        problem="the phone-call sound",
        fix="Record with the camera or phone's own video app (not a call or voice-message app), "
-           "and export the audio at 44.1 or 48 kHz.")
+           "and export with the sound at full quality (44.1 or 48 thousand samples a second).")
 def narrow_band_audio(m, p):
     """The audio stops at telephone bandwidth (≤ 4 kHz): it sounds like a phone call.
 
@@ -63,13 +64,13 @@ def narrow_band_audio(m, p):
     if c.hf_balance_db is not None and c.hf_balance_db < MUFFLED_HF_DB:
         return None  # muffled: A301 says it
     if c.bandwidth_hz < p.min_bandwidth_hz:
-        return Hit(f"The audio stops at {c.bandwidth_hz / 1000:.0f} kHz (below "
-                   f"{p.min_bandwidth_hz / 1000:.0f} kHz): it sounds like a phone call",
-                   measured=c.bandwidth_hz, threshold=p.min_bandwidth_hz)
+        return Hit("The audio stops at {}", measured=c.bandwidth_hz,
+                   threshold=p.min_bandwidth_hz, warns="below",
+                   plain="The sound is thin, like a phone call.")
 
 
 @check(code="A303", name="room-echo", category="clarity", severity=Severity.WARNING,
-       needs=("clarity",), unit="s",
+       needs=("clarity",), unit="s", words=("longer than", "shorter than"),
        params=(Param("max_rt60_s", 0.6, "s", "estimated reverberation time above which the "
                      "room echoes", 0.1, 5.0),),
        problem="the room echo",
@@ -90,13 +91,14 @@ def room_echo(m, p):
     if c.reverb_rt60_s is None:
         raise Skip("too few word endings to estimate the echo (needs 5 clean decays)")
     if c.reverb_rt60_s > p.max_rt60_s:
-        return Hit(f"The room echoes: estimated reverberation time {c.reverb_rt60_s:.2f} s "
-                   f"(above {p.max_rt60_s:.1f} s)", measured=c.reverb_rt60_s,
-                   threshold=p.max_rt60_s)
+        return Hit("The room echoes: estimated reverberation time {}",
+                   measured=c.reverb_rt60_s, threshold=p.max_rt60_s,
+                   plain="The room echoes: your words blur into each other.")
 
 
 @check(code="A304", name="handling-or-wind-noise", category="clarity",
        severity=Severity.WARNING, needs=("clarity",), unit="bursts",
+       words=("more than", "fewer than"),
        params=(Param("max_bursts", 0.0, "bursts", "more bursts than this is a warning",
                      0.0, 100.0),),
        problem="the thumps and wind noise",
@@ -115,6 +117,7 @@ def handling_or_wind_noise(m, p):
     bursts = m["clarity"].bursts
     if len(bursts) > p.max_bursts:
         total = sum(b.end_s - b.start_s for b in bursts)
-        return Hit(f"{len(bursts)} thump, rub or wind burst(s), {total:.1f} s in all (more "
-                   f"than {p.max_bursts:.0f})", measured=float(len(bursts)),
-                   threshold=p.max_bursts, spans=tuple(bursts[:20]))
+        return Hit("{} of thumps, rubbing or wind", measured=float(len(bursts)),
+                   threshold=p.max_bursts, spans=tuple(bursts[:20]),
+                   detail=f"{total:.1f} s in all",
+                   plain=f"The microphone picks up thumps, rubbing or wind {_times(len(bursts))}.")

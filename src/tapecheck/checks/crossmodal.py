@@ -23,6 +23,7 @@ import math
 from ..measures.lipmotion import BEHIND, SPEAKING_MIN, STILL, STILL_MAX, UNKNOWN
 from ..model import Severity, Span
 from .base import Hit, Param, Skip, check
+from .plainly import milliseconds
 
 
 @check(code="X101", name="reader-too-loud", category="reader-balance",
@@ -76,9 +77,11 @@ def reader_too_loud(m, p):
         spans = tuple(sorted((Span(ln.start_s, ln.end_s) for ln in loud[:5]),
                              key=lambda s: s.start_s))
         how = "louder than" if value > 0.05 else "as loud as"
-        return Hit(f"Your reader is {how} you: {value:+.1f} dB against your voice (should be at "
-                   f"least {-p.max_reader_to_actor_db:g} dB quieter; several dB is ideal)",
-                   measured=value, threshold=p.max_reader_to_actor_db, spans=spans)
+        return Hit("Reader loudness minus yours: {}", measured=value,
+                   threshold=p.max_reader_to_actor_db, spans=spans,
+                   detail="several dB quieter is ideal",
+                   plain=f"Your reader is {how} you: they should be clearly quieter, so your "
+                   "voice leads.")
 
 
 def _offset_words(ms: float) -> str:
@@ -132,18 +135,22 @@ def lip_sync_offset(m, p):
         raise Skip(f"the sound reads {_offset_words(v)}, but no second stretch of the take "
                    "confirms it (two windows, or the two halves of one, must agree within "
                    "40 ms): too little evidence to report it")
+    why = f"noticed per ITU-R BT.1359; warned past it by {p.tolerance_ms:g} ms"
     if v > p.max_audio_late_ms + p.tolerance_ms:
-        return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_late_ms:g} ms "
-                   "late, ITU-R BT.1359)", measured=v, threshold=p.max_audio_late_ms,
-                   spans=spans)
+        return Hit("Sound offset {}: the sound is " + _offset_words(v), measured=v,
+                   threshold=p.max_audio_late_ms, spans=spans, detail=why,
+                   plain=f"The sound is late: it comes {milliseconds(v)} after your lips "
+                   "move.")
     if v < -(p.max_audio_early_ms + p.tolerance_ms):
-        return Hit(f"Sound {_offset_words(v)} (noticeable beyond {p.max_audio_early_ms:g} ms "
-                   "early, ITU-R BT.1359)", measured=v, threshold=-p.max_audio_early_ms,
-                   spans=spans)
+        return Hit("Sound offset {}: the sound is " + _offset_words(v), measured=v,
+                   threshold=-p.max_audio_early_ms, warns="below", spans=spans, detail=why,
+                   plain=f"The sound is early: it comes {milliseconds(v)} before your lips "
+                   "move.")
 
 
 @check(code="X103", name="sync-drift", category="sync", severity=Severity.WARNING,
        needs=("sync",), unit="ms", quick=False, reshoot=False,
+       words=("more than", "less than"),
        params=(Param("max_drift_ms", 80.0, "ms",
                      "change of the sound's offset from the start to the end of the take",
                      10.0, 1000.0),),
@@ -181,19 +188,19 @@ def sync_drift(m, p):
         raise Skip("the offset could not be measured both near the start and near the end")
     if abs(d) > p.max_drift_ms:
         a, b = s.windows[0], s.windows[-1]
-        return Hit(f"The sound drifts {abs(d):.0f} ms {'later' if d > 0 else 'earlier'} "
-                   f"during the take: {_offset_words(a.offset_ms)} at "
-                   f"{a.center_s:.0f} s, {_offset_words(b.offset_ms)} at {b.center_s:.0f} s "
-                   f"(more than {p.max_drift_ms:g} ms)", measured=abs(d),
-                   threshold=p.max_drift_ms,
-                   spans=(Span(a.start_s, a.end_s), Span(b.start_s, b.end_s)))
+        return Hit(f"The sound drifts {{}} {'later' if d > 0 else 'earlier'} during the take",
+                   measured=abs(d), threshold=p.max_drift_ms,
+                   detail=f"{_offset_words(a.offset_ms)} at {a.center_s:.0f} s, "
+                   f"{_offset_words(b.offset_ms)} at {b.center_s:.0f} s",
+                   plain="The sound slowly drifts out of step with your lips during the "
+                   "take.", spans=(Span(a.start_s, a.end_s), Span(b.start_s, b.end_s)))
 
 
 def _still_words(lm) -> str:
     heard = "voices heard" if lm.source == BEHIND else "speech heard"
     return (f"the lips of the face on camera stay still through the {lm.speech_s:.1f} s of "
-            f"{heard} ({lm.lip_speed:.2f} eye distances/s of lip movement, under "
-            f"{STILL_MAX:g}; speaking lips move {SPEAKING_MIN:g} or more)")
+            f"{heard} ({lm.lip_speed:.2f} eye distances/s; speaking lips move "
+            f"{SPEAKING_MIN:g} or more)")
 
 
 @check(code="X104", name="voice-not-on-camera", category="speech", severity=Severity.ERROR,
@@ -226,8 +233,11 @@ def voice_not_on_camera(m, p):
     if lm.source == BEHIND:
         raise Skip("no voice stands out of the room: A501 already says no speech was found")
     if lm.state == STILL:
-        return Hit(f"Your voice is not heard: {_still_words(lm)}", measured=lm.lip_speed,
-                   threshold=STILL_MAX, spans=lm.spans[:20])
+        return Hit("Your voice is not heard: lip movement {} through the speech",
+                   measured=lm.lip_speed, threshold=STILL_MAX, warns="below",
+                   detail=_still_words(lm), spans=lm.spans[:20],
+                   plain="Your voice is not heard: your lips stay still while someone else "
+                   "speaks.")
 
 
 @check(code="X105", name="only-other-voices", category="reader-balance",
@@ -261,6 +271,7 @@ def only_other_voices(m, p):
         return None   # the face speaks: X101 judges the reader's level
     level = lm.voices_lufs
     if level is not None and math.isfinite(level) and level >= p.min_other_lufs:
-        return Hit(f"Only other voices are heard, at {level:.1f} LUFS (from "
-                   f"{p.min_other_lufs:g} LUFS they drown you): {_still_words(lm)}",
-                   measured=level, threshold=p.min_other_lufs, spans=lm.spans[:20])
+        return Hit("Only other voices are heard, at {}", measured=level,
+                   threshold=p.min_other_lufs, detail=_still_words(lm), spans=lm.spans[:20],
+                   plain="Only other people's voices are heard, loud enough to drown you: "
+                   "your lips stay still while they speak.")

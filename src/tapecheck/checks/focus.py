@@ -13,7 +13,7 @@ from .base import Hit, Param, Skip, check
 
 
 @check(code="V401", name="face-out-of-focus", category="focus", severity=Severity.WARNING,
-       needs=("focus",), unit="1/px",
+       needs=("focus",), unit="1/px", warns="below",
        params=(Param("min_sharpness", 1.0, "1/px",
                      "face sharpness (at a 64 px face) below this warns", 0.1, 5.0),
                Param("min_coarse", 1.6, "1/px",
@@ -58,23 +58,28 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
         raise Skip("no face large enough to judge focus (48 px in the sampled frame)")
     face, bg, coarse = focus.face, focus.background, focus.coarse
     if coarse is not None and coarse < p.error_coarse:
-        return Hit(f"Your face is badly out of focus: sharpness {coarse:.2f} at the scale of "
-                   f"your eyes (below {p.error_coarse:.2f}): casting cannot see your eyes",
-                   measured=coarse, threshold=p.error_coarse, severity=Severity.ERROR)
+        return Hit("Your face is badly out of focus: sharpness {} at the scale of your eyes, "
+                   "a 32 px face", measured=coarse, threshold=p.error_coarse,
+                   severity=Severity.ERROR,
+                   plain="Your face is badly out of focus: casting can't see your eyes.")
     if face < p.min_sharpness or (coarse is not None and coarse < p.min_coarse):
-        extra = (f"; the background is sharper ({bg:.2f})" if bg is not None and bg >=
-                 p.background_ratio * face else "")
+        behind = bg is not None and bg >= p.background_ratio * face
+        extra = f"the background is sharper ({bg:.2f} 1/px)" if behind else ""
+        also = " The camera focused on the background." if behind else ""
         if face < p.min_sharpness:
-            return Hit(f"Your face is out of focus: sharpness {face:.2f} (below "
-                       f"{p.min_sharpness:.2f}){extra}", measured=face,
-                       threshold=p.min_sharpness)
-        return Hit(f"Your face is soft: sharpness {coarse:.2f} at the scale of your eyes "
-                   f"(below {p.min_coarse:.2f}){extra}", measured=coarse,
-                   threshold=p.min_coarse)
+            return Hit("Your face is out of focus: sharpness {} at a 64 px face",
+                       measured=face, threshold=p.min_sharpness, detail=extra,
+                       plain="Your face is out of focus." + also)
+        return Hit("Your face is soft: sharpness {} at the scale of your eyes, a 32 px face",
+                   measured=coarse, threshold=p.min_coarse, detail=extra,
+                   plain="Your face is slightly out of focus (soft)." + also)
     if bg is not None and face < p.soft_sharpness and bg >= p.background_ratio * face:
-        return Hit(f"The camera focused on the background: it is {bg / face:.1f} × sharper than "
-                   f"your face (sharpness {face:.2f} vs {bg:.2f}; warned from "
-                   f"{p.background_ratio:g} ×)", measured=face, threshold=p.soft_sharpness)
+        return Hit("The camera focused on the background: your face's sharpness is {}",
+                   measured=face, threshold=p.soft_sharpness,
+                   detail=f"the background is {bg / face:.1f} × sharper, {bg:.2f} 1/px; warned "
+                   f"from {p.background_ratio:g} ×",
+                   plain="The camera focused on the background, not on you: your face is "
+                   "soft.")
 
 
 @check(code="V410", name="camera-shake", category="stability", severity=Severity.WARNING,
@@ -109,6 +114,6 @@ def camera_shake(m, p):
     if shake > p.max_shake_px:
         found = spans(motion.times, [s > p.max_shake_px for s in motion.shift],
                       motion.duration_s, 1.0)
-        return Hit(f"The camera moves {shake:.1f} px between frames half a second apart "
-                   f"(median, at 640 px width; above {p.max_shake_px:g} px)", measured=shake,
-                   threshold=p.max_shake_px, spans=found)
+        return Hit("The camera moves {} between frames half a second apart, median at 640 px "
+                   "width", measured=shake, threshold=p.max_shake_px, spans=found,
+                   plain="The camera moves: the picture wobbles instead of standing still.")

@@ -17,6 +17,7 @@ from ..measures.framing import CROWN_ABOVE_BOX
 from ..model import Severity
 from ._picture import need_frames, spans
 from .base import Hit, Param, check
+from .plainly import share as _share
 
 
 @check(code="V301", name="framed-too-wide", category="framing", severity=Severity.WARNING,
@@ -50,12 +51,15 @@ def framed_too_wide(m, p):
     need_frames(len(fr.frames))
     h, below = fr.face_height, fr.below
     if h < p.min_face_height:
-        return Hit(f"Your face fills {h:.0%} of the frame height (below {p.min_face_height:.0%}):"
-                   " the shot is too wide", measured=h, threshold=p.min_face_height)
+        return Hit("The shot is too wide: your face fills {} of the frame height", measured=h,
+                   threshold=p.min_face_height, warns="below",
+                   plain="You are small in the picture: the shot is too wide for casting to "
+                   "read your eyes.")
     if below > p.max_body_below:
-        return Hit(f"The frame shows {below:.1f} face heights of your body below the chin (more "
-                   f"than {p.max_body_below:g}: waist-up or wider): the shot is too wide",
-                   measured=below, threshold=p.max_body_below)
+        return Hit("The shot is too wide: the frame shows {} of your body below the chin",
+                   measured=below, threshold=p.max_body_below, unit="face heights",
+                   detail="waist-up or wider",
+                   plain="The shot is too wide: it shows you from the waist up or wider.")
 
 
 @check(code="V302", name="framed-too-tight", category="framing", severity=Severity.WARNING,
@@ -90,17 +94,18 @@ def framed_too_tight(m, p):
     need_frames(len(fr.frames))
     h, room = fr.face_height, fr.above
     if h > p.max_face_height:
-        return Hit(f"Your face fills {h:.0%} of the frame height (above "
-                   f"{p.max_face_height:.0%}): the shot is too tight", measured=h,
-                   threshold=p.max_face_height)
+        return Hit("The shot is too tight: your face fills {} of the frame height",
+                   measured=h, threshold=p.max_face_height,
+                   plain="You are too close: your face fills most of the picture.")
     if room < p.min_head_room:
-        return Hit(f"The top of the frame cuts into your head: {room:.2f} face heights of room "
-                   f"above your brows (below {p.min_head_room:g}; the whole head needs about "
-                   f"{CROWN_ABOVE_BOX:g})", measured=room, threshold=p.min_head_room)
+        return Hit("The top of the frame cuts into your head: {} of room above your brows",
+                   measured=room, threshold=p.min_head_room, unit="face heights",
+                   warns="below", detail=f"the whole head needs about {CROWN_ABOVE_BOX:g}",
+                   plain="The top of the picture cuts into your head.")
 
 
 @check(code="V303", name="eyes-too-low", category="framing", severity=Severity.WARNING,
-       needs=("framing",), unit="ratio",
+       needs=("framing",), unit="ratio", words=("more than", "less than"),
        params=(Param("max_eye_line", 0.67, "ratio",
                      "eye line lower than this share of the frame height (from the top) warns",
                      0.3, 1.0),),
@@ -124,9 +129,10 @@ def eyes_too_low(m, p):
     need_frames(len(fr.frames))
     eyes = fr.eye_line
     if eyes > p.max_eye_line:
-        return Hit(f"Your eyes are {eyes:.0%} of the way down the frame (below "
-                   f"{p.max_eye_line:.0%}): too much space above your head", measured=eyes,
-                   threshold=p.max_eye_line)
+        return Hit("Your eyes are {} of the way down the frame", measured=eyes,
+                   threshold=p.max_eye_line,
+                   plain="Your eyes sit low in the picture: there is too much space above "
+                   "your head.")
 
 
 @check(code="V304", name="face-cut-off", category="framing", severity=Severity.WARNING,
@@ -154,9 +160,11 @@ def face_cut_off(m, p):
         sides = {"l": "left", "r": "right", "t": "top", "b": "bottom"}
         which = sorted({sides[e] for f in fr.frames for e in f.edges})
         found = spans(fr.times, cut, fr.duration_s, 0.0)
-        return Hit(f"Your face is cut off by the {' and '.join(which)} edge of the frame in "
-                   f"{share:.0%} of the frames showing it (warned from "
-                   f"{p.max_share:.0%})", measured=share, threshold=p.max_share, spans=found)
+        edges = " and ".join(which)
+        return Hit(f"Your face is cut off by the {edges} edge of the frame in {{}} of the "
+                   "frames showing it", measured=share, threshold=p.max_share, spans=found,
+                   plain=f"The {edges} edge of the picture cuts off part of your face "
+                   f"{_share(share)} of the time.")
 
 
 @check(code="V305", name="off-centre", category="framing", severity=Severity.WARNING,
@@ -182,8 +190,9 @@ def off_centre(m, p):
     c = fr.center
     if abs(c) > p.max_offset:
         side = "right" if c > 0 else "left"
-        return Hit(f"Your face is {abs(c):.0%} of the frame width {side} of centre (more than "
-                   f"{p.max_offset:.0%})", measured=abs(c), threshold=p.max_offset)
+        return Hit(f"Your face is {{}} of the frame width {side} of centre", measured=abs(c),
+                   threshold=p.max_offset,
+                   plain=f"You are far to the {side} of the picture, not in the middle.")
 
 
 @check(code="V306", name="black-bars", category="framing", severity=Severity.WARNING,
@@ -212,6 +221,7 @@ def black_bars(m, p):
     if share > p.max_bars:
         where = " and ".join(w for w, on in (("top and bottom", top + bottom > 0),
                                              ("left and right", left + right > 0)) if on)
-        return Hit(f"Black bars at the {where} take {share:.0%} of the frame (above "
-                   f"{p.max_bars:.0%}): the picture plays smaller than it could",
-                   measured=share, threshold=p.max_bars)
+        return Hit(f"Black bars at the {where} take {{}} of the frame", measured=share,
+                   threshold=p.max_bars,
+                   plain=f"Black bars at the {where} make your picture play smaller than it "
+                   "could.")

@@ -18,10 +18,11 @@ from __future__ import annotations
 from ..model import Severity
 from ._picture import need_frames, spans
 from .base import Hit, Param, check
+from .plainly import share as _share
 
 
 @check(code="V201", name="face-too-dark", category="lighting", severity=Severity.WARNING,
-       needs=("light",), unit="Y′",
+       needs=("light",), unit="Y′", warns="below",
        params=(Param("min_highlights", 80.0, "Y′",
                      "the face's brightest 5 % below this (0–255) warns", 0.0, 255.0),
                Param("error_highlights", 50.0, "Y′",
@@ -48,17 +49,19 @@ def face_too_dark(m, p):
     need_frames(len(light.frames))
     high, mean = light.face_high, light.face_luma
     if high < p.error_highlights:
-        return Hit(f"Your face is far too dark: its brightest parts reach {high:.0f} of 255 "
-                   f"(below {p.error_highlights:.0f}; face average {mean:.0f})", measured=high,
-                   threshold=p.error_highlights, severity=Severity.ERROR)
+        return Hit("Your face is far too dark: its brightest 5 % reach {} of 255",
+                   measured=high, threshold=p.error_highlights, severity=Severity.ERROR,
+                   detail=f"face average {mean:.0f}",
+                   plain="Your face is far too dark: even the brightest part of it is nearly "
+                   "black, and your eyes are lost.")
     if high < p.min_highlights:
-        return Hit(f"Your face is dark: its brightest parts reach {high:.0f} of 255 (below "
-                   f"{p.min_highlights:.0f}; face average {mean:.0f})", measured=high,
-                   threshold=p.min_highlights)
+        return Hit("Your face is dark: its brightest 5 % reach {} of 255", measured=high,
+                   threshold=p.min_highlights, detail=f"face average {mean:.0f}",
+                   plain="Your face is in shadow: the brightest part of it is dark grey.")
 
 
 @check(code="V202", name="backlit", category="lighting", severity=Severity.WARNING,
-       needs=("light",), unit="ratio",
+       needs=("light",), unit="ratio", warns="below",
        params=(Param("max_ratio", 0.65, "ratio",
                      "face ÷ background brightness below this counts as backlit", 0.05, 1.0),
                Param("min_background", 180.0, "Y′",
@@ -94,9 +97,12 @@ def backlit(m, p):
     if ratio is None or bg_high is None:
         return None
     if ratio < p.max_ratio and bg_high >= p.min_background and high < p.lit_highlights:
-        return Hit(f"Your face is {ratio:.2f} × as bright as the background behind you (below "
-                   f"{p.max_ratio:.2f}, background highlights {bg_high:.0f} of 255): the light "
-                   "is behind you", measured=ratio, threshold=p.max_ratio)
+        return Hit("The light is behind you: your face is {} as bright as the background",
+                   measured=ratio, threshold=p.max_ratio,
+                   detail=f"background highlights {bg_high:.0f} of 255, face highlights "
+                   f"{high:.0f}",
+                   plain="The light is behind you: your face is much darker than the "
+                   "background.")
 
 
 @check(code="V203", name="face-overexposed", category="lighting", severity=Severity.WARNING,
@@ -122,8 +128,10 @@ def face_overexposed(m, p):
     need_frames(len(light.frames))
     clipped = light.clipped_ratio
     if clipped > p.max_clipped:
-        return Hit(f"{clipped:.0%} of your face is blown out to white (above "
-                   f"{p.max_clipped:.0%})", measured=clipped, threshold=p.max_clipped)
+        return Hit("{} of your face is blown out to white, at luma 250 or more",
+                   measured=clipped, threshold=p.max_clipped,
+                   plain=f"{_share(clipped).capitalize()} of your face is washed out to pure "
+                   "white: the detail there is lost.")
 
 
 @check(code="V204", name="uneven-light", category="lighting", severity=Severity.WARNING,
@@ -154,6 +162,6 @@ def uneven_light(m, p):
     if stops is not None and stops > p.max_stops:
         uneven = [f.side is not None and f.side > p.max_stops for f in light.frames]
         found = spans(light.times, uneven, light.duration_s, 1.0)
-        return Hit(f"One side of your face is {stops:.1f} stops darker than the other (above "
-                   f"{p.max_stops:g} stops)", measured=stops, threshold=p.max_stops,
-                   spans=found)
+        return Hit("One side of your face is {} darker than the other", measured=stops,
+                   threshold=p.max_stops, spans=found,
+                   plain="One side of your face is in deep shadow.")

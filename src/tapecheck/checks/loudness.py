@@ -17,6 +17,11 @@ import math
 from ..measures.loudness import ABSOLUTE_GATE_LUFS
 from ..model import Severity
 from .base import Hit, Param, Skip, check
+from .plainly import decibels
+
+#: The level the plain advice aims for: the middle of the recommended −23 … −16 LUFS range.
+AIM_LUFS = -20.0
+RECOMMENDED = "-23 … -16 LUFS recommended"
 
 
 def _speech_or_integrated(m) -> tuple[float, str]:
@@ -30,7 +35,7 @@ def _speech_or_integrated(m) -> tuple[float, str]:
 
 
 @check(code="A101", name="voice-too-quiet", category="loudness", severity=Severity.WARNING,
-       needs=("loudness",), unit="LUFS", reshoot=False,
+       needs=("loudness",), unit="LUFS", reshoot=False, warns="below",
        params=(Param("min_lufs", -30.0, "LUFS", "speech quieter than this is a warning",
                      -60.0, -10.0),
                Param("error_lufs", -40.0, "LUFS", "speech quieter than this is an error",
@@ -41,23 +46,26 @@ def _speech_or_integrated(m) -> tuple[float, str]:
 def voice_too_quiet(m, p):
     """The voice is too quiet: its loudness (speech only, BS.1770-4) is below −30 LUFS.
 
+    Thresholds: 7 LU under the EBU R128 broadcast target (−23 LUFS) and 14 LU under the AES
+    TD1004 online speech range (−16 … −20), where turning the volume up brings up the noise
+    too; the error at −40 LUFS is the level of EBU's own "too quiet" reference file
+    (../shared/corpus/loudness).
+    Measured on the speech only (`speech_lufs`); skipped when no speech was found (A501).
     Why casting cares: casting watches one tape after another at one volume setting,
     between online clips played near −14 LUFS; a voice at −30 LUFS is 16 LU quieter, and below
-    −40 LUFS it is hard to hear at all on laptop speakers. Thresholds: 7 LU under the EBU R128
-    broadcast target (−23 LUFS) and 14 LU under the AES TD1004 online speech range (−16 … −20),
-    where turning the volume up brings up the noise too; the error at −40 LUFS is the level of
-    EBU's own "too quiet" reference file (../shared/corpus/loudness).
-    Measured on the speech only (`speech_lufs`); skipped when no speech was found (A501).
+    −40 LUFS it is hard to hear at all on laptop speakers.
     How to fix: record closer to the mic, or normalise the take to about −20 LUFS in an editor.
     """
     value, what = _speech_or_integrated(m)
+    raise_by = f"raise it by {decibels(AIM_LUFS - value)} (in most editors: Normalize)"
     if value < p.error_lufs:
-        return Hit(f"{what} {value:.1f} LUFS (below {p.error_lufs:.0f} LUFS): casting will "
-                   "struggle to hear you", measured=value, threshold=p.error_lufs,
-                   severity=Severity.ERROR)
+        return Hit(what, measured=value, threshold=p.error_lufs, severity=Severity.ERROR,
+                   detail=RECOMMENDED,
+                   plain=f"Your voice is far too quiet: casting will struggle to hear you — "
+                   f"{raise_by}.")
     if value < p.min_lufs:
-        return Hit(f"{what} {value:.1f} LUFS (below {p.min_lufs:.0f} LUFS; "
-                   "−23 … −16 LUFS recommended)", measured=value, threshold=p.min_lufs)
+        return Hit(what, measured=value, threshold=p.min_lufs, detail=RECOMMENDED,
+                   plain=f"Your voice is quieter than casting expects — {raise_by}.")
 
 
 @check(code="A102", name="voice-too-loud", category="loudness", severity=Severity.WARNING,
@@ -66,7 +74,7 @@ def voice_too_quiet(m, p):
                      -30.0, 0.0),),
        problem="the very loud voice",
        fix="Lower the recording level (or step back from the mic) so the loudest lines stay "
-           "clean, or turn the take down to about −20 LUFS in an editor.")
+           "clean, or turn the take down in an editor (most editors: Normalize).")
 def voice_too_loud(m, p):
     """The voice is very loud: above −10 LUFS (speech only, BS.1770-4).
 
@@ -77,8 +85,9 @@ def voice_too_loud(m, p):
     """
     value, what = _speech_or_integrated(m)
     if value > p.max_lufs:
-        return Hit(f"{what} {value:.1f} LUFS (above {p.max_lufs:.0f} LUFS; "
-                   "−23 … −16 LUFS recommended)", measured=value, threshold=p.max_lufs)
+        return Hit(what, measured=value, threshold=p.max_lufs, detail=RECOMMENDED,
+                   plain=f"Your voice is very loud: it will blast out after the previous tape "
+                   f"— turn it down by {decibels(value - AIM_LUFS)}.")
 
 
 @check(code="A103", name="loudness-off-target", category="loudness", severity=Severity.INFO,
@@ -90,7 +99,8 @@ def voice_too_loud(m, p):
                Param("tolerance_lu", 1.0, "LU", "how far outside the range before the note",
                      0.0, 10.0)),
        problem="the speech level",
-       fix="Normalise the take to about −20 LUFS (most editors: 'loudness normalisation').")
+       fix="Even out the level of the take in an editor (most editors: Normalize, or "
+           "'loudness normalisation').")
 def loudness_off_target(m, p):
     """The speech loudness is more than 1 LU outside the recommended −23 … −16 LUFS (a note).
 
@@ -108,10 +118,14 @@ def loudness_off_target(m, p):
         return None  # A101 / A102 say it, with the same fix
     low, high = p.low_lufs - p.tolerance_lu, p.high_lufs + p.tolerance_lu
     if value < low or value > high:
-        edge = low if value < low else high
-        return Hit(f"{what} {value:.1f} LUFS (more than {p.tolerance_lu:g} LU outside the "
-                   f"recommended {p.low_lufs:.0f} … {p.high_lufs:.0f} LUFS)", measured=value,
-                   threshold=edge)
+        quiet = value < low
+        plain = (f"Your voice is a little quieter than recommended — raise it by "
+                 f"{decibels(AIM_LUFS - value)}." if quiet else
+                 f"Your voice is a little louder than recommended — lower it by "
+                 f"{decibels(value - AIM_LUFS)}.")
+        return Hit(what, measured=value, threshold=low if quiet else high,
+                   detail=f"more than {p.tolerance_lu:g} LU outside the recommended "
+                   f"{p.low_lufs:.0f} … {p.high_lufs:.0f} LUFS", plain=plain)
 
 
 @check(code="A104", name="true-peak-high", category="clipping", severity=Severity.INFO,
@@ -119,7 +133,8 @@ def loudness_off_target(m, p):
        params=(Param("max_dbtp", -1.0, "dBTP", "highest true peak without a note",
                      -12.0, 3.0),),
        problem="the peaks",
-       fix="Leave 1 dB of headroom: turn the take down until its peaks stay under −1 dBTP.")
+       fix="Turn the take down slightly (1 or 2 dB) so its loudest peaks keep a little room "
+           "below the maximum.")
 def true_peak_high(m, p):
     """The true peak (BS.1770-4 Annex 2, 4× oversampled) is above −1 dBTP.
 
@@ -130,8 +145,10 @@ def true_peak_high(m, p):
     """
     tp = m["loudness"].true_peak_dbtp
     if math.isfinite(tp) and tp > p.max_dbtp:
-        return Hit(f"True peak {tp:+.1f} dBTP (above {p.max_dbtp:.0f} dBTP)",
-                   measured=tp, threshold=p.max_dbtp)
+        return Hit("True peak", measured=tp, threshold=p.max_dbtp,
+                   plain=f"The loudest moments are so close to the limit that they may "
+                   f"distort once the casting site re-encodes the tape — turn the take down "
+                   f"by {decibels(tp - p.max_dbtp)}.")
 
 
 @check(code="A105", name="clipped-audio", category="clipping", severity=Severity.WARNING,
@@ -169,6 +186,8 @@ def clipped_audio(m, p):
         else:
             merged.append(s)
     sev = Severity.ERROR if pct > p.error_percent else None
-    return Hit(f"{pct:.3f} % of samples are clipped (above {p.max_percent:g} %): loud "
-               "moments distort", measured=pct, threshold=p.max_percent,
-               spans=tuple(merged[:20]), severity=sev)
+    return Hit("{} of samples are clipped", measured=pct, threshold=p.max_percent,
+               spans=tuple(merged[:20]), severity=sev,
+               plain="The sound distorts: loud moments hit the recording's ceiling and "
+               "crackle." if sev is None else "The sound is distorted throughout: it hit the "
+               "recording's ceiling again and again.")

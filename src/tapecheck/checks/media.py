@@ -31,11 +31,11 @@ def no_audio_track(m, p):
     How to fix: check the camera app records sound and that the export includes audio.
     """
     if not m["media"].has_audio:
-        return Hit("The file has no audio track")
+        return Hit("The file has no audio track", plain="The file has no sound at all.")
 
 
 @check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
-       needs=("signal", "r128"), unit="dBFS", blocks="voice", absent=True,
+       needs=("signal", "r128"), unit="dBFS", blocks="voice", absent=True, warns="below",
        params=(Param("max_peak_dbfs", SILENT_PEAK_DBFS, "dBFS",
                      "a track whose loudest sample stays at or below this is silent",
                      -120.0, -20.0),),
@@ -54,16 +54,16 @@ def silent_audio_track(m, p):
     peak = m["signal"].sample_peak_dbfs
     integrated = m["r128"].integrated_lufs
     if is_silent(peak, integrated, p.max_peak_dbfs):
-        shown = "no sound at all" if not math.isfinite(peak) else f"peak {peak:.1f} dBFS"
-        return Hit(f"The audio track is silent ({shown}; silent at or below "
-                   f"{p.max_peak_dbfs:.0f} dBFS or no sound above "
-                   f"{ABSOLUTE_GATE_LUFS:.0f} LUFS)",
-                   measured=peak, threshold=p.max_peak_dbfs,
+        return Hit("The audio track is silent: its loudest sample is at {}", measured=peak,
+                   threshold=p.max_peak_dbfs,
+                   detail="" if peak <= p.max_peak_dbfs else
+                   f"but no sound above {ABSOLUTE_GATE_LUFS:.0f} LUFS",
+                   plain="The sound track is silent: nothing was recorded.",
                    spans=(Span(0.0, m["media"].duration_s),))
 
 
 @check(code="M003", name="too-short", category="media", severity=Severity.ERROR,
-       needs=("media",), unit="s",
+       needs=("media",), unit="s", warns="below", words=("longer than", "shorter than"),
        params=(Param("min_duration_s", 1.0, "s", "shortest tape that can be judged", 0.1, 60.0),),
        problem="the length of the file", halts="the tape is too short to judge",
        fix="Export the whole take; this file is too short to be an audition.")
@@ -77,8 +77,9 @@ def too_short(m, p):
     """
     duration = m["media"].duration_s
     if duration < p.min_duration_s:
-        return Hit(f"The tape is {duration:.2f} s long (shorter than {p.min_duration_s:g} s): "
-                   "too short to judge", measured=duration, threshold=p.min_duration_s)
+        return Hit("The tape is {} long", measured=duration, threshold=p.min_duration_s,
+                   plain=f"The file is only {duration:.1f} seconds long: too short to be an "
+                   "audition, or to judge.")
 
 
 @check(code="M004", name="variable-frame-rate", category="media", severity=Severity.WARNING,
@@ -107,10 +108,11 @@ def variable_frame_rate(m, p):
     info = m["media"]
     share = info.irregular_frame_share
     if share is not None and share > p.max_irregular:
-        fps = f", average {info.fps:.2f} fps" if info.fps else ""
-        return Hit(f"The frame rate is variable: {share:.0%} of the frame intervals are off the "
-                   f"usual spacing (above {p.max_irregular:.0%}{fps}); it can make the sound "
-                   "drift out of sync", measured=share, threshold=p.max_irregular)
+        return Hit("The frame rate is variable: {} of the frame intervals are off the usual "
+                   "spacing", measured=share, threshold=p.max_irregular,
+                   detail=f"average {info.fps:.2f} fps" if info.fps else "",
+                   plain="The frame rate keeps changing: the picture may judder, and editors "
+                   "can let the sound drift out of sync.")
 
 
 @check(code="M005", name="hdr-video", category="media", severity=Severity.WARNING,
@@ -126,13 +128,20 @@ def hdr_video(m, p):
     """
     info = m["media"]
     if info.hdr or info.bit_depth > 8:
-        kind = f"HDR ({info.color_transfer})" if info.hdr else f"{info.bit_depth}-bit"
-        return Hit(f"The video is {kind}; it may look washed out on casting players "
-                   "(8-bit SDR recommended)", measured=float(info.bit_depth), threshold=8.0)
+        plain = ("The video was recorded in HDR: it may look grey and washed out on casting's "
+                 "screens." if info.hdr else "The video has more colour depth than casting's "
+                 "players show: it may look washed out, or be refused.")
+        if info.bit_depth > 8:
+            what = f"The video is HDR ({info.color_transfer}) at" if info.hdr else \
+                "The video has"
+            return Hit(what + " {} per channel", measured=float(info.bit_depth), threshold=8.0,
+                       detail="8-bit SDR recommended", plain=plain)
+        return Hit(f"The video is HDR, transfer {info.color_transfer}",
+                   detail="8-bit SDR recommended", plain=plain)
 
 
 @check(code="M006", name="portrait-orientation", category="orientation", severity=Severity.ERROR,
-       needs=("media",), unit="ratio",
+       needs=("media",), unit="ratio", warns="below",
        params=(Param("min_aspect", 1.0, "ratio",
                      "lowest width ÷ height accepted as landscape", 0.5, 2.0),),
        problem="the portrait orientation",
@@ -147,13 +156,14 @@ def portrait_orientation(m, p):
     info = m["media"]
     aspect = info.width / info.height
     if aspect < p.min_aspect:
-        return Hit(f"The picture is portrait ({info.width}×{info.height} as played, width ÷ "
-                   f"height {aspect:.2f}, below {p.min_aspect:.2f}); casting asks for landscape",
-                   measured=aspect, threshold=p.min_aspect)
+        return Hit("The picture is portrait: {} as wide as it is high", measured=aspect,
+                   threshold=p.min_aspect, detail=f"{info.width}×{info.height} as played",
+                   plain="The video is upright (portrait): casting asks for sideways "
+                   "(landscape) video.")
 
 
 @check(code="M007", name="low-resolution", category="resolution", severity=Severity.WARNING,
-       needs=("media",), unit="px",
+       needs=("media",), unit="px", warns="below",
        params=(Param("min_height_px", 720.0, "px",
                      "smallest picture height (short side) accepted", 144.0, 4320.0),),
        problem="the low resolution",
@@ -170,6 +180,8 @@ def low_resolution(m, p):
     info = m["media"]
     short = min(info.width, info.height)
     if short < p.min_height_px:
-        return Hit(f"The picture is {info.width}×{info.height} px ({short} px high, below "
-                   f"{p.min_height_px:.0f} px); 1080p is recommended",
-                   measured=float(short), threshold=p.min_height_px)
+        return Hit("The picture's short side is {}", measured=float(short),
+                   threshold=p.min_height_px,
+                   detail=f"{info.width}×{info.height}; 1080p is recommended",
+                   plain=f"The picture is small ({short}p): your face will look soft on "
+                   "casting's screens, where 1080p is the norm.")

@@ -57,24 +57,28 @@ def noisy_background(m, p):
     n, bak = m["noise"], _bak(m)
     if n.snr_weighted_db is None:
         if bak is not None and bak < p.max_bak:
-            return Hit(f"The background is intrusive: DNSMOS background score {bak:.1f} of 5 "
-                       f"(below {p.max_bak:g}; no voice to compare it with)",
-                       measured=bak, threshold=p.max_bak)
+            return Hit("The background is intrusive: DNSMOS background score {} of 5",
+                       measured=bak, threshold=p.max_bak, unit="", warns="below",
+                       detail="no voice to compare it with",
+                       plain="The background noise is intrusive.")
         raise Skip("no speech to compare the background with")
     w, sii = n.snr_weighted_db, n.sii
-    detail = f"SII {sii:.2f}" + ("" if bak is None else f", DNSMOS background {bak:.1f} of 5")
+    also = "" if bak is None else f", DNSMOS background {bak:.1f} of 5"
+    detail = f"SII {sii:.2f}{also}"
     if sii < p.error_sii:
-        return Hit(f"The noise covers words: speech is {w:.1f} dB above the background "
-                   f"where words are heard ({detail}; SII below {p.error_sii:g})",
-                   measured=w, threshold=p.min_weighted_snr_db, severity=Severity.ERROR)
+        return Hit("The noise covers words: Speech Intelligibility Index {}", measured=sii,
+                   threshold=p.error_sii, unit="", warns="below", severity=Severity.ERROR,
+                   detail=f"speech {w:.1f} dB above the noise where words are heard{also}",
+                   plain="Background noise covers some of your words.")
     if w < p.min_weighted_snr_db:
-        return Hit(f"Speech is {w:.1f} dB above the background noise where words are heard "
-                   f"(below {p.min_weighted_snr_db:.0f} dB; {detail})",
-                   measured=w, threshold=p.min_weighted_snr_db)
+        return Hit("Speech is {} above the background noise where words are heard",
+                   measured=w, threshold=p.min_weighted_snr_db, warns="below", detail=detail,
+                   plain="Background noise competes with your voice.")
     if bak is not None and bak < p.max_bak:
-        return Hit(f"The background is intrusive: DNSMOS background score {bak:.1f} of 5 (below "
-                   f"{p.max_bak:g}; speech {w:.1f} dB above it where words are heard)",
-                   measured=w, threshold=p.min_weighted_snr_db)
+        return Hit("The background is intrusive: DNSMOS background score {} of 5",
+                   measured=bak, threshold=p.max_bak, unit="", warns="below",
+                   detail=f"speech {w:.1f} dB above it where words are heard",
+                   plain="The background noise is intrusive, though your words are clear.")
 
 
 @check(code="A202", name="mains-hum", category="hum", severity=Severity.WARNING,
@@ -107,6 +111,6 @@ def mains_hum(m, p):
         raise Skip("no speech to compare the hum against")
     if h.mains_hz is not None and h.hum_db > p.max_hum_db:
         comps = ", ".join(f"{f:.0f}" for f in h.components[:4])
-        return Hit(f"{h.mains_hz:.0f} Hz mains hum {-h.hum_db:.1f} dB below the voice (closer "
-                   f"than {-p.max_hum_db:.0f} dB; components at {comps} Hz)",
-                   measured=h.hum_db, threshold=p.max_hum_db)
+        return Hit(f"{h.mains_hz:.0f} Hz mains hum at {{}} against the voice", measured=h.hum_db,
+                   threshold=p.max_hum_db, detail=f"components at {comps} Hz",
+                   plain="There is an electrical hum (a low buzz) under your voice.")

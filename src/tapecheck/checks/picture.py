@@ -9,10 +9,11 @@ from __future__ import annotations
 from ..model import Severity, Span
 from ._picture import GRACE_S, length
 from .base import Hit, Param, Skip, check
+from .plainly import seconds as _seconds
 
 
 @check(code="V501", name="black-frames", category="edit", severity=Severity.WARNING,
-       needs=("picture",), unit="s", reshoot=False,
+       needs=("picture",), unit="s", reshoot=False, words=("longer than", "shorter than"),
        params=(Param("min_black_s", 1.0, "s", "black picture at least this long warns", 0.5,
                      60.0),),
        problem="the black frames",
@@ -34,13 +35,12 @@ def black_frames(m, p):
     found = _runs(pic.times, pic.black, pic.duration_s, p.min_black_s)
     if found:
         total = sum(length(s) for s in found)
-        return Hit(f"The picture is black for {total:.1f} s (warned from "
-                   f"{p.min_black_s:g} s)", measured=total, threshold=p.min_black_s,
-                   spans=found)
+        return Hit("The picture is black for {}", measured=total, threshold=p.min_black_s,
+                   spans=found, plain=f"The picture goes black for {_seconds(total)}.")
 
 
 @check(code="V502", name="frozen-video", category="edit", severity=Severity.WARNING,
-       needs=("picture",), unit="s",
+       needs=("picture",), unit="s", words=("longer than", "shorter than"),
        params=(Param("min_frozen_s", 1.0, "s", "a still picture at least this long warns",
                      0.5, 60.0),),
        problem="the frozen picture",
@@ -77,9 +77,8 @@ def frozen_video(m, p):
             i += 1
     if found:
         total = sum(length(s) for s in found)
-        return Hit(f"The picture freezes for {total:.1f} s (warned from "
-                   f"{p.min_frozen_s:g} s)", measured=total, threshold=p.min_frozen_s,
-                   spans=tuple(found))
+        return Hit("The picture freezes for {}", measured=total, threshold=p.min_frozen_s,
+                   spans=tuple(found), plain=f"The picture freezes for {_seconds(total)}.")
 
 
 def _runs(times, flags, duration, min_s) -> tuple[Span, ...]:

@@ -42,14 +42,16 @@ def container_not_accepted(m, p):
         return None
     allowed = " ".join(prof.containers)
     if prof.containers_recommended:
-        return Hit(f"The file is {ext}; {allowed} is recommended ({prof.title}, "
-                   f"{prof.published})", severity=Severity.INFO)
-    return Hit(f"{prof.title} does not accept {ext} files (accepted: {allowed}; "
-               f"{prof.published})")
+        return Hit(f"The file is {ext}; {allowed} is recommended",
+                   detail=f"{prof.title}, {prof.published}", severity=Severity.INFO,
+                   plain=f"The file is a {ext} file: {allowed} is the safest type to send.")
+    return Hit(f"{prof.title} does not accept {ext} files",
+               detail=f"accepted: {allowed}; {prof.published}",
+               plain=f"{prof.title} does not accept {ext} files: send {allowed}.")
 
 
 @check(code="P102", name="file-too-large", category="platform", severity=Severity.ERROR,
-       needs=("media", "platform"), unit="bytes", reshoot=False,
+       needs=("media", "platform"), unit="bytes", reshoot=False, words=("over", "under"),
        problem="the file size",
        fix="Export the tape again at a lower bitrate (HandBrake's 'Fast 1080p30' preset "
            "keeps a 5-minute tape well under 350 MB).")
@@ -65,13 +67,15 @@ def file_too_large(m, p):
     prof = m["platform"].profile
     size = m["media"].size_bytes
     if prof.max_bytes is not None and size > prof.max_bytes:
-        return Hit(f"The file is {human_bytes(size)} (over {prof.title}'s limit of "
-                   f"{human_bytes(prof.max_bytes)} per file, {prof.published})",
-                   measured=float(size), threshold=float(prof.max_bytes))
+        return Hit("The file is {}", measured=float(size), threshold=float(prof.max_bytes),
+                   detail=f"{prof.title}'s limit per file, {prof.published}",
+                   plain=f"The file is {human_bytes(size)}: bigger than {prof.title} accepts "
+                   f"({human_bytes(prof.max_bytes)}).")
 
 
 @check(code="P103", name="file-larger-than-recommended", category="platform",
        severity=Severity.WARNING, needs=("media", "platform"), unit="bytes", reshoot=False,
+       words=("over", "under"),
        problem="the file size",
        fix="Export the tape again at a lower bitrate to stay within the platform's "
            "recommended size.")
@@ -89,8 +93,10 @@ def file_larger_than_recommended(m, p):
         return None
     if prof.max_bytes is not None and size > prof.max_bytes:
         return None  # P102 says it already
-    return Hit(f"The file is {human_bytes(size)} ({prof.title}: {prof.soft_max_note}, "
-               f"{prof.published})", measured=float(size), threshold=float(prof.soft_max_bytes))
+    return Hit("The file is {}", measured=float(size), threshold=float(prof.soft_max_bytes),
+               detail=f"{prof.title}: {prof.soft_max_note}, {prof.published}",
+               plain=f"The file is {human_bytes(size)}: bigger than {prof.title} recommends "
+               "(it uploads slowly and may be squeezed).")
 
 
 @check(code="P104", name="file-name-convention", category="platform", severity=Severity.WARNING,
@@ -109,11 +115,14 @@ def file_name_convention(m, p):
     if prof.naming is None or prof.name_matches(stem):
         return None
     return Hit(f"The file name {stem!r} does not follow {prof.title}'s convention "
-               f"{prof.naming_example} ({prof.published})")
+               f"{prof.naming_example}", detail=prof.published,
+               plain=f"The file name doesn't follow {prof.title}'s naming rule, for example "
+               f"{prof.naming_example}.")
 
 
 @check(code="P105", name="too-many-clips", category="platform", severity=Severity.WARNING,
        needs=("media", "platform"), unit="clips", reshoot=False,
+       words=("more than", "fewer than"),
        problem="the number of clips",
        fix="Upload each clip as its own tape, or send only as many as the platform takes.")
 def too_many_clips(m, p):
@@ -128,8 +137,11 @@ def too_many_clips(m, p):
     prof = plat.profile
     if prof.max_clips is None or plat.clips is None or plat.clips <= prof.max_clips:
         return None
-    return Hit(f"This file holds {plat.clips} clips ({prof.title}: {prof.max_clips_note}, "
-               f"{prof.published})", measured=float(plat.clips), threshold=float(prof.max_clips))
+    return Hit("This file holds {}", measured=float(plat.clips),
+               threshold=float(prof.max_clips),
+               detail=f"{prof.title}: {prof.max_clips_note}, {prof.published}",
+               plain=f"This file holds {plat.clips} clips: {prof.title} takes "
+               f"{prof.max_clips:g} at most.")
 
 
 @check(code="P106", name="codec-not-recommended", category="platform", severity=Severity.INFO,
@@ -153,4 +165,6 @@ def codec_not_recommended(m, p):
         wrong.append(f"audio {info.audio_codec}")
     if wrong:
         return Hit(f"The tape uses {' and '.join(wrong)}; H.264 video with AAC audio is "
-                   f"recommended ({prof.title}, {prof.published})")
+                   "recommended", detail=f"{prof.title}, {prof.published}",
+                   plain="The tape's video or sound format may not play on every casting "
+                   "site: an MP4 with H.264 video and AAC sound plays everywhere.")

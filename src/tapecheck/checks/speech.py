@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Severity, Span
 from .base import Hit, Param, Skip, check
 from .media import is_silent
+from .plainly import seconds as _seconds, share as _share, times as _times
 
 
 def _silent(m) -> bool:
@@ -13,7 +14,8 @@ def _silent(m) -> bool:
 
 
 @check(code="A501", name="no-speech", category="speech", severity=Severity.ERROR,
-       needs=("speech", "signal", "r128"), unit="s", absent=True,
+       needs=("speech", "signal", "r128"), unit="s", absent=True, warns="below",
+       words=("more than", "less than"),
        params=(Param("min_speech_s", 1.0, "s", "less speech than this is 'no speech'",
                      0.1, 60.0),),
        problem="the missing voice",
@@ -32,20 +34,24 @@ def no_speech(m, p):
     """
     s = m["speech"]
     if _silent(m):
-        return Hit("No speech: the sound track is silent", measured=0.0,
-                   threshold=p.min_speech_s, spans=(Span(0.0, s.duration_s),))
+        return Hit("No speech: the sound track is silent, {} of voice", measured=0.0,
+                   threshold=p.min_speech_s, spans=(Span(0.0, s.duration_s),),
+                   plain="There is no sound on the tape, so no voice.")
     if s.speech_s < p.min_speech_s:
         behind = s.activity.background_speech_s
-        why = (f"; {behind:.1f} s of voices no louder than the room "
+        distant = behind > 0 and s.activity.foreground_db is not None
+        why = (f"{behind:.1f} s of voices no louder than the room "
                f"({s.activity.foreground_db:+.1f} dB) are not taken for yours"
-               if behind > 0 and s.activity.foreground_db is not None else "")
-        return Hit(f"No speech found ({s.speech_s:.1f} s of voice, less than "
-                   f"{p.min_speech_s:g} s{why})", measured=s.speech_s,
-                   threshold=p.min_speech_s, spans=(Span(0.0, s.duration_s),))
+               if distant else "")
+        return Hit("No speech found: {} of voice", measured=s.speech_s,
+                   threshold=p.min_speech_s, spans=(Span(0.0, s.duration_s),), detail=why,
+                   plain="No voice was found on the tape" + (
+                       ": the voices heard are no louder than the room, too far from the "
+                       "microphone to be yours." if distant else "."))
 
 
 @check(code="A502", name="little-speech", category="speech", severity=Severity.WARNING,
-       needs=("speech", "signal", "r128"), unit="%",
+       needs=("speech", "signal", "r128"), unit="%", warns="below",
        params=(Param("min_speech_percent", 15.0, "%",
                      "share of the tape with speech below which it is a warning", 0.0, 100.0),),
        problem="how little of the tape has speech",
@@ -64,12 +70,13 @@ def little_speech(m, p):
     s = m["speech"]
     pct = 100.0 * s.speech_ratio
     if s.speech_s >= 1.0 and pct < p.min_speech_percent:
-        return Hit(f"Speech in {pct:.0f} % of the tape (below {p.min_speech_percent:.0f} %)",
-                   measured=pct, threshold=p.min_speech_percent)
+        return Hit("Speech in {} of the tape", measured=pct, threshold=p.min_speech_percent,
+                   plain=f"Only {_share(s.speech_ratio)} of the tape has speech: casting may "
+                   "hear almost nothing of your read.")
 
 
 @check(code="A503", name="long-lead-in", category="edit", severity=Severity.WARNING,
-       needs=("dead_air",), unit="s", reshoot=False,
+       needs=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
        params=(Param("max_lead_in_s", 3.0, "s", "longest wait before the first word", 0.5,
                      60.0),),
        problem="the long wait before your first line",
@@ -86,13 +93,14 @@ def long_lead_in(m, p):
     if d.leading_silence_s is None:
         raise Skip("no speech found")
     if d.leading_silence_s > p.max_lead_in_s:
-        return Hit(f"{d.leading_silence_s:.1f} s before the first word (more than "
-                   f"{p.max_lead_in_s:g} s)", measured=d.leading_silence_s,
-                   threshold=p.max_lead_in_s, spans=(Span(0.0, d.leading_silence_s),))
+        return Hit("{} before the first word", measured=d.leading_silence_s,
+                   threshold=p.max_lead_in_s, spans=(Span(0.0, d.leading_silence_s),),
+                   plain=f"The tape runs {_seconds(d.leading_silence_s)} before your first "
+                   "word.")
 
 
 @check(code="A504", name="long-tail", category="edit", severity=Severity.WARNING,
-       needs=("dead_air",), unit="s", reshoot=False,
+       needs=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
        params=(Param("max_tail_s", 5.0, "s", "longest time after the last word", 0.5, 60.0),),
        problem="the dead air after your last line",
        fix="Trim the end: hold a beat after your last line, then cut.")
@@ -108,13 +116,14 @@ def long_tail(m, p):
         raise Skip("no speech found")
     if d.trailing_silence_s > p.max_tail_s:
         end = d.duration_s
-        return Hit(f"{d.trailing_silence_s:.1f} s after the last word (more than "
-                   f"{p.max_tail_s:g} s)", measured=d.trailing_silence_s,
-                   threshold=p.max_tail_s, spans=(Span(end - d.trailing_silence_s, end),))
+        return Hit("{} after the last word", measured=d.trailing_silence_s,
+                   threshold=p.max_tail_s, spans=(Span(end - d.trailing_silence_s, end),),
+                   plain=f"The tape runs on for {_seconds(d.trailing_silence_s)} after your "
+                   "last word.")
 
 
 @check(code="A505", name="audio-dropout", category="edit", severity=Severity.WARNING,
-       needs=("dead_air",), unit="dropouts",
+       needs=("dead_air",), unit="dropouts", words=("more than", "fewer than"),
        params=(Param("max_dropouts", 0.0, "dropouts", "more dropouts than this is a warning",
                      0.0, 100.0),),
        problem="the sound dropouts",
@@ -134,6 +143,7 @@ def audio_dropout(m, p):
                    "told apart")
     if len(d.dropouts) > p.max_dropouts:
         total = sum(s.end_s - s.start_s for s in d.dropouts)
-        return Hit(f"The sound cuts out {len(d.dropouts)} time(s), {total:.2f} s in all",
-                   measured=float(len(d.dropouts)), threshold=p.max_dropouts,
-                   spans=tuple(d.dropouts[:20]))
+        return Hit("The sound cuts out: {}", measured=float(len(d.dropouts)),
+                   threshold=p.max_dropouts, spans=tuple(d.dropouts[:20]),
+                   detail=f"{total:.2f} s in all",
+                   plain=f"The sound cuts out {_times(len(d.dropouts))}.")

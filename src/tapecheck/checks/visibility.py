@@ -15,6 +15,7 @@ from ..measures.eyes import GLARE, PROFILE, SHADOW
 from ..model import Severity
 from ._picture import GRACE_S, length, longest, need_frames, spans
 from .base import Hit, Param, Skip, check
+from .plainly import seconds as _seconds, share as _share, times as _times
 
 
 def _judged(faces) -> tuple[float, list[bool]]:
@@ -31,7 +32,7 @@ def _judged(faces) -> tuple[float, list[bool]]:
 
 
 @check(code="V101", name="face-not-visible", category="face", severity=Severity.WARNING,
-       needs=("faces",), unit="ratio",
+       needs=("faces",), unit="ratio", warns="below",
        params=(Param("min_visible", 0.9, "ratio",
                      "share of sampled frames showing your face below which it warns", 0.0, 1.0),
                Param("error_visible", 0.5, "ratio",
@@ -43,12 +44,12 @@ def face_not_visible(m, p):
     """Your face is missing from much of the tape.
 
     Share of sampled frames (2 per second) in which the face detector finds the actor's face;
-    black frames are left out (V501 reports them).
+    black frames are left out (V501 reports them). Thresholds: a warning below 90 % — on the
+    corpus every talking-head clip shows the face in 100 % of its frames (105 of 105
+    talking-head frames; 170 of 170 frames of all face clips) and the no-face clip in 0 % —
+    and an error below 50 %, when the face is missing for most of the tape.
     Why casting cares: casting judges the read through your face; every second it is gone (out
-    of frame, turned away, covered) is a second of the audition they cannot see. Thresholds:
-    a warning below 90 % — on the corpus every talking-head clip shows the face in 100 % of its
-    frames (105 of 105 talking-head frames; 170 of 170 frames of all face clips) and the no-face
-    clip in 0 % — and an error below 50 %, when the face is missing for most of the tape.
+    of frame, turned away, covered) is a second of the audition they cannot see.
     How to fix: frame yourself from mid-chest up, centred, and play the scene towards the
     camera (your reader sits beside the lens).
     """
@@ -56,16 +57,18 @@ def face_not_visible(m, p):
     ratio, lost_mask = _judged(faces)
     lost = spans(faces.times, lost_mask, faces.duration_s, 1.0)
     if ratio < p.error_visible:
-        return Hit(f"Your face is visible in {ratio:.0%} of the tape (below "
-                   f"{p.error_visible:.0%}): casting cannot see you", measured=ratio,
-                   threshold=p.error_visible, spans=lost, severity=Severity.ERROR)
+        return Hit("Your face is visible in {} of the sampled frames", measured=ratio,
+                   threshold=p.error_visible, spans=lost, severity=Severity.ERROR,
+                   plain=f"Casting can't see you: your face is in the picture only "
+                   f"{_share(ratio)} of the time.")
     if ratio < p.min_visible:
-        return Hit(f"Your face is visible in {ratio:.0%} of the tape (below {p.min_visible:.0%})",
-                   measured=ratio, threshold=p.min_visible, spans=lost)
+        return Hit("Your face is visible in {} of the sampled frames", measured=ratio,
+                   threshold=p.min_visible, spans=lost,
+                   plain=f"Your face is out of the picture {_share(1 - ratio)} of the time.")
 
 
 @check(code="V102", name="face-lost", category="face", severity=Severity.WARNING,
-       needs=("faces",), unit="s",
+       needs=("faces",), unit="s", words=("longer than", "shorter than"),
        params=(Param("min_lost_s", 1.0, "s",
                      "a stretch without your face at least this long warns", 0.5, 30.0),),
        problem="your face leaving the shot",
@@ -89,12 +92,13 @@ def face_lost(m, p):
     lost = spans(faces.times, lost_mask, faces.duration_s, p.min_lost_s)
     if lost:
         worst = longest(lost)
-        return Hit(f"Your face leaves the picture {len(lost)} time(s), the longest for "
-                   f"{length(worst):.1f} s (warned from {p.min_lost_s:g} s)",
-                   measured=length(worst), threshold=p.min_lost_s, spans=lost)
+        return Hit(f"Your face leaves the picture {len(lost)} time(s), the longest for {{}}",
+                   measured=length(worst), threshold=p.min_lost_s, spans=lost,
+                   plain=f"Your face leaves the picture {_times(len(lost))}, the longest for "
+                   f"{_seconds(length(worst))}.")
 
 
-def _hidden(m, p, state: str, what: str):
+def _hidden(m, p, state: str, what: str, plain: str):
     eyes = m["eyes"]
     face_frames = sum(s != "no-face" for s in eyes.states)
     need_frames(face_frames)
@@ -107,14 +111,15 @@ def _hidden(m, p, state: str, what: str):
     found = spans(eyes.times, mask, eyes.duration_s, 0.0)
     long = [s for s in found if length(s) >= p.max_span_s - GRACE_S]
     if share_tape >= p.error_share:
-        return Hit(f"Your eyes are hidden by {what} in {share_tape:.0%} of the tape (error from "
-                   f"{p.error_share:.0%}): casting cannot see your eyes", measured=share_tape,
-                   threshold=p.error_share, spans=found, severity=Severity.ERROR)
+        return Hit(f"Your eyes are hidden by {what} in {{}} of the sampled frames",
+                   measured=share_tape, threshold=p.error_share, spans=found,
+                   severity=Severity.ERROR,
+                   plain=f"{plain} for most of the tape: casting can't see your eyes.")
     if share_face >= p.max_share or long:
-        return Hit(f"Your eyes are hidden by {what} in {share_face:.0%} of the frames showing your"
-                   f" face (warned from {p.max_share:.0%} or {p.max_span_s:g} s in a"
-                   f" row)", measured=share_face, threshold=p.max_share,
-                   spans=tuple(long or found))
+        return Hit(f"Your eyes are hidden by {what} in {{}} of the frames showing your face",
+                   measured=share_face, threshold=p.max_share, spans=tuple(long or found),
+                   detail=f"also warned when {p.max_span_s:g} s in a row",
+                   plain=f"{plain} for {_share(share_face)} of the time your face is seen.")
 
 
 _HIDDEN_PARAMS = (
@@ -146,7 +151,7 @@ def eyes_in_shadow(m, p):
     How to fix: add a frontal, soft light at eye level — a lamp behind the camera bounced off
     a wall, or face a window.
     """
-    return _hidden(m, p, SHADOW, "shadow")
+    return _hidden(m, p, SHADOW, "shadow", "Your eyes are in shadow")
 
 
 @check(code="V111", name="glare-on-glasses", category="eyes", severity=Severity.WARNING,
@@ -167,7 +172,8 @@ def glare_on_glasses(m, p):
     How to fix: raise the light or move it to the side so its reflection misses the lenses;
     tilt the frames down a little at the temples; anti-reflective lenses help.
     """
-    return _hidden(m, p, GLARE, "a reflection (glare)")
+    return _hidden(m, p, GLARE, "a reflection (glare)",
+                   "A reflection on your glasses hides your eyes")
 
 
 def _pose_spans(eyes, values, limit: float, min_s: float):
@@ -222,22 +228,29 @@ def eyeline_turned_away(m, p):
     measured = [y for y in yaw if y is not None]
     off = sum(y > p.off_lens_deg for y in measured) / len(measured)
     if profile >= p.error_share:
-        return Hit(f"Your face is in profile (one eye hidden) in {profile:.0%} of the tape (error "
-                   f"from {p.error_share:.0%})", measured=typical, threshold=p.max_yaw_deg,
-                   spans=found, severity=Severity.ERROR)
+        return Hit("Your face is in profile (one eye hidden) in {} of the sampled frames",
+                   measured=profile, threshold=p.error_share, unit="ratio", warns="above",
+                   spans=found, severity=Severity.ERROR,
+                   plain="Your face is side-on to the camera for most of the tape: casting "
+                   "sees only one of your eyes.")
     if found:
         worst = longest(found)
-        return Hit(f"Your head is turned about {typical:.0f}° away from the camera for "
-                   f"{length(worst):.1f} s at a stretch (warned past "
-                   f"{p.max_yaw_deg:.0f}° for {p.max_span_s:g} s)", measured=typical,
-                   threshold=p.max_yaw_deg, spans=found)
+        return Hit("Your head is turned about {} away from the camera", measured=typical,
+                   threshold=p.max_yaw_deg, spans=found,
+                   detail=f"for {length(worst):.1f} s at a stretch; warned from "
+                   f"{p.max_span_s:g} s",
+                   plain=f"Your head is turned well away from the camera for "
+                   f"{_seconds(length(worst))} at a stretch.")
     if off >= p.max_off_share:
         median = float(np.median(measured))
         mask, _ = _pose_spans(eyes, yaw, p.off_lens_deg, 0.0)
-        return Hit(f"You play well off the lens: your head is turned more than "
-                   f"{p.off_lens_deg:.0f}° from the camera in {off:.0%} of the frames (typically"
-                   f" {median:.0f}°; warned from {p.max_off_share:.0%})", measured=median,
-                   threshold=p.off_lens_deg, spans=spans(eyes.times, mask, eyes.duration_s, 1.0))
+        return Hit("You play well off the lens: your head is typically turned {} from the "
+                   "camera", measured=median, threshold=p.off_lens_deg,
+                   detail=f"past {p.off_lens_deg:.0f}° in {off:.0%} of the frames, warned "
+                   f"from {p.max_off_share:.0%}",
+                   plain="You play well to the side of the camera for most of the tape: "
+                   "casting sees your face from the side.",
+                   spans=spans(eyes.times, mask, eyes.duration_s, 1.0))
 
 
 @check(code="V113", name="looking-down", category="eyes", severity=Severity.WARNING,
@@ -266,14 +279,15 @@ def looking_down(m, p):
         down = [v for v in eyes.pitch if v is not None and v > p.max_pitch_deg]
         typical = float(np.median(down))
         worst = longest(found)
-        return Hit(f"You look down about {typical:.0f}° for {length(worst):.1f} s at a stretch "
-                   f"(warned past {p.max_pitch_deg:.0f}° for "
-                   f"{p.max_span_s:g} s)", measured=typical, threshold=p.max_pitch_deg,
-                   spans=found)
+        return Hit("You look down about {}", measured=typical, threshold=p.max_pitch_deg,
+                   spans=found, detail=f"for {length(worst):.1f} s at a stretch; warned from "
+                   f"{p.max_span_s:g} s",
+                   plain=f"You look down (at your script?) for {_seconds(length(worst))} at "
+                   "a stretch.")
 
 
 @check(code="V120", name="second-face", category="extra-face", severity=Severity.WARNING,
-       needs=("faces",), unit="s",
+       needs=("faces",), unit="s", words=("longer than", "shorter than"),
        params=(Param("min_span_s", 1.0, "s",
                      "a second face in shot this long in a row warns", 0.5, 60.0),),
        problem="the second face in the shot",
@@ -295,6 +309,6 @@ def second_face(m, p):
     found = spans(faces.times, list(faces.extra), faces.duration_s, p.min_span_s)
     if found:
         total = sum(length(s) for s in found)
-        return Hit(f"A second face is in the shot for {total:.1f} s (warned from "
-                   f"{p.min_span_s:g} s in a row)", measured=total, threshold=p.min_span_s,
-                   spans=found)
+        return Hit("A second face is in the shot for {}", measured=total,
+                   threshold=p.min_span_s, spans=found,
+                   plain=f"Someone else's face is in the shot for {_seconds(total)}.")

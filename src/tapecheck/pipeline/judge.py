@@ -139,10 +139,6 @@ def _run_check(c: Check, results: Results, settings: Settings, out: _Outcome) ->
         return
     default = settings.severity(c)
     for h in hits:
-        out.findings.append(Finding(
-            code=c.code, name=c.name, category=c.category,
-            severity=h.severity if h.severity is not None and c.code not in settings.severities
-            else default,
-            message=h.message, measured=h.measured, threshold=h.threshold, unit=c.unit,
-            spans=h.spans, fix=c.fix, reshoot=c.reshoot, blocks=c.blocks, absent=c.absent,
-            problem=c.problem))
+        out.findings.append(c.finding(
+            h, h.severity if h.severity is not None and c.code not in settings.severities
+            else default))

@@ -49,11 +49,11 @@ def _text(result: FixResult, *, color: bool, verbose: bool) -> str:
     findings = {fd.code: fd for fd in result.shown.findings}
     if d["needs_new_take"]:
         lines.append(paint("bold", "  Needs a new take (editing cannot repair it):"))
-        lines += [f"    {code} {findings[code].name}: {findings[code].message}"
+        lines += [f"    {code} {findings[code].name}: {findings[code].said}"
                   for code in d["needs_new_take"]]
     if d["not_fixed"]:
         lines.append("  Left for you to edit:")
-        lines += [f"    {code} {findings[code].name}: {findings[code].message}"
+        lines += [f"    {code} {findings[code].name}: {findings[code].said}"
                   for code in d["not_fixed"]]
     if result.dry_run:
         lines.append("  ffmpeg commands (nothing was written):")

@@ -3,7 +3,9 @@
 `tapecheck rules`, `tapecheck rule CODE`, their `--format json` and the docs page
 `docs/checks.md` (written by `scripts/gen_docs.py`) all come from here: the `@check`
 declaration (code, name, category, severity, fix, `Param`s) and the check's docstring
-(first paragraph: what it checks; `Why casting cares:`; `How to fix:`).
+(first paragraph: what it checks; `Why casting cares:`; `How to fix:`). A reader meets what
+the check is, why casting cares and how to fix it first; how it is measured and calibrated
+(standards, corpus clips) comes after, as details.
 """
 
 from __future__ import annotations
@@ -102,13 +104,14 @@ def _about(check: Check, strong) -> list[str]:
     if not check.quick:
         facts.append("skipped with `--quick`")
     out = [" · ".join(facts), "", d["summary"]]
-    if d["details"]:
-        out += ["", d["details"]]
     if d["why"]:
         out += ["", f"{strong('Why casting cares:')} {d['why']}"]
     if d["how_to_fix"]:
         out += ["", f"{strong('How to fix:')} {d['how_to_fix']}"]
     out += ["", f"{strong('What the report tells the actor:')} {check.fix}"]
+    if d["details"]:
+        # the measurement, its standard and the calibration (corpus clips): for engineers
+        out += ["", f"{strong('How it is measured:')} {d['details']}"]
     return out
 
 

@@ -41,7 +41,7 @@ def render_file(f: FileReport, paint=None, verbose: bool = False) -> str:
                          + paint("dim", f"({_fix_tags(fx, f)})"))
     if f.findings:
         lines += ["", "  Details:"]
-        lines.extend(_finding_lines(f.findings, f, paint, indent="  "))
+        lines.extend(_finding_lines(f.findings, f, paint, indent="  ", verbose=verbose))
     if f.segments:
         lines += ["", "  Clips:"]
         for i, seg in enumerate(f.segments, 1):
@@ -49,7 +49,8 @@ def render_file(f: FileReport, paint=None, verbose: bool = False) -> str:
             lines.append(f"  {i:>2}. {timecode(seg.start_s)}–{timecode(seg.end_s)}  "
                          f"{paint(_LEVEL_COLOR[sv.level], f'{sv.level.upper():<9}')}  "
                          f"score {sv.score:>3}  {sv.headline}")
-            lines.extend(_finding_lines(seg.findings, None, paint, indent="       "))
+            lines.extend(_finding_lines(seg.findings, None, paint, indent="       ",
+                                        verbose=verbose))
     if f.check_errors:
         lines.append("")
         for e in f.check_errors:
@@ -88,12 +89,16 @@ def _fix_tags(fx: Fix, f: FileReport) -> str:
     return ", ".join(tags)
 
 
-def _finding_lines(findings, f: FileReport | None, paint, indent: str) -> list[str]:
+def _finding_lines(findings, f: FileReport | None, paint, indent: str,
+                   verbose: bool = False) -> list[str]:
+    """One line per finding in plain words; with -v, the exact numbers under it."""
     out = []
     for fd in findings:
         when = f" at {spans_text(fd.spans)}" if fd.spans and not _whole(fd, f) else ""
         sev = paint(_SEV_COLOR[fd.severity], f"{fd.severity.label:<7}")
-        out.append(f"{indent}- {sev} {fd.code} {fd.name}: {fd.message}{when}")
+        out.append(f"{indent}- {sev} {fd.code} {fd.name}: {fd.said}{when}")
+        if verbose and fd.plain:
+            out.append(f"{indent}          " + paint("dim", fd.message))
     return out
 
 

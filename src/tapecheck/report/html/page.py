@@ -243,11 +243,19 @@ def _findings_table(findings: list[tuple[int | None, Finding]], f: FileReport) -
             ("severity", f'<span class="sev sev-{fd.severity.label}">{fd.severity.label}</span>'),
             ("check", f"<code>{e(fd.code)}</code> {e(fd.name)}<br><small>{e(fd.category)}"
                       "</small>"),
-            ("found", e(fd.message)), ("when", f"{e(when)}{where}", "when"),
+            ("found", _said(fd)), ("when", f"{e(when)}{where}", "when"),
             ("fix", e(fd.fix))) + "</tr>")
     return ('<h3>Every finding</h3><table class="findings reflow"><thead><tr><th>severity</th>'
             "<th>check</th><th>what was found</th><th>when</th><th>how to fix</th></tr></thead>"
             "<tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _said(fd: Finding) -> str:
+    """The finding in plain words; the exact numbers, units and thresholds folded under it."""
+    if not fd.plain:
+        return e(fd.message)
+    return (f'{e(fd.plain)}<details class="exact"><summary>exact numbers</summary>'
+            f"{e(fd.message)}</details>")
 
 
 def _segments(f: FileReport) -> str:

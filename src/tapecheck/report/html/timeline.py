@@ -21,6 +21,9 @@ _SERIES_LABEL = {
     "mouth_activity": "Mouth movement", "head_motion": "Head movement",
 }
 _BINARY_UNITS = {"on/off", "bool", "yes/no", "visible", "present"}
+#: Units whose numbers mean nothing to an actor: the line is described instead.
+_PLAIN_RANGE = {"LUFS": "higher is louder", "eye distances/s": "higher is more movement"}
+_EVERYDAY_UNITS = {"dB", "s", "%"}
 
 _SEV_FILL = {Severity.ERROR: "#d33a2c", Severity.WARNING: "#e6a100", Severity.INFO: "#8a8f98"}
 #: Series whose "no" is itself a problem (the face or the eyes not visible): drawn in a pale
@@ -145,7 +148,7 @@ def _draw(f: FileReport, moments: list[tuple[int, Thumbnail]], lay: _Layout) -> 
                 rows.append(f'<rect class="span" x="{x0:.1f}" y="{ty}" '
                             f'width="{max(x1 - x0, 2):.1f}" height="{lay.band_h}" '
                             f'fill="{_SEV_FILL[fd.severity]}"><title>{e(fd.code)} '
-                            f"{e(span_text(sp))}: {e(fd.message)}</title></rect>")
+                            f"{e(span_text(sp))}: {e(fd.said)}</title></rect>")
         rows.append("</g>")
         y = ty + lay.band_h + lay.gap
     if len(shown) > MAX_FINDING_ROWS:
@@ -184,8 +187,8 @@ def _draw(f: FileReport, moments: list[tuple[int, Thumbnail]], lay: _Layout) -> 
             rows.append(f'<g class="row series line" data-series="{e(s.name)}">')
             lo, hi = _range(s)
             measured = any(v is not None and math.isfinite(v) for v in s.values)
-            ty = label(_series_label(s), h, sub=f"{fmt(lo)} … {fmt(hi)} {s.unit}".strip()
-                       if measured else "not measurable")
+            ty = label(_series_label(s), h, sub=_series_sub(s, lo, hi) if measured
+                       else "not measurable")
             rows.append(f'<rect class="{"track" if measured else "unknown"}" x="{lay.left}" '
                         f'y="{ty}" width="{lay.plot_w}" height="{h}"/>')
             for path in _paths(s, x, ty, h, lo, hi):
@@ -278,6 +281,14 @@ def _ordered_series(series) -> list[Series]:
 def _series_label(s: Series) -> str:
     return _SERIES_LABEL.get(s.name.lower(), s.name.replace("_", " ").replace("-", " ")
                              .capitalize())
+
+
+def _series_sub(s: Series, lo: float, hi: float) -> str:
+    """The range a line spans when its unit is an everyday one; else what "up" means, or
+    nothing (the numbers are in the measures, under "details")."""
+    if s.unit in _EVERYDAY_UNITS:
+        return f"{fmt(lo)} … {fmt(hi)} {s.unit}"
+    return _PLAIN_RANGE.get(s.unit, "")
 
 
 def _series_color(s: Series) -> str:
