@@ -219,8 +219,8 @@ def degraded(name: str, deg: str) -> Path:
 
 
 def vision_checks():
-    return [c for c in REGISTRY if c.category in VISION and c.needs
-            and set(c.needs) <= set(MEASURE_NAMES) | {"media"}]
+    return [c for c in REGISTRY if c.category in VISION and c.reads
+            and set(c.reads) <= set(MEASURE_NAMES) | {"media"}]
 
 
 def judge(path: Path):
@@ -230,11 +230,11 @@ def judge(path: Path):
     info = probe(str(path))
     results = Results(info)
     checks = vision_checks()
-    needs = {n for c in checks for n in c.needs} | set(MEASURE_NAMES)
+    needs = {n for c in checks for n in c.reads} | set(MEASURE_NAMES)
     measure(Context(info=info), results, closure(needs))
     found = []
     for c in checks:
-        if results.missing(tuple(n for n in c.needs if n != "media")):
+        if results.missing(tuple(n for n in c.reads if n != "media")):
             continue
         try:
             hits = c.run(results, {p.name: p.default for p in c.params})

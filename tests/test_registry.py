@@ -41,7 +41,7 @@ def test_params_have_defaults_in_range_and_units():
 def test_checks_need_only_known_measures():
     known = {m.name for m in MEASURES}
     for c in REGISTRY:
-        assert set(c.needs) <= known, (c.code, set(c.needs) - known)
+        assert set(c.reads) <= known, (c.code, set(c.reads) - known)
 
 
 def test_measures_come_after_what_they_require():

@@ -110,7 +110,7 @@ def test_sections_find_markers_inside_a_line_too():
     from tapecheck.checks.base import check
     from tapecheck.model import Severity
 
-    @check(code="Z001", name="z", category="media", severity=Severity.INFO, needs=(), unit="",
+    @check(code="Z001", name="z", category="media", severity=Severity.INFO, reads=(), unit="",
            fix="Fix.")
     def z(m, p):
         """Short. Why casting cares: it matters.

@@ -1,7 +1,7 @@
 """How a check is written: a small, pure rule over measures (in the spirit of ruff and yamllint).
 
     @check(code="M006", name="portrait-orientation", category="orientation",
-           severity=Severity.ERROR, needs=("media",), unit="ratio", warns="below",
+           severity=Severity.ERROR, reads=("media",), unit="ratio", warns="below",
            params=(Param("min_aspect", 1.0, "ratio", "narrowest width ÷ height", 0.5, 2.0),),
            problem="the portrait orientation",     # headline words: "fix … first"
            plain="The video is upright (portrait): casting asks for sideways video.",
@@ -88,7 +88,8 @@ class Check:
     name: str
     category: str
     severity: Severity
-    needs: tuple[str, ...]
+    #: The measures the check reads (their names in measures/); the pipeline runs them.
+    reads: tuple[str, ...]
     unit: str
     fix: str
     func: Callable[[Any, SimpleNamespace], Any] = field(repr=False)
@@ -153,7 +154,7 @@ class Check:
         return list(out)
 
 
-def check(*, code: str, name: str, category: str, severity: Severity, needs: Iterable[str],
+def check(*, code: str, name: str, category: str, severity: Severity, reads: Iterable[str],
           unit: str, fix: str, params: Iterable[Param] = (), reshoot: bool = True,
           quick: bool = True, blocks: str = "", problem: str = "", halts: str = "",
           absent: bool = False, warns: str = "above", words: tuple[str, str] = ("above", "below"),
@@ -165,7 +166,7 @@ def check(*, code: str, name: str, category: str, severity: Severity, needs: Ite
 
     def wrap(func: Callable) -> Check:
         return Check(code=code, name=name, category=category, severity=severity,
-                     needs=tuple(needs), unit=unit, fix=fix, func=func, params=tuple(params),
+                     reads=tuple(reads), unit=unit, fix=fix, func=func, params=tuple(params),
                      reshoot=reshoot, quick=quick, blocks=blocks, problem=problem,
                      halts=halts, absent=absent, warns=warns, words=tuple(words),
                      plain=plain)

@@ -11,7 +11,7 @@ MUFFLED_HF_DB = -22.0
 
 
 @check(code="A301", name="muffled-voice", category="clarity", severity=Severity.WARNING,
-       needs=("clarity",), unit="dB",
+       reads=("clarity",), unit="dB",
        params=(Param("min_hf_balance_db", MUFFLED_HF_DB, "dB",
                      "2–5 kHz speech level relative to 0.3–1 kHz below which the voice is "
                      "muffled", -60.0, 0.0),),
@@ -40,7 +40,7 @@ def muffled_voice(m, p):
 
 
 @check(code="A302", name="narrow-band-audio", category="clarity", severity=Severity.WARNING,
-       needs=("clarity",), unit="Hz",
+       reads=("clarity",), unit="Hz",
        params=(Param("min_bandwidth_hz", 5000.0, "Hz",
                      "audio bandwidth below this sounds like a phone call", 1000.0, 20000.0),),
        problem="the phone-call sound",
@@ -70,7 +70,7 @@ def narrow_band_audio(m, p):
 
 
 @check(code="A303", name="room-echo", category="clarity", severity=Severity.WARNING,
-       needs=("clarity",), unit="s", words=("longer than", "shorter than"),
+       reads=("clarity",), unit="s", words=("longer than", "shorter than"),
        params=(Param("max_rt60_s", 0.6, "s", "estimated reverberation time above which the "
                      "room echoes", 0.1, 5.0),),
        problem="the room echo",
@@ -97,7 +97,7 @@ def room_echo(m, p):
 
 
 @check(code="A304", name="handling-or-wind-noise", category="clarity",
-       severity=Severity.WARNING, needs=("clarity",), unit="bursts",
+       severity=Severity.WARNING, reads=("clarity",), unit="bursts",
        words=("more than", "fewer than"),
        params=(Param("max_bursts", 0.0, "bursts", "more bursts than this is a warning",
                      0.0, 100.0),),

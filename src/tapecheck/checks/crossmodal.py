@@ -27,7 +27,7 @@ from .plainly import milliseconds
 
 
 @check(code="X101", name="reader-too-loud", category="reader-balance",
-       severity=Severity.WARNING, needs=("speakers",), unit="dB",
+       severity=Severity.WARNING, reads=("speakers",), unit="dB",
        params=(Param("max_reader_to_actor_db", -2.0, "dB",
                      "reader loudness minus yours above which it is a warning (the reader "
                      "should be quieter than you)", -20.0, 20.0),),
@@ -89,7 +89,7 @@ def _offset_words(ms: float) -> str:
 
 
 @check(code="X102", name="lip-sync-offset", category="sync", severity=Severity.WARNING,
-       needs=("sync",), unit="ms", quick=False, reshoot=False,
+       reads=("sync",), unit="ms", quick=False, reshoot=False,
        params=(Param("max_audio_late_ms", 125.0, "ms",
                      "sound later than the lips by more than this is noticed (BT.1359)",
                      0.0, 1000.0),
@@ -149,7 +149,7 @@ def lip_sync_offset(m, p):
 
 
 @check(code="X103", name="sync-drift", category="sync", severity=Severity.WARNING,
-       needs=("sync",), unit="ms", quick=False, reshoot=False,
+       reads=("sync",), unit="ms", quick=False, reshoot=False,
        words=("more than", "less than"),
        params=(Param("max_drift_ms", 80.0, "ms",
                      "change of the sound's offset from the start to the end of the take",
@@ -204,7 +204,7 @@ def _still_words(lm) -> str:
 
 
 @check(code="X104", name="voice-not-on-camera", category="speech", severity=Severity.ERROR,
-       needs=("lip_motion",), unit="eye distances/s", quick=False,
+       reads=("lip_motion",), unit="eye distances/s", quick=False,
        problem="your voice missing from the sound",
        fix="Check that your own microphone is on and recording you (not only your reader), "
            "and say your lines in frame.")
@@ -241,7 +241,7 @@ def voice_not_on_camera(m, p):
 
 
 @check(code="X105", name="only-other-voices", category="reader-balance",
-       severity=Severity.WARNING, needs=("lip_motion",), unit="LUFS", quick=False,
+       severity=Severity.WARNING, reads=("lip_motion",), unit="LUFS", quick=False,
        params=(Param("min_other_lufs", -30.0, "LUFS",
                      "other voices at least this loud, with none of yours, are a warning",
                      -60.0, -10.0),),

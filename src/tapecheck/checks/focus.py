@@ -13,7 +13,7 @@ from .base import Hit, Param, Skip, check
 
 
 @check(code="V401", name="face-out-of-focus", category="focus", severity=Severity.WARNING,
-       needs=("focus",), unit="1/px", warns="below",
+       reads=("focus",), unit="1/px", warns="below",
        params=(Param("min_sharpness", 1.0, "1/px",
                      "face sharpness (at a 64 px face) below this warns", 0.1, 5.0),
                Param("min_coarse", 1.6, "1/px",
@@ -83,7 +83,7 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
 
 
 @check(code="V410", name="camera-shake", category="stability", severity=Severity.WARNING,
-       needs=("motion",), unit="px", quick=False,
+       reads=("motion",), unit="px", quick=False,
        params=(Param("max_shake_px", 3.0, "px",
                      "median background motion between frames 0.5 s apart (at 640 px width) "
                      "above this warns", 0.2, 50.0),),

@@ -21,7 +21,7 @@ from .plainly import share as _share
 
 
 @check(code="V301", name="framed-too-wide", category="framing", severity=Severity.WARNING,
-       needs=("framing",), unit="ratio",
+       reads=("framing",), unit="ratio",
        params=(Param("min_face_height", 0.18, "ratio",
                      "face (brow to chin) smaller than this share of the frame height warns",
                      0.02, 0.6),
@@ -63,7 +63,7 @@ def framed_too_wide(m, p):
 
 
 @check(code="V302", name="framed-too-tight", category="framing", severity=Severity.WARNING,
-       needs=("framing",), unit="ratio",
+       reads=("framing",), unit="ratio",
        params=(Param("max_face_height", 0.65, "ratio",
                      "face taller than this share of the frame height warns", 0.2, 1.0),
                Param("min_head_room", 0.2, "face heights",
@@ -105,7 +105,7 @@ def framed_too_tight(m, p):
 
 
 @check(code="V303", name="eyes-too-low", category="framing", severity=Severity.WARNING,
-       needs=("framing",), unit="ratio", words=("more than", "less than"),
+       reads=("framing",), unit="ratio", words=("more than", "less than"),
        params=(Param("max_eye_line", 0.67, "ratio",
                      "eye line lower than this share of the frame height (from the top) warns",
                      0.3, 1.0),),
@@ -136,7 +136,7 @@ def eyes_too_low(m, p):
 
 
 @check(code="V304", name="face-cut-off", category="framing", severity=Severity.WARNING,
-       needs=("framing",), unit="ratio",
+       reads=("framing",), unit="ratio",
        params=(Param("max_share", 0.2, "ratio",
                      "share of the frames with your face cut by a frame edge that warns",
                      0.0, 1.0),),
@@ -168,7 +168,7 @@ def face_cut_off(m, p):
 
 
 @check(code="V305", name="off-centre", category="framing", severity=Severity.WARNING,
-       needs=("framing",), unit="ratio",
+       reads=("framing",), unit="ratio",
        params=(Param("max_offset", 0.25, "ratio",
                      "face centre further than this share of the width from the middle warns",
                      0.05, 0.5),),
@@ -196,7 +196,7 @@ def off_centre(m, p):
 
 
 @check(code="V306", name="black-bars", category="framing", severity=Severity.WARNING,
-       needs=("framing",), unit="ratio",
+       reads=("framing",), unit="ratio",
        params=(Param("max_bars", 0.05, "ratio",
                      "black bars taking more than this share of the frame (both sides) warn",
                      0.0, 0.5),),

@@ -22,7 +22,7 @@ from .plainly import share as _share
 
 
 @check(code="V201", name="face-too-dark", category="lighting", severity=Severity.WARNING,
-       needs=("light",), unit="Y′", warns="below",
+       reads=("light",), unit="Y′", warns="below",
        params=(Param("min_highlights", 80.0, "Y′",
                      "the face's brightest 5 % below this (0–255) warns", 0.0, 255.0),
                Param("error_highlights", 50.0, "Y′",
@@ -61,7 +61,7 @@ def face_too_dark(m, p):
 
 
 @check(code="V202", name="backlit", category="lighting", severity=Severity.WARNING,
-       needs=("light",), unit="ratio", warns="below",
+       reads=("light",), unit="ratio", warns="below",
        params=(Param("max_ratio", 0.65, "ratio",
                      "face ÷ background brightness below this counts as backlit", 0.05, 1.0),
                Param("min_background", 180.0, "Y′",
@@ -106,7 +106,7 @@ def backlit(m, p):
 
 
 @check(code="V203", name="face-overexposed", category="lighting", severity=Severity.WARNING,
-       needs=("light",), unit="ratio",
+       reads=("light",), unit="ratio",
        params=(Param("max_clipped", 0.10, "ratio",
                      "share of the face blown to white (Y′ ≥ 250) that warns", 0.0, 1.0),),
        problem="the blown-out light on your face",
@@ -135,7 +135,7 @@ def face_overexposed(m, p):
 
 
 @check(code="V204", name="uneven-light", category="lighting", severity=Severity.WARNING,
-       needs=("light",), unit="stops",
+       reads=("light",), unit="stops",
        params=(Param("max_stops", 2.0, "stops",
                      "one cheek darker than the other by more than this warns",
                      0.5, 6.0),),

@@ -20,7 +20,7 @@ def is_silent(peak_dbfs: float, integrated_lufs: float,
 
 
 @check(code="M001", name="no-audio-track", category="media", severity=Severity.ERROR,
-       needs=("media",), unit="", blocks="voice", absent=True,
+       reads=("media",), unit="", blocks="voice", absent=True,
        problem="the missing audio track",
        fix="Record with sound on, or export the tape again with its audio track.")
 def no_audio_track(m, p):
@@ -35,7 +35,7 @@ def no_audio_track(m, p):
 
 
 @check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
-       needs=("signal", "r128"), unit="dBFS", blocks="voice", absent=True, warns="below",
+       reads=("signal", "r128"), unit="dBFS", blocks="voice", absent=True, warns="below",
        params=(Param("max_peak_dbfs", SILENT_PEAK_DBFS, "dBFS",
                      "a track whose loudest sample stays at or below this is silent",
                      -120.0, -20.0),),
@@ -63,7 +63,7 @@ def silent_audio_track(m, p):
 
 
 @check(code="M003", name="too-short", category="media", severity=Severity.ERROR,
-       needs=("media",), unit="s", warns="below", words=("longer than", "shorter than"),
+       reads=("media",), unit="s", warns="below", words=("longer than", "shorter than"),
        params=(Param("min_duration_s", 1.0, "s", "shortest tape that can be judged", 0.1, 60.0),),
        problem="the length of the file", halts="the tape is too short to judge",
        fix="Export the whole take; this file is too short to be an audition.")
@@ -83,7 +83,7 @@ def too_short(m, p):
 
 
 @check(code="M004", name="variable-frame-rate", category="media", severity=Severity.WARNING,
-       needs=("media",), unit="ratio", reshoot=False,
+       reads=("media",), unit="ratio", reshoot=False,
        params=(Param("max_irregular", 0.2, "ratio",
                      "share of frame intervals off the usual spacing (by over 15 %) that warns",
                      0.0, 1.0),),
@@ -116,7 +116,7 @@ def variable_frame_rate(m, p):
 
 
 @check(code="M005", name="hdr-video", category="media", severity=Severity.WARNING,
-       needs=("media",), unit="bit", reshoot=False,
+       reads=("media",), unit="bit", reshoot=False,
        problem="the HDR video",
        fix="Turn off HDR in the camera settings, or export as standard (SDR) 8-bit H.264.")
 def hdr_video(m, p):
@@ -141,7 +141,7 @@ def hdr_video(m, p):
 
 
 @check(code="M006", name="portrait-orientation", category="orientation", severity=Severity.ERROR,
-       needs=("media",), unit="ratio", warns="below",
+       reads=("media",), unit="ratio", warns="below",
        params=(Param("min_aspect", 1.0, "ratio",
                      "lowest width ÷ height accepted as landscape", 0.5, 2.0),),
        problem="the portrait orientation",
@@ -163,7 +163,7 @@ def portrait_orientation(m, p):
 
 
 @check(code="M007", name="low-resolution", category="resolution", severity=Severity.WARNING,
-       needs=("media",), unit="px", warns="below",
+       reads=("media",), unit="px", warns="below",
        params=(Param("min_height_px", 720.0, "px",
                      "smallest picture height (short side) accepted", 144.0, 4320.0),),
        problem="the low resolution",

@@ -18,7 +18,7 @@ def _bak(m) -> float | None:
 
 
 @check(code="A201", name="noisy-background", category="noise", severity=Severity.WARNING,
-       needs=("noise",), unit="dB",
+       reads=("noise",), unit="dB",
        params=(Param("min_weighted_snr_db", 15.0, "dB",
                      "intelligibility-weighted speech-to-noise ratio below which it is a warning",
                      -15.0, 30.0),
@@ -82,7 +82,7 @@ def noisy_background(m, p):
 
 
 @check(code="A202", name="mains-hum", category="hum", severity=Severity.WARNING,
-       needs=("hum",), unit="dB",
+       reads=("hum",), unit="dB",
        params=(Param("max_hum_db", -35.0, "dB",
                      "hum closer than this to the voice level is a warning", -80.0, 0.0),),
        problem="the electrical hum",

@@ -13,7 +13,7 @@ from .plainly import seconds as _seconds
 
 
 @check(code="V501", name="black-frames", category="edit", severity=Severity.WARNING,
-       needs=("picture",), unit="s", reshoot=False, words=("longer than", "shorter than"),
+       reads=("picture",), unit="s", reshoot=False, words=("longer than", "shorter than"),
        params=(Param("min_black_s", 1.0, "s", "black picture at least this long warns", 0.5,
                      60.0),),
        problem="the black frames",
@@ -40,7 +40,7 @@ def black_frames(m, p):
 
 
 @check(code="V502", name="frozen-video", category="edit", severity=Severity.WARNING,
-       needs=("picture",), unit="s", words=("longer than", "shorter than"),
+       reads=("picture",), unit="s", words=("longer than", "shorter than"),
        params=(Param("min_frozen_s", 1.0, "s", "a still picture at least this long warns",
                      0.5, 60.0),),
        problem="the frozen picture",

@@ -14,7 +14,7 @@ def _silent(m) -> bool:
 
 
 @check(code="A501", name="no-speech", category="speech", severity=Severity.ERROR,
-       needs=("speech", "signal", "r128"), unit="s", absent=True, warns="below",
+       reads=("speech", "signal", "r128"), unit="s", absent=True, warns="below",
        words=("more than", "less than"),
        params=(Param("min_speech_s", 1.0, "s", "less speech than this is 'no speech'",
                      0.1, 60.0),),
@@ -51,7 +51,7 @@ def no_speech(m, p):
 
 
 @check(code="A502", name="little-speech", category="speech", severity=Severity.WARNING,
-       needs=("speech", "signal", "r128"), unit="%", warns="below",
+       reads=("speech", "signal", "r128"), unit="%", warns="below",
        params=(Param("min_speech_percent", 15.0, "%",
                      "share of the tape with speech below which it is a warning", 0.0, 100.0),),
        problem="how little of the tape has speech",
@@ -76,7 +76,7 @@ def little_speech(m, p):
 
 
 @check(code="A503", name="long-lead-in", category="edit", severity=Severity.WARNING,
-       needs=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
+       reads=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
        params=(Param("max_lead_in_s", 3.0, "s", "longest wait before the first word", 0.5,
                      60.0),),
        problem="the long wait before your first line",
@@ -100,7 +100,7 @@ def long_lead_in(m, p):
 
 
 @check(code="A504", name="long-tail", category="edit", severity=Severity.WARNING,
-       needs=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
+       reads=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
        params=(Param("max_tail_s", 5.0, "s", "longest time after the last word", 0.5, 60.0),),
        problem="the dead air after your last line",
        fix="Trim the end: hold a beat after your last line, then cut.")
@@ -123,7 +123,7 @@ def long_tail(m, p):
 
 
 @check(code="A505", name="audio-dropout", category="edit", severity=Severity.WARNING,
-       needs=("dead_air",), unit="dropouts", words=("more than", "fewer than"),
+       reads=("dead_air",), unit="dropouts", words=("more than", "fewer than"),
        params=(Param("max_dropouts", 0.0, "dropouts", "more dropouts than this is a warning",
                      0.0, 100.0),),
        problem="the sound dropouts",

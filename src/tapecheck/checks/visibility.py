@@ -32,7 +32,7 @@ def _judged(faces) -> tuple[float, list[bool]]:
 
 
 @check(code="V101", name="face-not-visible", category="face", severity=Severity.WARNING,
-       needs=("faces",), unit="ratio", warns="below",
+       reads=("faces",), unit="ratio", warns="below",
        params=(Param("min_visible", 0.9, "ratio",
                      "share of sampled frames showing your face below which it warns", 0.0, 1.0),
                Param("error_visible", 0.5, "ratio",
@@ -68,7 +68,7 @@ def face_not_visible(m, p):
 
 
 @check(code="V102", name="face-lost", category="face", severity=Severity.WARNING,
-       needs=("faces",), unit="s", words=("longer than", "shorter than"),
+       reads=("faces",), unit="s", words=("longer than", "shorter than"),
        params=(Param("min_lost_s", 1.0, "s",
                      "a stretch without your face at least this long warns", 0.5, 30.0),),
        problem="your face leaving the shot",
@@ -132,7 +132,7 @@ _HIDDEN_PARAMS = (
 
 
 @check(code="V110", name="eyes-in-shadow", category="eyes", severity=Severity.WARNING,
-       needs=("eyes",), unit="ratio", params=_HIDDEN_PARAMS,
+       reads=("eyes",), unit="ratio", params=_HIDDEN_PARAMS,
        problem="the shadows over your eyes",
        fix="Put a soft light in front of you at eye height (a lamp or window behind the "
            "camera) so it fills your eye sockets; avoid light only from the ceiling.")
@@ -155,7 +155,7 @@ def eyes_in_shadow(m, p):
 
 
 @check(code="V111", name="glare-on-glasses", category="eyes", severity=Severity.WARNING,
-       needs=("eyes",), unit="ratio", params=_HIDDEN_PARAMS,
+       reads=("eyes",), unit="ratio", params=_HIDDEN_PARAMS,
        problem="the glare on your glasses",
        fix="Tilt your glasses down slightly, or move the light higher and to the side, until "
            "the reflection leaves the lenses (or take the glasses off if the role allows).")
@@ -182,7 +182,7 @@ def _pose_spans(eyes, values, limit: float, min_s: float):
 
 
 @check(code="V112", name="eyeline-turned-away", category="eyes", severity=Severity.WARNING,
-       needs=("eyes",), unit="°",
+       reads=("eyes",), unit="°",
        params=(Param("max_yaw_deg", 35.0, "°",
                      "head turned further than this from the lens (left or right) counts", 10.0,
                      90.0),
@@ -254,7 +254,7 @@ def eyeline_turned_away(m, p):
 
 
 @check(code="V113", name="looking-down", category="eyes", severity=Severity.WARNING,
-       needs=("eyes",), unit="°",
+       reads=("eyes",), unit="°",
        params=(Param("max_pitch_deg", 20.0, "°", "head tipped further down than this counts",
                      5.0, 80.0),
                Param("max_span_s", 3.0, "s", "looking down this long in a row warns", 0.5, 60.0)),
@@ -287,7 +287,7 @@ def looking_down(m, p):
 
 
 @check(code="V120", name="second-face", category="extra-face", severity=Severity.WARNING,
-       needs=("faces",), unit="s", words=("longer than", "shorter than"),
+       reads=("faces",), unit="s", words=("longer than", "shorter than"),
        params=(Param("min_span_s", 1.0, "s",
                      "a second face in shot this long in a row warns", 0.5, 60.0),),
        problem="the second face in the shot",

@@ -59,7 +59,7 @@ def failed(path: str, error: FileError) -> FileReport:
 
 def of_file(c: Check) -> bool:
     """A check of the file itself: it reads only facts, so a reel runs it once, not per clip."""
-    return all(issubclass(BY_NAME[n], FactMeasure) for n in c.needs)
+    return all(issubclass(BY_NAME[n], FactMeasure) for n in c.reads)
 
 
 @dataclass
@@ -79,7 +79,7 @@ def _judge(info: MediaInfo, plan: Plan, on_progress: Progress | None) -> FileRep
     results = Results()
     out = _Outcome()
 
-    facts(ctx, results, closure({n for c in first + rest for n in c.needs}))
+    facts(ctx, results, closure({n for c in first + rest for n in c.reads}))
     for c in first:
         _run_check(c, results, s, out)
     halting = {c.code: c.halts for c in first if c.halts}
@@ -92,7 +92,7 @@ def _judge(info: MediaInfo, plan: Plan, on_progress: Progress | None) -> FileRep
                            for c in rest if not c.quick)
         rest = [c for c in rest if c.quick]
 
-    measure(ctx, results, closure({n for c in rest for n in c.needs}), on_progress)
+    measure(ctx, results, closure({n for c in rest for n in c.reads}), on_progress)
     for c in rest:
         _run_check(c, results, s, out)
     return _file_report(info, results, out)
@@ -124,7 +124,7 @@ def _skip(c: Check, reason: str) -> Skipped:
 
 
 def _run_check(c: Check, results: Results, settings: Settings, out: _Outcome) -> None:
-    gone = results.missing(c.needs)
+    gone = results.missing(c.reads)
     if gone is not None:
         (out.errors.append(CheckError(c.code, gone.reason, bug=gone.bug)) if gone.failed
          else out.skipped.append(_skip(c, gone.reason)))

@@ -69,7 +69,7 @@ def describe(check: Check) -> dict:
         "needs": "reshoot" if check.reshoot else "edit",
         "decides": check.blocks or None,
         "quick": check.quick,
-        "measures": list(check.needs),
+        "measures": list(check.reads),
     }
 
 
