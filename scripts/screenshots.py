@@ -2,7 +2,8 @@
 """Screenshots for the docs: the local app and the HTML report, at a desktop and a phone width.
 
     python scripts/screenshots.py        # writes docs/app-desktop.png, docs/app-phone.png,
-                                         # docs/report-desktop.png, docs/report-phone.png
+                                         # docs/report-desktop.png, docs/report-phone.png,
+                                         # docs/app-fix-phone.png, app-compare-phone.png
 
 It starts `tapecheck app`, drops a bundled sample tape on the page in the system's Chromium
 (Playwright, no browser download) and photographs what it shows. Only sample tapes appear
@@ -21,6 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 TAPE = ROOT / "sample_tapes" / "defect-lighting_backlit.mp4"
+#: A tape editing can repair (its fixed copy is made) and a second take to compare it with.
+FIXABLE = ROOT / "sample_tapes" / "defect-loudness_too-quiet.mp4"
+OTHER = ROOT / "sample_tapes" / "ready_grid-man-denim.mp4"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio"]
@@ -52,11 +56,31 @@ def main() -> int:
                 page.screenshot(path=str(DOCS / f"report-{name}.png"), full_page=True)
                 page.close()
                 print(f"wrote docs/app-{name}.png and docs/report-{name}.png")
+            fixed(browser, url)
             browser.close()
     finally:
         app.send_signal(signal.SIGINT)
         app.wait(timeout=30)
     return 0
+
+
+def fixed(browser, url: str) -> None:
+    """At phone width: two takes checked, the fixable one's copy made, the takes compared."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(url)
+    page.set_input_files("#pick", [str(FIXABLE), str(OTHER)])
+    for tape in (FIXABLE, OTHER):
+        page.locator(".job", has_text=tape.name).locator(".verdict").wait_for(timeout=300_000)
+    card = page.locator(".job", has_text=FIXABLE.name)
+    card.locator("button.make-fix").click()
+    card.locator(".fixed a.button").wait_for(timeout=300_000)
+    page.locator("#compare button").click()
+    page.locator("#compare ul.pairs li").first.wait_for(timeout=300_000)
+    page.wait_for_timeout(1500)
+    page.locator("#compare").screenshot(path=str(DOCS / "app-compare-phone.png"))
+    card.locator(".fixed").screenshot(path=str(DOCS / "app-fix-phone.png"))
+    page.close()
+    print("wrote docs/app-fix-phone.png and docs/app-compare-phone.png")
 
 
 if __name__ == "__main__":

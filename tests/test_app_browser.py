@@ -101,5 +101,7 @@ def test_make_the_fixed_copy_and_compare_two_takes(browser, app, sample_tapes):
     compare.click()
     page.locator("#compare ul.pairs li").first.wait_for(timeout=VERDICT_TIMEOUT_MS)
     assert page.locator("#compare ul.pairs").inner_text().startswith("Take 1 and take 2:")
-    assert _no_sideways_scroll(page)
+    page.frame_locator("#compare iframe.report").locator("table.takes-delivery").wait_for()
+    frame = next(f for f in page.frames if "/api/takes/" in f.url)
+    assert _no_sideways_scroll(page) and _no_sideways_scroll(frame)
     page.close()

@@ -31,3 +31,12 @@ def whole(fd: Finding, f: FileReport) -> bool:
 
 def fmt(v: float) -> str:
     return f"{v:.3g}"
+
+
+def cells(*cells: tuple[str, ...]) -> str:
+    """Table cells that carry their column's name, so a phone can show each row as a card."""
+    out = []
+    for label, content, *cls in cells:
+        klass = f' class="{cls[0]}"' if cls else ""
+        out.append(f'<td data-label="{e(label)}"{klass}>{content}</td>')
+    return "".join(out)

@@ -21,7 +21,7 @@ from importlib.resources import files
 
 from ...model import FileReport, Finding, Report, Severity, Thumbnail
 from ...timecode import number_text, span_text, timecode
-from .common import LEVEL_LABEL, SEV_ORDER, all_findings, e, whole
+from .common import LEVEL_LABEL, SEV_ORDER, all_findings, cells, e, whole
 from .timeline import timeline
 
 #: Fixes whose moment is pictured (the first ones: what to fix first).
@@ -81,7 +81,7 @@ def _overview(files) -> str:
             continue
         v = f.verdict
         top = e(v.fixes[0].text) if v.fixes else ""
-        rows.append("<tr>" + _cells(
+        rows.append("<tr>" + cells(
             ("tape", link, "path"),
             ("verdict", f'<span class="badge level-{e(v.level)}">{LEVEL_LABEL[v.level]}</span>'),
             ("score", str(v.score), "num"), ("eyes seen", _yes_no(v.can_see_eyes)),
@@ -239,7 +239,7 @@ def _findings_table(findings: list[tuple[int | None, Finding]], f: FileReport) -
             when = ", ".join(span_text(s) for s in fd.spans[:6])
             if len(fd.spans) > 6:
                 when += f" and {len(fd.spans) - 6} more"
-        rows.append(f'<tr class="sev-{fd.severity.label}">' + _cells(
+        rows.append(f'<tr class="sev-{fd.severity.label}">' + cells(
             ("severity", f'<span class="sev sev-{fd.severity.label}">{fd.severity.label}</span>'),
             ("check", f"<code>{e(fd.code)}</code> {e(fd.name)}<br><small>{e(fd.category)}"
                       "</small>"),
@@ -263,7 +263,7 @@ def _segments(f: FileReport) -> str:
     for i, seg in enumerate(f.segments, 1):
         v = seg.verdict
         codes = ", ".join(sorted({fd.code for fd in seg.findings})) or "none"
-        rows.append("<tr>" + _cells(
+        rows.append("<tr>" + cells(
             ("clip", str(i), "num"),
             ("time", f"{e(timecode(seg.start_s))}–{e(timecode(seg.end_s))}", "nowrap"),
             ("verdict", f'<span class="badge level-{e(v.level)}">{LEVEL_LABEL[v.level]}</span>'),
@@ -274,15 +274,6 @@ def _segments(f: FileReport) -> str:
             "<th>time</th><th>verdict</th><th>score</th><th>eyes seen</th><th>voice heard</th>"
             "<th>headline</th><th>findings</th></tr></thead><tbody>" + "".join(rows)
             + "</tbody></table>")
-
-
-def _cells(*cells: tuple[str, ...]) -> str:
-    """Table cells that carry their column's name, so a phone can show each row as a card."""
-    out = []
-    for label, content, *cls in cells:
-        klass = f' class="{cls[0]}"' if cls else ""
-        out.append(f'<td data-label="{e(label)}"{klass}>{content}</td>')
-    return "".join(out)
 
 
 def _yes_no(ok: bool) -> str:

@@ -8,7 +8,11 @@ from __future__ import annotations
 from ...model import Report
 from ...takes.result import PairResult, TakeDelivery, TakesReport
 from ...timecode import timecode
-from .common import e
+from .common import cells as _cells, e
+
+#: The delivery table's columns (each cell carries its name, so a phone shows rows as cards).
+DELIVERY_COLUMNS = ("take", "speaking", "rate", "pauses", "pitch", "pitch range",
+                    "loudness range", "mouth / head movement")
 
 
 def render(report: TakesReport) -> str:
@@ -24,10 +28,8 @@ def section(report: TakesReport) -> str:
     for p in report.pairs:
         out.append(_pair(p))
     out.append("<h3>Delivery of each take</h3>")
-    out.append('<table class="measures-table takes-delivery"><thead><tr><th>take</th>'
-               "<th>speaking</th><th>rate</th><th>pauses</th><th>pitch</th>"
-               "<th>pitch range</th><th>loudness range</th><th>mouth / head movement</th>"
-               "</tr></thead><tbody>")
+    out.append('<table class="measures-table takes-delivery reflow"><thead><tr>'
+               + "".join(f"<th>{e(c)}</th>" for c in DELIVERY_COLUMNS) + "</tr></thead><tbody>")
     for i, d in enumerate(report.delivery, 1):
         out.append(_delivery_row(i, d))
     out.append("</tbody></table>")
@@ -70,27 +72,27 @@ def _pair(p: PairResult) -> str:
              + "</tbody></table>")
     lines = ""
     if p.lines:
-        lines = ('<details><summary>Phrase by phrase</summary><table class="measures-table">'
-                 f"<thead><tr><th>take {p.a + 1}</th><th>take {p.b + 1}</th><th>pace</th>"
-                 "<th>pitch</th><th>level</th></tr></thead><tbody>"
-                 + "".join(f"<tr><td>{timecode(ln.a_start_s)}–{timecode(ln.a_end_s)}</td>"
-                           f"<td>{timecode(ln.b_start_s)}–{timecode(ln.b_end_s)}</td>"
-                           f"<td>{_num(ln.pace_ratio, '.2f', '×')}</td>"
-                           f"<td>{_num(ln.pitch_diff_st, '+.1f', ' st')}</td>"
-                           f"<td>{_num(ln.loudness_diff_db, '+.1f', ' dB')}</td></tr>"
-                           for ln in p.lines)
+        heads = (f"take {p.a + 1}", f"take {p.b + 1}", "pace", "pitch", "level")
+        lines = ('<details><summary>Phrase by phrase</summary>'
+                 '<table class="measures-table reflow"><thead><tr>'
+                 + "".join(f"<th>{e(h)}</th>" for h in heads) + "</tr></thead><tbody>"
+                 + "".join("<tr>" + _cells(*zip(heads, (
+                     f"{timecode(ln.a_start_s)}–{timecode(ln.a_end_s)}",
+                     f"{timecode(ln.b_start_s)}–{timecode(ln.b_end_s)}",
+                     _num(ln.pace_ratio, ".2f", "×"), _num(ln.pitch_diff_st, "+.1f", " st"),
+                     _num(ln.loudness_diff_db, "+.1f", " dB")))) + "</tr>" for ln in p.lines)
                  + "</tbody></table></details>")
     return head + table + lines
 
 
 def _delivery_row(i: int, d: TakeDelivery) -> str:
     if d.missing and not d.figures:
-        return f'<tr><th>take {i}</th><td colspan="7">{e(d.missing)}</td></tr>'
+        return f"<tr>{_cells(('take', f'take {i}'), ('', e(d.missing)))}</tr>"
     g = d.get
     move = " / ".join(_num(g(k), ".2f") for k in ("mouth_movement", "head_movement_eye_d_per_s"))
-    return (f"<tr><th>take {i}</th><td>{_num(g('speaking_s'), '.1f', ' s')}</td>"
-            f"<td>{_num(g('articulation_rate_syl_per_s'), '.1f', ' syl/s')}</td>"
-            f"<td>{g('pause_count')} ({_num(g('pause_total_s'), '.1f', ' s')})</td>"
-            f"<td>{_num(g('pitch_median_hz'), '.0f', ' Hz')}</td>"
-            f"<td>{_num(g('pitch_range_st'), '.1f', ' st')}</td>"
-            f"<td>{_num(g('loudness_range_db'), '.1f', ' dB')}</td><td>{move}</td></tr>")
+    values = (f"take {i}", _num(g("speaking_s"), ".1f", " s"),
+              _num(g("articulation_rate_syl_per_s"), ".1f", " syl/s"),
+              f"{g('pause_count')} ({_num(g('pause_total_s'), '.1f', ' s')})",
+              _num(g("pitch_median_hz"), ".0f", " Hz"), _num(g("pitch_range_st"), ".1f", " st"),
+              _num(g("loudness_range_db"), ".1f", " dB"), move)
+    return f"<tr>{_cells(*zip(DELIVERY_COLUMNS, values))}</tr>"
