@@ -12,7 +12,7 @@ from synth import ffmpeg, tape
 from tapecheck.errors import IngestError
 from tapecheck.ingest import AudioStream, iter_frames, probe
 from tapecheck.ingest.ffmpeg import Stream, timeout_for
-from tapecheck.ingest.frames import BURST_S, burst_plan, sampling_mode
+from tapecheck.ingest.frames import sampling_mode
 
 
 @pytest.fixture(scope="module")
@@ -129,34 +129,6 @@ def test_frames_steady_rate_whatever_the_keyframes(media_dir, gop, mode):
     gaps = np.diff(times)
     assert gaps.max() <= 0.55 and gaps.min() >= 0.35
     assert times[0] == pytest.approx(0.0, abs=0.05)
-
-
-def test_burst_plan_covers_the_tape():
-    plan = burst_plan(37.0)
-    assert plan == [(0.0, 5.0, "decode"), (5.0, 10.0, "keyframes"), (15.0, 5.0, "decode"),
-                    (20.0, 10.0, "keyframes"), (30.0, 5.0, "decode"), (35.0, 2.0, "keyframes")]
-    assert burst_plan(3.0) == [(0.0, 3.0, "decode")]
-
-
-def test_phone_keyframes_sampled_with_bursts(media_dir):
-    """A keyframe a second (phones): keyframes, with the first 5 s at 2 fps for frame pairs
-    half a second apart; frames in time order, none closer than the sampling gap."""
-    out = tape(media_dir / "phone.mp4", seconds=12, size="320x240", rate=25, audio=None,
-               vcodec=("-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
-                       "-keyint_min", "25", "-sc_threshold", "0"))
-    info = probe(str(out))
-    assert sampling_mode(info, 2.0, quick=False) == "bursts"
-    assert sampling_mode(info, 2.0, quick=True) == "keyframes"
-    frames = list(iter_frames(info))
-    times = np.array([f.t for f in frames])
-    assert [f.index for f in frames] == list(range(len(frames)))
-    gaps = np.diff(times)
-    assert gaps.min() >= 0.45 and gaps.max() <= 1.5
-    burst = times[times < BURST_S]
-    assert len(burst) >= 9 and np.diff(burst).max() <= 0.55
-    later = times[times >= BURST_S + 0.5]
-    assert len(later) >= 5
-    assert np.abs(later - np.round(later)).max() <= 0.05   # keyframes: whole seconds
 
 
 def test_frames_window_at_full_rate(plain):

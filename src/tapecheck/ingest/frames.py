@@ -10,13 +10,6 @@ whatever the keyframe spacing (exports with one keyframe every 8–10 s exist), 
 * ``keyframes`` — when keyframes are at least as dense as the wanted rate, or in `--quick`
   mode, only keyframes are decoded. Quick mode accepts the sparser, irregular sampling a
   long-GOP file then gives (its checks that need every frame are skipped).
-* ``bursts`` — phones (issue #19): keyframes at most `PHONE_GOP_S` apart but sparser than the
-  wanted rate. Keyframes carry the tape (≈ 1 fps); every `BURST_EVERY_S` a `BURST_S` stretch is
-  sampled at the full rate as ``decode`` does, so the measures that compare frames half a second
-  apart (camera shake: motion.py takes pairs ≤ 0.75 s apart) still have their pairs — a third of
-  the tape's instead of all of them. Each stretch is its own ffmpeg process with an input seek
-  (it starts at a keyframe: nothing before it is decoded). Measured on bench.py's 60 s 1080p
-  tape (2 cores, loaded): the sampled decode 16.6–18.6 s of CPU → ≈ 8 s; keyframes alone 4 s.
 * ``decode`` — otherwise every frame that others depend on is decoded, with the in-loop
   deblocking filter skipped (`-skip_loop_filter all`: the blocking it leaves is far below a
   pixel after the downscale the measures use) and non-reference frames skipped
@@ -37,7 +30,6 @@ every full-size decoded frame first) — with presentation timestamps read from 
 from __future__ import annotations
 
 import functools
-import math
 import queue
 import re
 from dataclasses import dataclass
@@ -52,12 +44,6 @@ from .probe import MediaInfo
 MAX_SIDE = 640
 #: Default sampling rate, frames per second of tape (issue: at least 2).
 DEFAULT_RATE = 2.0
-#: Keyframes at most this far apart take the ``bursts`` path (phones write one every 1–2 s).
-PHONE_GOP_S = 1.0
-#: In that path, this much of every `BURST_EVERY_S` of tape (from its start) is sampled at the
-#: full rate: 5 s of 15, a third of the frame pairs half a second apart.
-BURST_S = 5.0
-BURST_EVERY_S = 15.0
 
 _SHOWINFO = re.compile(r"\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\s*(-?[0-9.eE+-]+)")
 
@@ -84,28 +70,12 @@ def frame_size(info: MediaInfo, max_side: int = MAX_SIDE) -> tuple[int, int]:
 
 
 def sampling_mode(info: MediaInfo, rate: float, quick: bool) -> str:
-    """'keyframes', 'bursts' or 'decode' (see the module docstring)."""
+    """'keyframes' or 'decode' (see the module docstring)."""
     if quick:
         return "keyframes"
-    gop = info.keyframe_interval_s
-    if gop is not None and gop <= 1.0 / rate + 1e-3:
+    if info.keyframe_interval_s is not None and info.keyframe_interval_s <= 1.0 / rate + 1e-3:
         return "keyframes"
-    if gop is not None and gop <= PHONE_GOP_S + 1e-3 and info.duration_s > BURST_S:
-        return "bursts"
     return "decode"
-
-
-def burst_plan(duration_s: float) -> list[tuple[float, float, str]]:
-    """(start, length, mode) stretches of a ``bursts`` tape, in time order, covering it."""
-    out, t = [], 0.0
-    while t < duration_s - 1e-6:
-        burst = min(BURST_S, duration_s - t)
-        out.append((t, burst, "decode"))
-        rest = min(BURST_EVERY_S - BURST_S, duration_s - t - burst)
-        if rest > 1e-6:
-            out.append((t + burst, rest, "keyframes"))
-        t += BURST_EVERY_S
-    return out
 
 
 def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = False,
@@ -117,28 +87,9 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
     frame rate on a few seconds, e.g. lip sync); pass `rate=0` for every frame in the window.
     For a clip of a reel (`info.window_start_s`), times count from the clip's start.
     """
+    w, h = frame_size(info, max_side)
     full = rate <= 0 or start_s is not None
     mode = "decode" if full else sampling_mode(info, rate, quick)
-    if mode != "bursts":
-        yield from _iter_stretch(info, mode, rate, full, max_side, start_s, duration_s)
-        return
-    # as `select` does within a stretch: no frame closer than the sampling gap to the one
-    # before (the keyframe right after a burst would pair with its last frame 1/fps apart)
-    gap = 1.0 / rate - 0.5 / max(info.fps or 30.0, 1.0) - 1e-3
-    index, last = 0, -math.inf
-    for start, length, part in burst_plan(info.duration_s):
-        for f in _iter_stretch(info, part, rate, False, max_side, start, length):
-            if f.t - last < gap:
-                continue
-            last = f.t
-            yield Frame(index, f.t, f.image)
-            index += 1
-
-
-def _iter_stretch(info: MediaInfo, mode: str, rate: float, full: bool, max_side: int,
-                  start_s: float | None, duration_s: float | None) -> Iterator[Frame]:
-    """One ffmpeg process: `mode` sampling of the tape, or of a stretch of it."""
-    w, h = frame_size(info, max_side)
     # rotation is applied after select and scale, on small frames: ffmpeg's automatic
     # rotation would transpose every decoded full-size frame first (portrait clips cost ≈ 2×)
     in_opts: dict = {"noautorotate": None}
