@@ -108,14 +108,82 @@ def test_two_tapes_at_once_and_the_report_to_save(app, sample_tapes):
         time.sleep(0.3)
     levels = [done[i]["file"]["verdict"]["level"] for i in ids]
     assert levels == ["unusable", "ready"]
+    # judged tapes stay until the app stops: the page may ask for a fixed copy or a comparison
+    assert len(app.uploads()) == 2
     page = app.http.get(f"/api/jobs/{ids[0]}/report.html?download=1")
     assert page.status_code == 200 and page.text.startswith("<!DOCTYPE html>")
     assert 'filename="defect-media_no-audio-tapecheck.html"' in page.headers["content-disposition"]
     assert app.http.get("/api/jobs/nope").status_code == 404
 
 
+def wait(app: App, url: str, busy) -> dict:
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        got = app.http.get(url)
+        assert got.status_code == 200, got.text
+        if not busy(got.json()):
+            return got.json()
+        time.sleep(0.3)
+    raise AssertionError(f"{url} still busy after 600 s")
+
+
+def judged(app: App, tape: Path) -> tuple[str, dict]:
+    started = post(app, tape, route="/api/jobs")
+    assert started.status_code == 202
+    job_id = started.json()["id"]
+    return job_id, wait(app, f"/api/jobs/{job_id}", lambda j: j["state"] != "done")
+
+
+def test_the_fixed_copy_of_a_quiet_tape(app, sample_tapes):
+    tape = sample_tapes / "defect-loudness_too-quiet.mp4"
+    before = tape.read_bytes()
+    job_id, job = judged(app, tape)
+    assert "A101" in {f["code"] for f in job["file"]["findings"]}
+    assert app.http.get(f"/api/jobs/{job_id}/fixed").status_code == 404  # not made yet
+    assert app.http.post(f"/api/jobs/{job_id}/fix").status_code == 202
+    assert app.http.post(f"/api/jobs/{job_id}/fix").status_code == 409  # already under way
+    job = wait(app, f"/api/jobs/{job_id}", lambda j: j["fix"]["state"] == "working")
+    assert job["fix"]["state"] == "done", job["fix"]
+    doc = job["fix"]["result"]
+    assert doc["fix"]["input"] == tape.name
+    assert doc["fix"]["output"] == "defect-loudness_too-quiet_fixed.mp4"
+    assert doc["files"][0]["path"] == doc["fix"]["output"]
+    loudness = next(c for c in doc["fix"]["changes"] if c["what"] == "loudness")
+    assert loudness["after"] == pytest.approx(-20.0, abs=0.5)
+    assert "A101" not in {f["code"] for f in doc["files"][0]["findings"]}
+    got = app.http.get(f"/api/jobs/{job_id}/fixed")
+    assert got.status_code == 200 and got.content[4:8] == b"ftyp"
+    assert "defect-loudness_too-quiet_fixed.mp4" in got.headers["content-disposition"]
+    assert len(got.content) == doc["files"][0]["media"]["size_bytes"]  # the copy judged
+    assert tape.read_bytes() == before
+    assert app.http.post("/api/jobs/nope/fix").status_code == 404
+
+
+def test_comparing_two_takes(app, sample_tapes):
+    names = ["ready_grid-man-denim.mp4", "ready_grid-man-red-top.mp4"]
+    ids = [judged(app, sample_tapes / n)[0] for n in names]
+    assert app.http.post("/api/takes", json={"ids": ids[:1]}).status_code == 409
+    assert app.http.post("/api/takes", json={"ids": [ids[0], "nope"]}).status_code == 409
+    assert app.http.post("/api/takes", content=b"[1]",
+                         headers={"Content-Type": "application/json"}).status_code == 400
+    started = app.http.post("/api/takes", json={"ids": ids})
+    assert started.status_code == 202
+    cid = started.json()["id"]
+    done = wait(app, f"/api/takes/{cid}", lambda t: t["state"] == "working")
+    assert done["state"] == "done", done
+    doc = done["result"]
+    assert [t["path"] for t in doc["takes"]] == names
+    assert [(p["a"], p["b"]) for p in doc["pairs"]] == [(0, 1)]
+    assert doc["pairs"][0]["summary"]
+    page = app.http.get(f"/api/takes/{cid}/report.html")
+    assert page.status_code == 200 and page.text.startswith("<!DOCTYPE html>")
+    assert all(n in page.text for n in names)
+    assert app.http.get("/api/takes/nope").status_code == 404
+
+
 def test_a_cancelled_upload_leaves_nothing_and_the_server_goes_on(app, sample_tapes):
     """The browser drops the connection half-way through the body."""
+    kept = set(app.uploads())  # tapes judged earlier stay until the app stops
     body = (sample_tapes / "ready_grid-man-denim.mp4").read_bytes()
     boundary = "xyzzy"
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
@@ -126,12 +194,12 @@ def test_a_cancelled_upload_leaves_nothing_and_the_server_goes_on(app, sample_ta
                    f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
                    f"Content-Length: {total}\r\n\r\n").encode() + head + body[:len(body) // 2])
         deadline = time.monotonic() + 10
-        while not app.uploads() and time.monotonic() < deadline:
+        while set(app.uploads()) == kept and time.monotonic() < deadline:
             time.sleep(0.05)  # the server has started writing the copy
     deadline = time.monotonic() + 10
-    while app.uploads() and time.monotonic() < deadline:
+    while set(app.uploads()) != kept and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert app.uploads() == []
+    assert set(app.uploads()) == kept
     assert app.http.get("/api/limits").status_code == 200
 
 

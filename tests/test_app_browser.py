@@ -71,3 +71,35 @@ def test_a_file_that_is_not_a_tape_shows_its_error(browser, app, tmp_path):
     assert "not a video file" in error.inner_text()
     assert _no_sideways_scroll(page)
     page.close()
+
+
+def test_make_the_fixed_copy_and_compare_two_takes(browser, app, sample_tapes):
+    """At phone width: two takes dropped at once; the quiet one's fixed copy is made and
+    offered for saving; the two are compared."""
+    page = _open(browser, app, 390, 844)
+    assert page.locator("#compare").is_hidden()  # nothing to compare yet
+    quiet, other = (sample_tapes / n for n in ("defect-loudness_too-quiet.mp4",
+                                               "ready_grid-man-denim.mp4"))
+    page.set_input_files("#pick", [str(quiet), str(other)])
+    for name in (quiet.name, other.name):  # (the page's CSP forbids wait_for_function)
+        page.locator(".job", has_text=name).locator(".verdict").wait_for(
+            timeout=VERDICT_TIMEOUT_MS)
+    card = page.locator(".job", has_text=quiet.name)
+    assert page.locator(".job", has_text=other.name).locator("button.make-fix").count() == 0
+    card.locator("button.make-fix").click()
+    saved = card.locator(".fixed a.button")
+    saved.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    assert "defect-loudness_too-quiet_fixed.mp4" in saved.inner_text()
+    changes = card.locator(".fixed ul.changes").inner_text().lower()
+    assert changes.startswith("voice level:") and "→ -20 lufs" in changes
+    with page.expect_download() as download:
+        saved.click()
+    assert download.value.suggested_filename == "defect-loudness_too-quiet_fixed.mp4"
+
+    compare = page.locator("#compare button")
+    assert compare.inner_text() == "Compare these 2 takes"
+    compare.click()
+    page.locator("#compare ul.pairs li").first.wait_for(timeout=VERDICT_TIMEOUT_MS)
+    assert page.locator("#compare ul.pairs").inner_text().startswith("Take 1 and take 2:")
+    assert _no_sideways_scroll(page)
+    page.close()

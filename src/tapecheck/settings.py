@@ -33,6 +33,18 @@ class Settings:
     #: Name of a platform profile adding its published submission limits (issue #7).
     profile: str | None = None
 
+    def __getstate__(self) -> dict:
+        """Pickled for worker processes (pool, cluster, the app's fix) with its read-only
+        mappings as plain dicts: a mapping proxy does not pickle."""
+        return {**self.__dict__, "params": {k: dict(v) for k, v in self.params.items()},
+                "severities": dict(self.severities)}
+
+    def __setstate__(self, state: dict) -> None:
+        state = {**state, "severities": MappingProxyType(dict(state["severities"])),
+                 "params": MappingProxyType({k: MappingProxyType(dict(v))
+                                             for k, v in state["params"].items()})}
+        self.__dict__.update(state)
+
     def enabled(self, check) -> bool:
         if check.category == "platform" and not self.profile:
             return False  # platform limits apply only to a chosen --profile

@@ -37,7 +37,7 @@ def serve(*, port: int = 0, open_browser: bool = True, settings: Settings | None
     port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
     folder = Path(tempfile.mkdtemp(prefix="tapecheck-app-"))  # mkdtemp makes it 0700
-    jobs = Jobs(settings or Settings())
+    jobs = Jobs(settings or Settings(), folder)
     try:
         app = create_app(jobs, folder, port, limit=max_upload)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,

@@ -7,12 +7,19 @@ Routes (CONTRACT.md documents `POST /api/check`; the page uses the job routes):
     POST /api/jobs                  multipart `file` → 202 {"id", …}; judging starts
     GET  /api/jobs/{id}             state, progress 0–1, and the file's JSON when done
     GET  /api/jobs/{id}/report.html the HTML report (`?download=1`: as a file to save)
+    POST /api/jobs/{id}/fix         202: make the fixed copy (`tapecheck fix`); its state, and
+                                    the `fix --format json` document, come with the job
+    GET  /api/jobs/{id}/fixed       the fixed copy, as a file to save
+    POST /api/takes                 JSON {"ids": [job ids, in take order]} → 202 {"id", …}
+    GET  /api/takes/{id}            state, and the `takes --format json` document when done
+    GET  /api/takes/{id}/report.html  the comparison's HTML page
     GET  /api/limits                the upload limit, so the page can say it before uploading
 
 Safety: requests whose Host is not this server's own address get 403 (a DNS-rebinding page
 cannot talk to it), and so do state-changing requests from another origin (a cross-site
 form post); uploads stream to a private folder with a size limit (413 past it) and are
-deleted once judged, and the whole folder when the server stops. The input is only read.
+kept only while the page may still ask for its fixed copy or a comparison (jobs.py), and the
+whole folder is deleted when the server stops. The input is only read.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from ..report import render
@@ -85,6 +92,7 @@ def create_app(jobs: Jobs, folder: Path, port: int, *, limit: int) -> Starlette:
         job = jobs.start(got)
         while job.state != "done":
             await asyncio.sleep(0.1)
+        jobs.forget(job)  # a script's one-shot answer: nothing will ask for a fix later
         return Response(render(jobs.report(job), "json"), media_type="application/json")
 
     async def start(request: Request) -> Response:
@@ -110,11 +118,57 @@ def create_app(jobs: Jobs, folder: Path, port: int, *, limit: int) -> Starlette:
             headers["Content-Disposition"] = f'attachment; filename="{stem}-tapecheck.html"'
         return HTMLResponse(html, headers=headers)
 
+    async def fix(request: Request) -> Response:
+        job = jobs.get(request.path_params["id"])
+        if job is None:
+            return JSONResponse({"error": "no such job"}, status_code=404)
+        task = jobs.start_fix(job)
+        if isinstance(task, str):
+            return JSONResponse({"error": task}, status_code=409)
+        return JSONResponse(task.summary(), status_code=202)
+
+    async def fixed(request: Request) -> Response:
+        job = jobs.get(request.path_params["id"])
+        task = job.fix if job is not None else None
+        if task is None or task.output is None or not task.output.exists():
+            return JSONResponse({"error": "no fixed copy"}, status_code=404)
+        return FileResponse(task.output, media_type="video/mp4", filename=task.output.name)
+
+    async def compare(request: Request) -> Response:
+        try:
+            ids = (await request.json())["ids"]
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise TypeError
+        except Exception:
+            return JSONResponse({"error": 'send JSON {"ids": ["…", "…"]}'}, status_code=400)
+        started = jobs.start_comparison(ids)
+        if isinstance(started, str):
+            return JSONResponse({"error": started}, status_code=409)
+        cid, task = started
+        return JSONResponse({"id": cid} | task.summary(), status_code=202)
+
+    async def comparison(request: Request) -> Response:
+        task = jobs.comparison(request.path_params["id"])
+        if task is None:
+            return JSONResponse({"error": "no such comparison"}, status_code=404)
+        return JSONResponse({"id": request.path_params["id"]} | task.summary())
+
+    async def comparison_page(request: Request) -> Response:
+        from ..report.takes import render as render_takes
+
+        task = jobs.comparison(request.path_params["id"])
+        if task is None or task.takes is None:
+            return JSONResponse({"error": "no comparison yet"}, status_code=404)
+        return HTMLResponse(render_takes(task.takes, "html"))
+
     routes = [
         Route("/", page), Route("/static/{name}", page),
         Route("/api/limits", limits), Route("/api/check", check, methods=["POST"]),
         Route("/api/jobs", start, methods=["POST"]), Route("/api/jobs/{id}", status),
         Route("/api/jobs/{id}/report.html", report_page),
+        Route("/api/jobs/{id}/fix", fix, methods=["POST"]), Route("/api/jobs/{id}/fixed", fixed),
+        Route("/api/takes", compare, methods=["POST"]), Route("/api/takes/{id}", comparison),
+        Route("/api/takes/{id}/report.html", comparison_page),
     ]
     app = Starlette(routes=routes)
 

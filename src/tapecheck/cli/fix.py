@@ -68,9 +68,8 @@ def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail
     """Make the submission-ready copy of TAPE: level, sync, dead air, channels, file type,
     size and name fixed where editing can; the copy is judged again with the same settings.
     The tape itself is never changed. Exit code as for `check`, on the copy."""
-    from ..fix import FixError, FixOptions
+    from ..fix import FixError, options_for
     from ..fix import fix as make_copy
-    from ..profiles import get
     from ..report.fix import render
     from ..version import __version__
     from .check import resolve_settings
@@ -79,11 +78,9 @@ def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail
                                 ignore=(), preset=preset, config_path=config_path,
                                 no_config=no_config, profile=profile)
     settings = resolved.settings
-    prof = get(settings.profile) if settings.profile else None
-    options = FixOptions(target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp, head_s=head_s,
-                         tail_s=tail_s, profile=prof,
-                         max_bytes=parse_size(max_size) if max_size else None,
-                         **_limits(settings))
+    options = options_for(settings, target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp,
+                          head_s=head_s, tail_s=tail_s,
+                          max_bytes=parse_size(max_size) if max_size else None)
     stage = None
     if sys.stderr.isatty():
         def stage(text: str) -> None:
@@ -101,11 +98,3 @@ def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail
     sys.stdout.flush()
     sys.exit(0 if dry_run else result.exit_code(settings.fail_on))
 
-
-def _limits(settings) -> dict:
-    """The thresholds of the checks the plan mirrors, as this run's settings have them."""
-    from ..checks import REGISTRY
-
-    by_code = {c.code: c for c in REGISTRY}
-    return {"max_dc_dbfs": settings.values(by_code["A403"])["max_dc_dbfs"],
-            "sync_tolerance_ms": settings.values(by_code["X102"])["tolerance_ms"]}

@@ -10,6 +10,7 @@
 
 from .plan import FixOptions, FixPlan, make_plan
 from .result import FixResult
-from .run import FixError, fix
+from .run import FixError, fix, options_for
 
-__all__ = ["FixError", "FixOptions", "FixPlan", "FixResult", "fix", "make_plan"]
+__all__ = ["FixError", "FixOptions", "FixPlan", "FixResult", "fix", "make_plan",
+           "options_for"]

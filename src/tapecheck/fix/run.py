@@ -42,6 +42,20 @@ class FixError(TapecheckError):
     """The copy could not be made; the message says why and what to do (exit code 2)."""
 
 
+def options_for(settings: Settings, **given) -> FixOptions:
+    """The fix's options for a run with `settings`: the profile it names, and the limits of
+    the checks the plan mirrors (A403's DC, X102's sync tolerance) as those settings have
+    them, so the copy is fixed against the thresholds it will be judged by."""
+    from ..checks import REGISTRY
+    from ..profiles import get
+
+    by_code = {c.code: c for c in REGISTRY}
+    return FixOptions(profile=get(settings.profile) if settings.profile else None,
+                      max_dc_dbfs=settings.values(by_code["A403"])["max_dc_dbfs"],
+                      sync_tolerance_ms=settings.values(by_code["X102"])["tolerance_ms"],
+                      **given)
+
+
 def fix(path: str, options: FixOptions, settings: Settings | None = None, *,
         output: str | None = None, name: str | None = None, role: str | None = None,
         take: int | None = None, dry_run: bool = False, force: bool = False,

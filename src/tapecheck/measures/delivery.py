@@ -31,11 +31,10 @@ only the per-frame summaries (16 floats per 20 ms, ≈ 3 kB per second of tape).
   fluency", DiSS) found best, and the conventional one since Goldman-Eisler; stop closures
   inside words are shorter;
   Measured (scripts/calibrate_takes.py pauses): of 16 pauses of 0.6 s inserted mid-word into
-  corpus speech, 12 were found with both ends 0.03 s inside the true ones (the 60 ms
-  smoothing); in the other four (two GRID sentences, one LibriSpeech passage) the insertion
-  isolated a stretch of sound pYIN found unvoiced — alone between two silences it holds too
-  little voice (< 60 ms) to be speech to the detector — so the pause merged with the silence
-  beside it;
+  corpus speech (LibriSpeech, LJSpeech, ARCTIC, a radio clip, GRID), all 16 were found with
+  both ends 0.03 s inside the true ones (the 60 ms smoothing). With pYIN's voicing standing
+  in for a speech probability, four of them merged with the silence beside them: an
+  insertion that isolates a stretch pYIN finds unvoiced left too little "voice" there;
 * *phrases* ("lines") — the sounding runs between pauses;
 * *syllable nuclei* — peaks of the level contour at least `NUCLEUS_DIP_DB` = 2 dB above the
   dips on either side, voiced and above the speech threshold, as in De Jong & Wempe (2009,
@@ -54,7 +53,8 @@ only the per-frame summaries (16 floats per 20 ms, ≈ 3 kB per second of tape).
 
 Cost, measured on 53 s of corpus speech: the frames and pYIN take 6.4 s of CPU per minute of
 speech (one core; 36.6 s of wall time a minute while a load average of 26 shared the two
-cores); everything after the frames (pauses, nuclei, pitch and loudness figures) ≈ 0.02 s.
+cores); Silero's speech probability on the same samples ≈ 0.35 s of CPU a minute (vad.py);
+everything after the frames (pauses, nuclei, pitch and loudness figures) ≈ 0.02 s.
 """
 
 from __future__ import annotations

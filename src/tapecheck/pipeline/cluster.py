@@ -43,7 +43,7 @@ from typing import Callable
 from ..errors import ClusterError, ConfigError
 from ..model import FileReport
 from .plan import Plan
-from .pool import PROGRESS_EVERY_S, _portable, crash_error, judge_guarded, time_limit, \
+from .pool import PROGRESS_EVERY_S, crash_error, judge_guarded, time_limit, \
     timeout_error
 
 INSTALL = 'the Dask backend is an extra: pip install "tapecheck[dask]"'
@@ -271,7 +271,7 @@ class _Run:
         from distributed import as_completed
 
         self.client.subscribe_topic(self.topic, self.events.put)
-        self.portable, self.ours = _portable(self.plan), versions()
+        self.ours = versions()
         self.tasks: dict[str, _Task] = {}
         self.done = as_completed([], loop=self.client.loop)
         for i, path, digest, key in pending:
@@ -304,7 +304,7 @@ class _Run:
     def _submit(self, t: _Task) -> None:
         t.worker = t.started = t.deadline = None
         key = f"{self.topic}-{t.index}" + (f"-{t.requeues}" if t.requeues else "")
-        t.future = self.client.submit(_on_worker, t.index, t.path, self.portable, self.judge,
+        t.future = self.client.submit(_on_worker, t.index, t.path, self.plan, self.judge,
                                       self.ours, self.topic, key=key, pure=False)
         self.tasks[t.future.key] = t
         self.done.add(t.future)

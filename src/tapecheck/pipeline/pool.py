@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import signal
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable
 
@@ -63,13 +63,6 @@ def judge_guarded(judge, path: str, plan: Plan, on_progress) -> FileReport:
         return FileReport(path=path, status="error", error=FileError(
             "decode-failed", f"{path}: tapecheck failed while judging it ({type(exc).__name__}"
             f": {exc}); this is a bug in tapecheck — please report it"))
-
-
-def _portable(plan: Plan) -> Plan:
-    """Settings as plain dicts (mapping proxies do not pickle) for a worker process."""
-    s = plan.settings
-    return replace(plan, settings=replace(
-        s, params={k: dict(v) for k, v in s.params.items()}, severities=dict(s.severities)))
 
 
 # --- the worker side -------------------------------------------------------------------------
@@ -164,7 +157,7 @@ class Pool:
                     w.started = time.monotonic()
                     w.deadline = w.started + self._limit(None)
                     try:
-                        w.conn.send((i, path, _portable(self.plan)))
+                        w.conn.send((i, path, self.plan))
                     except (OSError, BrokenPipeError):
                         if not w.ready:
                             raise _PoolBroken("worker processes could not start; files were "

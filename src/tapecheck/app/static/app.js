@@ -1,9 +1,11 @@
 // The local app's page: upload each tape (with upload progress), then poll its job until the
-// verdict is in, and show it with the full report. Talks only to this computer's server.
+// verdict is in, and show it with the full report; on request, make the fixed copy of a tape,
+// or compare two or more takes. Talks only to this computer's server.
 "use strict";
 
 let limitBytes = Infinity;
 const jobsBox = () => document.getElementById("jobs");
+const checked = [];  // judged takes in upload order: {id, name, box}
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -110,15 +112,123 @@ function show(c, id, file) {
     c.body.append(el("h3", {}, "What to fix, most important first"), list);
   }
   const url = `/api/jobs/${id}/report.html`;
-  c.body.append(el("div", {class: "actions"},
+  const actions = el("div", {class: "actions"},
     el("a", {class: "button", href: url, target: "_blank", rel: "noopener"}, "Open the full report"),
-    el("a", {class: "button secondary", href: url + "?download=1"}, "Save the report")));
+    el("a", {class: "button secondary", href: url + "?download=1"}, "Save the report"));
+  c.body.append(actions);
+  if (v.fixes.some((fx) => fx.needs === "edit")) {
+    const make = el("button", {type: "button", class: "make-fix"}, "Make the fixed copy");
+    const out = el("div", {class: "fixed"});
+    make.onclick = () => makeFix(id, make, out);
+    actions.append(make);
+    c.body.append(out);
+  }
+  const box = el("input", {type: "checkbox", checked: ""});
+  box.onchange = offerComparison;
+  c.box.querySelector("h2").prepend(el("label", {class: "pick-take", title: "Compare this take"}, box));
+  checked.push({id, name: file.path, box});
+  offerComparison();
   const frame = el("iframe", {class: "report", src: url, title: `Full report for ${file.path}`});
   frame.onload = () => {
     try { frame.style.height = frame.contentDocument.documentElement.scrollHeight + 20 + "px"; }
     catch (e) { /* leave the default height */ }
   };
   c.body.append(frame);
+}
+
+async function poll(url, busy) {
+  for (;;) {
+    const r = await fetch(url, {cache: "no-store"});
+    const answer = await r.json();
+    if (!r.ok) throw new Error(answer.error || `HTTP ${r.status}`);
+    if (!busy(answer)) return answer;
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+}
+
+// what each kind of change is called for an actor (CONTRACT.md lists the kinds)
+const CHANGES = {"loudness": "Voice level", "sync": "Lip sync", "trim": "Dead air trimmed",
+                 "channels": "Sound channels", "dc": "Sound offset removed",
+                 "container": "File type", "rotation": "Picture turned upright",
+                 "frame-rate": "Steady frame rate", "size": "File size", "name": "File name"};
+
+function numbers(ch) {
+  const n = (x) => (typeof x === "number" ? x.toFixed(1).replace(/\.0$/, "") : x);
+  if (ch.before === null || ch.before === undefined) return "";
+  return ` (${n(ch.before)} → ${n(ch.after)}${ch.unit ? " " + ch.unit : ""})`;
+}
+
+async function makeFix(id, button, out) {
+  button.disabled = true;
+  out.replaceChildren(el("p", {class: "state"}, "Making the fixed copy… (your tape is not changed)"));
+  try {
+    const r = await fetch(`/api/jobs/${id}/fix`, {method: "POST"});
+    if (r.status !== 202) throw new Error((await r.json()).error || `HTTP ${r.status}`);
+    const job = await poll(`/api/jobs/${id}`, (j) => j.fix && j.fix.state === "working");
+    if (job.fix.state !== "done") throw new Error(job.fix.error || "the copy failed");
+    const doc = job.fix.result, v = doc.files[0].verdict, fx = doc.fix;
+    const labels = {"ready": "Ready to send", "fix-first": "Fix first", "unusable": "Unusable"};
+    const list = el("ul", {class: "changes"});
+    for (const ch of fx.changes) {
+      list.append(el("li", {}, el("strong", {}, (CHANGES[ch.what] || ch.what) + ": "),
+                     ch.detail + numbers(ch)));
+    }
+    out.replaceChildren(
+      el("h3", {}, "The fixed copy"),
+      el("div", {class: `verdict ${v.level}`},
+         el("p", {}, el("span", {class: "level"}, labels[v.level] || v.level), `  ${v.score}/100`),
+         el("p", {class: "headline"}, v.headline)),
+      fx.changes.length ? list : el("p", {}, "Nothing needed changing in editing."),
+      fx.needs_new_take.length ? el("p", {class: "small"},
+        "Editing cannot repair the rest: " + v.fixes.filter((f) => f.needs === "reshoot")
+          .map((f) => f.fix).join(" ")) : "",
+      el("div", {class: "actions"},
+         el("a", {class: "button", href: `/api/jobs/${id}/fixed`, download: fx.output},
+            `Save the fixed copy (${fx.output})`)));
+  } catch (e) {
+    out.replaceChildren(el("p", {class: "error"}, `The fixed copy could not be made: ${e.message}`));
+    button.disabled = false;
+  }
+}
+
+function offerComparison() {
+  const bar = document.getElementById("compare");
+  const chosen = checked.filter((t) => t.box.checked);
+  bar.hidden = checked.length < 2;
+  const button = bar.querySelector("button");
+  button.disabled = chosen.length < 2;
+  button.textContent = chosen.length < 2 ? "Tick two or more takes to compare them"
+                                         : `Compare these ${chosen.length} takes`;
+}
+
+async function compareTakes() {
+  const bar = document.getElementById("compare");
+  const out = bar.querySelector(".result");
+  const chosen = checked.filter((t) => t.box.checked);
+  out.replaceChildren(el("p", {class: "state"}, "Comparing " + chosen.map((t) => t.name).join(", ") + "…"));
+  try {
+    const r = await fetch("/api/takes", {method: "POST", headers: {"Content-Type": "application/json"},
+                                         body: JSON.stringify({ids: chosen.map((t) => t.id)})});
+    const started = await r.json();
+    if (r.status !== 202) throw new Error(started.error || `HTTP ${r.status}`);
+    const done = await poll(`/api/takes/${started.id}`, (t) => t.state === "working");
+    if (done.state !== "done") throw new Error(done.error || "the comparison failed");
+    const list = el("ul", {class: "pairs"});
+    for (const p of done.result.pairs) {
+      list.append(el("li", {}, `Take ${p.a + 1} and take ${p.b + 1}: ${p.summary}`));
+    }
+    const url = `/api/takes/${started.id}/report.html`;
+    const frame = el("iframe", {class: "report", src: url, title: "How the takes compare"});
+    frame.onload = () => {
+      try { frame.style.height = frame.contentDocument.documentElement.scrollHeight + 20 + "px"; }
+      catch (e) { /* leave the default height */ }
+    };
+    out.replaceChildren(list, el("div", {class: "actions"},
+      el("a", {class: "button secondary", href: url, target: "_blank", rel: "noopener"},
+         "Open the comparison")), frame);
+  } catch (e) {
+    out.replaceChildren(el("p", {class: "error"}, `The takes could not be compared: ${e.message}`));
+  }
 }
 
 function take(files) { for (const f of files) check(f); }
@@ -134,6 +244,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     drop.addEventListener(name, () => drop.classList.remove("over"));
   }
   drop.addEventListener("drop", (ev) => { ev.preventDefault(); take(ev.dataTransfer.files); });
+  document.querySelector("#compare button").addEventListener("click", compareTakes);
   try {
     const r = await fetch("/api/limits");
     limitBytes = (await r.json()).max_upload_bytes;
