@@ -18,6 +18,13 @@ whatever the keyframe spacing (exports with one keyframe every 8–10 s exist), 
   scaling, so frames not kept cost only their decode. The trade-off: a P-frame-only stream
   (many phones) gains only the deblocking saving; sampling no faster than every decoded
   frame would need seeking per sample, which costs more than it saves at 1 s GOPs.
+* Tried for phone tapes (a keyframe every 1 s) and not kept (issue #19; CPU of the bench's
+  60 s 1080p tape, whose plain decode takes 28.6 s of CPU; full check 34.4 s): keyframes only
+  (≈ 1 fps) bring the check to 16.7 s, but camera shake needs pairs ≤ 0.75 s apart (V410 goes
+  unjudged); keyframes with 2 fps for 5 s of every 15 s (26.5 s) lose the reader on the
+  reader sample tape (mouth movement compares frames ≤ 1 s apart, calibrated at 0.5 s). PyAV
+  reproduces this decode exactly (same frames, identical pixels) at the same CPU, and
+  stopping each GOP after its last sample saves only ≈ 8 % of the decoded frames here.
 * a window at the full frame rate (`rate=0`, `start_s`/`duration_s`) for the few seconds
   lip sync needs: every frame, nothing skipped but deblocking.
 
