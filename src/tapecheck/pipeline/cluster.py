@@ -35,6 +35,7 @@ import logging
 import os
 import queue
 import re
+import threading
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -390,11 +391,17 @@ class _Run:
         limit = t.deadline - t.started
         t.future.cancel()
         if t.worker is not None:
-            try:
-                self.client.restart_workers([t.worker], raise_for_error=False)
-            except Exception:  # no nanny to restart it: the thread stays busy, the run goes on
-                pass
+            # in the background: Dask waits up to minutes for a hung worker to go (130 s
+            # measured here), and the other files' results must not wait with it
+            threading.Thread(target=self._restart, args=(t.worker,), daemon=True,
+                             name="tapecheck-restart").start()
         self.deliver(t.index, None, t.key, timeout_error(t.typed, limit))
+
+    def _restart(self, worker: str) -> None:
+        try:
+            self.client.restart_workers([worker], raise_for_error=False)
+        except Exception:  # no nanny to restart it (the thread stays busy), or the run is over
+            pass
 
     @staticmethod
     def _as_typed(t: _Task, rep: FileReport) -> FileReport:
