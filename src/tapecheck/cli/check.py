@@ -10,7 +10,7 @@ import click
 
 from ..errors import UsageError
 from ..report import FORMATS
-from .output import Sink, pick_format, tell_errors, write
+from .output import Sink, open_cache, pick_format, tell_errors, write
 
 #: Formats that are written one file at a time as each finishes.
 STREAMING = ("jsonl",)
@@ -156,13 +156,7 @@ def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, col
     if verbose and resolved.source:
         click.echo(f"tapecheck: config {resolved.source} (preset {resolved.preset})", err=True)
 
-    cache = None
-    if not no_cache and os.environ.get("TAPECHECK_NO_CACHE", "") in ("", "0"):
-        from ..pipeline.cache import Cache
-
-        cache = Cache.open()
-        if cache.warning and verbose:
-            click.echo(f"tapecheck: {cache.warning}", err=True)
+    cache = open_cache(no_cache, verbose)
 
     sink = Sink(output) if fmt in STREAMING else None
     progress = ProgressLine() if sys.stderr.isatty() else None

@@ -81,13 +81,13 @@ def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail
     options = options_for(settings, target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp,
                           head_s=head_s, tail_s=tail_s,
                           max_bytes=parse_size(max_size) if max_size else None)
-    stage = None
-    if sys.stderr.isatty():
-        def stage(text: str) -> None:
-            click.echo(f"tapecheck: {text} …", err=True)
+    def stage(text: str) -> None:
+        click.echo(f"tapecheck: {text} …", err=True)
+
     try:
         result = make_copy(tape, options, settings, output=output, name=name, role=role,
-                           take=take, dry_run=dry_run, force=force, on_stage=stage)
+                           take=take, dry_run=dry_run, force=force,
+                           on_stage=stage if sys.stderr.isatty() else None)
     except FixError as exc:
         click.echo(f"tapecheck: {exc}", err=True)
         sys.exit(2)

@@ -59,3 +59,15 @@ class Sink:
     def close(self) -> None:
         if self.own:
             self.fh.close()
+
+
+def open_cache(no_cache: bool, verbose: bool = False):
+    """The user's cache of judgements, or None with --no-cache or TAPECHECK_NO_CACHE set."""
+    if no_cache or os.environ.get("TAPECHECK_NO_CACHE", "") not in ("", "0"):
+        return None
+    from ..pipeline.cache import Cache
+
+    cache = Cache.open()
+    if cache.warning and verbose:
+        click.echo(f"tapecheck: {cache.warning}", err=True)
+    return cache

@@ -14,7 +14,7 @@ import sys
 import click
 
 from ..errors import UsageError
-from .output import pick_format, tell_errors, write
+from .output import open_cache, pick_format, tell_errors, write
 
 
 @click.command()
@@ -73,11 +73,7 @@ def run_takes(paths, resolved, *, fmt, output, color, verbose, no_cache) -> int:
     from ..takes import compare_takes
     from .progress import ProgressLine
 
-    cache = None
-    if not no_cache and os.environ.get("TAPECHECK_NO_CACHE", "") in ("", "0"):
-        from ..pipeline.cache import Cache
-
-        cache = Cache.open()
+    cache = open_cache(no_cache, verbose)
     progress = ProgressLine() if sys.stderr.isatty() else None
     errors_in_report = fmt == "text" and output is None
 
