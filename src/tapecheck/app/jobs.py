@@ -151,8 +151,10 @@ class Jobs:
         return job.fix
 
     def _fix(self, job: Job, task: Task) -> None:
-        out = job.path.parent / "fixed" / (Path(job.name).stem + "_fixed.mp4")
         try:
+            if job.path is None:  # forgotten while it waited for a free worker
+                raise FileNotFoundError("the tape is no longer here: add it again")
+            out = job.path.parent / "fixed" / (Path(job.name).stem + "_fixed.mp4")
             out.parent.mkdir(exist_ok=True)
             ctx = multiprocessing.get_context("spawn")  # no forked copy of the server's threads
             with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as proc:
