@@ -154,7 +154,7 @@ const CHANGES = {"loudness": "Voice level", "sync": "Lip sync", "trim": "Dead ai
 
 function numbers(ch) {
   const n = (x) => (typeof x === "number" ? x.toFixed(1).replace(/\.0$/, "") : x);
-  if (ch.before === null || ch.before === undefined) return "";
+  if (ch.before == null || ch.after == null) return "";  // nothing measured to compare
   return ` (${n(ch.before)} → ${n(ch.after)}${ch.unit ? " " + ch.unit : ""})`;
 }
 
