@@ -10,7 +10,7 @@ import click
 
 from ..errors import UsageError
 from ..report import FORMATS
-from .output import Sink, open_cache, pick_format, tell_errors, write
+from .output import Sink, on_each_file, open_cache, pick_format, write
 
 #: Formats that are written one file at a time as each finishes.
 STREAMING = ("jsonl",)
@@ -160,18 +160,13 @@ def run_check(paths, *, fmt, output, fail_on, strict, quick, select, ignore, col
 
     sink = Sink(output) if fmt in STREAMING else None
     progress = ProgressLine() if sys.stderr.isatty() else None
-    # the text report on stdout shows each file's error itself: no second copy on stderr
-    errors_in_report = fmt == "text" and output is None
 
-    def on_file(rep) -> None:
-        if progress:
-            progress.clear()
-        if not errors_in_report:
-            tell_errors(rep)
-        if sink is not None:
-            from ..report.json import render_file
+    def stream(rep) -> None:
+        from ..report.json import render_file
 
-            sink.write(render_file(rep))
+        sink.write(render_file(rep))
+
+    on_file = on_each_file(progress, fmt, output, stream if sink is not None else None)
 
     stats = BatchStats()
     try:

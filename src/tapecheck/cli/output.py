@@ -27,6 +27,23 @@ def tell_errors(file_report) -> None:
                    err=True)
 
 
+def on_each_file(progress, fmt: str, output: str | None, then=None):
+    """What the command line does as each file finishes: clear the progress line, say the
+    file's errors on stderr (unless the text report on stdout shows them itself: no second
+    copy), then `then(file_report)` if given."""
+    errors_in_report = fmt == "text" and output is None
+
+    def on_file(file_report) -> None:
+        if progress:
+            progress.clear()
+        if not errors_in_report:
+            tell_errors(file_report)
+        if then is not None:
+            then(file_report)
+
+    return on_file
+
+
 def write(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)

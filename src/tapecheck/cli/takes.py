@@ -14,7 +14,7 @@ import sys
 import click
 
 from ..errors import UsageError
-from .output import open_cache, pick_format, tell_errors, write
+from .output import on_each_file, open_cache, pick_format, write
 
 
 @click.command()
@@ -75,14 +75,7 @@ def run_takes(paths, resolved, *, fmt, output, color, verbose, no_cache) -> int:
 
     cache = open_cache(no_cache, verbose)
     progress = ProgressLine() if sys.stderr.isatty() else None
-    errors_in_report = fmt == "text" and output is None
-
-    def on_file(rep) -> None:
-        if progress:
-            progress.clear()
-        if not errors_in_report:
-            tell_errors(rep)
-
+    on_file = on_each_file(progress, fmt, output)
     try:
         report = compare_takes(paths, Plan(resolved.settings), jobs=resolved.jobs, cache=cache,
                                on_file=on_file,
