@@ -194,7 +194,7 @@ MATRIX = {
                                           audio="anullsrc=r=48000:cl=mono"), "judged", "M002"),
     "two-video-streams": (lambda d, g: _two_videos(d), "judged", None),
     "mp3-cover-art": (lambda d, g: _cover_art(d), "error", "no-video"),
-    "corrupt-middle": (lambda d, g: _corrupt_middle(d, g), "judged", None),
+    "corrupt-middle": (lambda d, g: _corrupt_middle(d, g), "judged", "M008"),
     "symlink-loop": (lambda d, g: _symlink_loop(d), "error", "unreadable"),
     "fifo": (lambda d, g: _fifo(d), "error", "not-a-file"),
 }

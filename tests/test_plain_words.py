@@ -16,6 +16,7 @@ import re
 import pytest
 
 from checks_fake import hits, media, ns
+from tapecheck.measures.integrity import Integrity
 from report_fixtures import media as media_summary, series_set
 from tapecheck import score
 from tapecheck.checks import BY_CODE, REGISTRY, phrasing
@@ -127,6 +128,9 @@ CASES = {
              dict(signal=ns(sample_peak_dbfs=-40.0), r128=ns(integrated_lufs=-75.0),
                   media=media())],
     "M003": [dict(media=media(duration_s=0.6))],
+    "M008": [dict(integrity=Integrity(87.6, 43.2, True, 0, "")),
+             dict(integrity=Integrity(87.6, 87.6, True, 0, "")),
+             dict(integrity=Integrity(30.0, 30.0, False, 3, "Invalid NAL unit size"))],
     "M004": [dict(media=media(irregular_frame_share=0.3))],
     "M005": [dict(media=media(hdr=True, color_transfer="smpte2084")),
              dict(media=media(bit_depth=10))],

@@ -20,6 +20,7 @@ REGISTRY: tuple[Check, ...] = (
     media.no_audio_track,
     media.silent_audio_track,
     media.too_short,
+    media.file_cut_short,
     media.variable_frame_rate,
     media.hdr_video,
     media.portrait_orientation,

@@ -27,7 +27,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .ffmpeg import Stream, binary, timeout_for, url
+from .ffmpeg import DecodeLog, Stream, binary, timeout_for, url
 from .probe import MediaInfo
 
 #: Analysis sample rate: keeps everything up to 24 kHz, enough for bandwidth and sibilance.
@@ -97,7 +97,8 @@ class R128:
 
 
 class AudioStream:
-    """Iterate `blocks()` once; afterwards `r128` holds the whole-stream loudness figures."""
+    """Iterate `blocks()` once; afterwards `r128` holds the whole-stream loudness figures and
+    `log` how far the sound decoded."""
 
     def __init__(self, info: MediaInfo, *, sample_rate: int = SAMPLE_RATE,
                  block_s: float = BLOCK_S):
@@ -108,6 +109,7 @@ class AudioStream:
         self.block_s = block_s
         self.channels = min(info.audio_channels or 1, 2)
         self.r128 = R128()
+        self.log = DecodeLog()
 
     def blocks(self) -> Iterator[AudioBlock]:
         import ffmpeg
@@ -128,11 +130,12 @@ class AudioStream:
         n = int(round(self.sample_rate * self.block_s))
         t0 = 0.0
         with Stream(args, timeout_for(self.info.duration_s), self.info.path,
-                    on_stderr=self.r128.feed_line) as proc:
+                    on_stderr=self.r128.feed_line, log=self.log) as proc:
             for buf in proc.chunks(n * ch * 4, tail_align=ch * 4):
                 samples = np.frombuffer(buf, np.float32).reshape(-1, ch)
                 block = AudioBlock(t0, self.sample_rate, samples)
                 t0 += block.duration
+                self.log.end_s = t0
                 yield block
             proc.finish()
 

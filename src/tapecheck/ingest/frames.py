@@ -44,7 +44,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .ffmpeg import Stream, binary, timeout_for, url, version_line
+from .ffmpeg import DecodeLog, Stream, binary, timeout_for, url, version_line
 from .probe import MediaInfo
 
 #: Long side of sampled frames, px.
@@ -87,12 +87,13 @@ def sampling_mode(info: MediaInfo, rate: float, quick: bool) -> str:
 
 def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = False,
                 max_side: int = MAX_SIDE, start_s: float | None = None,
-                duration_s: float | None = None) -> Iterator[Frame]:
+                duration_s: float | None = None, log: DecodeLog | None = None) -> Iterator[Frame]:
     """Yield sampled frames in time order; the ffmpeg process is reaped however iteration ends.
 
     `start_s`/`duration_s` restrict decoding to a window (for measures that need the full
     frame rate on a few seconds, e.g. lip sync); pass `rate=0` for every frame in the window.
     For a clip of a reel (`info.window_start_s`), times count from the clip's start.
+    `log` learns how far decoding got (the last frame's end) and what ffmpeg said of damage.
     """
     w, h = frame_size(info, max_side)
     full = rate <= 0 or start_s is not None
@@ -148,7 +149,8 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
 
     offset = float(start_s or 0.0)
     span = duration_s if duration_s is not None else info.duration_s
-    with Stream(args, timeout_for(span), info.path, on_stderr=on_line) as proc:
+    frame_s = 1.0 / (info.fps or 25.0)
+    with Stream(args, timeout_for(span), info.path, on_stderr=on_line, log=log) as proc:
         for i, buf in enumerate(proc.chunks(w * h * 3)):
             try:
                 t = times.get(timeout=10.0)
@@ -156,6 +158,8 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
                 t = i / rate if rate > 0 else i / (info.fps or 25.0)
             t += offset  # after an input seek, ffmpeg's timestamps start at the seek point
             image = np.frombuffer(buf, np.uint8).reshape(h, w, 3)
+            if log is not None:
+                log.end_s = max(log.end_s, t + frame_s)
             yield Frame(i, t, image)
         proc.finish()
 

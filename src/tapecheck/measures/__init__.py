@@ -32,6 +32,7 @@ from .voices import Voices
 from .speakers import Speakers
 from .sync import Sync
 from .lipmotion import LipMotion
+from .integrity import AudioDecode, Decoded, VideoDecode
 
 #: Every measure, in an order where each comes after what it `requires`.
 MEASURES: tuple[type[Measure], ...] = (
@@ -46,7 +47,9 @@ MEASURES: tuple[type[Measure], ...] = (
     Picture,
     Sheet,
     Mouth,
+    VideoDecode,
     StreamLoudness,
+    AudioDecode,
     Signal,
     AudioFrames,
     VoiceActivity,
@@ -63,6 +66,7 @@ MEASURES: tuple[type[Measure], ...] = (
     Speakers,
     Sync,
     LipMotion,
+    Decoded,
 )
 
 BY_NAME: dict[str, type[Measure]] = {m.name: m for m in MEASURES}

@@ -65,12 +65,13 @@ def measure(ctx: Context, results: Results, classes: list,
 
 def _video_pass(ctx: Context, results: Results, classes: list,
                 on_progress: Progress | None) -> None:
-    from ..ingest import iter_frames
+    from ..ingest import DecodeLog, iter_frames
 
     live = _start(ctx, classes, results)
     frames = 0
     total = ctx.info.duration_s
-    for frame in iter_frames(ctx.info, rate=ctx.frame_rate, quick=ctx.quick):
+    log = DecodeLog()
+    for frame in iter_frames(ctx.info, rate=ctx.frame_rate, quick=ctx.quick, log=log):
         frames += 1
         _feed(live, frame, results)
         if on_progress is not None:
@@ -78,7 +79,7 @@ def _video_pass(ctx: Context, results: Results, classes: list,
     if frames == 0:
         raise IngestError("decode-failed", f"{ctx.info.path}: no picture could be decoded from "
                           "the video stream; the file is damaged — export it again")
-    _finish(live, results, {})
+    _finish(live, results, {"video_log": log})
 
 
 def _audio_pass(ctx: Context, results: Results, classes: list,
@@ -89,7 +90,7 @@ def _audio_pass(ctx: Context, results: Results, classes: list,
     live = _start(ctx, classes, results)
     for block in stream.blocks():
         _feed(live, block, results)
-    _finish(live, results, {"r128": stream.r128})
+    _finish(live, results, {"r128": stream.r128, "audio_log": stream.log})
     for name, m in list(derived.items()):
         try:
             m.early(results)
