@@ -73,7 +73,6 @@ def test_no_face_clip_gets_a_face_error(corpus):
     ("grid_swiz3n", "backlit", "V202"),
     ("grid_bbaf2n", "backlit", "V202"),
     ("sadtalker_WDA_KatieHill_000", "bright+1.5", "V203"),
-    ("grid_bbaf2n", "side-light", "V204"),
     ("grid_swiz3n", "eye-shadow", "V110"),
     ("grid_bbaf2n", "glare", "V111"),
     ("grid_bbaf2n", "extra-face", "V120"),
@@ -91,6 +90,15 @@ def test_no_face_clip_gets_a_face_error(corpus):
 def test_degradation_is_found(corpus, calib, clip, degradation, code):
     rep = _judge(calib.degraded(clip, degradation))
     assert code in _warned(rep), [(f.code, f.message) for f in rep.findings]
+
+
+def test_side_light_is_a_remark_not_a_warning(corpus, calib):
+    """V204 has no real positive to fit a warning on (its docstring): strong side light is
+    still found, as info."""
+    rep = _judge(calib.degraded("grid_bbaf2n", "side-light"))
+    side = [f for f in rep.findings if f.code == "V204"]
+    assert side and side[0].severity == Severity.INFO and side[0].measured > 2.0
+    assert "V204" not in _warned(rep)
 
 
 def test_darker_skin_in_good_light_is_not_called_dark_or_backlit(corpus, calib):

@@ -99,8 +99,8 @@ def room_echo(m, p):
 @check(code="A304", name="handling-or-wind-noise", category="clarity",
        severity=Severity.WARNING, reads=("clarity",), unit="bursts",
        words=("more than", "fewer than"),
-       params=(Param("max_bursts", 0.0, "bursts", "more bursts than this is a warning",
-                     0.0, 100.0),),
+       params=(Param("max_bursts", 1.0, "bursts",
+                     "more bursts than this is a warning (fewer are a remark)", 0.0, 100.0),),
        problem="the thumps and wind noise",
        fix="Keep hands and clothing off the mic and phone, use a foam windscreen outdoors, "
            "and put the phone on a stand.")
@@ -108,16 +108,30 @@ def handling_or_wind_noise(m, p):
     """Thumps, rubbing or wind: low-frequency bursts outside the voice.
 
     A burst is 0.1–2 s where the power under 300 Hz jumps ≥ 20 dB over the pauses' level and
-    is a large part of the sound, away from voiced speech (measures/clarity.py). The corpus's real
-    mic rub (iPhone) and laptop tap are found when mixed into speech; none of the clean corpus
-    speech or GRID clips has any (tests/test_audio_clarity.py).
+    is a large part of the sound, away from voiced speech (measures/clarity.py). The corpus's
+    real mic rub (iPhone) and laptop tap, mixed into the pauses of corpus speech, are two
+    bursts and are found (tests/test_audio_checks.py); none of the clean corpus speech or GRID
+    clips has any.
+    Warned from two bursts; one alone is a remark (info). Real positives are too few to fit a
+    count on: of the 42 labelled real clips one has handling noise (a phone picked up at the
+    end of the take: one 0.5 s burst), while a single burst also came from a plosive on a
+    gated close voice, a music intro's sound effect and a gated webcam track's onset (three
+    clips not labelled for it, split halves A and B alike; the blind set adds a plosive and a
+    music bed). A single burst cannot tell them apart; repeated bursts are the handling that
+    costs a take. With no voice on the tape the check does not run: a rumble with nobody
+    speaking (air conditioning, 56 "bursts" on an open-office clip) covers no words, and
+    A501 says what matters there.
     Why casting cares: a bump or a gust makes casting reach for the volume and breaks the
     moment. How to fix: don't hold the phone; stand it; shield the mic from wind.
     """
-    bursts = m["clarity"].bursts
-    if len(bursts) > p.max_bursts:
+    c = m["clarity"]
+    if c.bandwidth_hz is None:
+        raise Skip("no voice on the tape for bumps or wind to cover")
+    bursts = c.bursts
+    if bursts:
         total = sum(b.end_s - b.start_s for b in bursts)
         return Hit("{} of thumps, rubbing or wind", measured=float(len(bursts)),
                    threshold=p.max_bursts, spans=tuple(bursts[:20]),
                    detail=f"{total:.1f} s in all",
+                   severity=None if len(bursts) > p.max_bursts else Severity.INFO,
                    plain=f"The microphone picks up thumps, rubbing or wind {_times(len(bursts))}.")

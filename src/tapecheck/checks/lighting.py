@@ -134,7 +134,7 @@ def face_overexposed(m, p):
                    "white: the detail there is lost.")
 
 
-@check(code="V204", name="uneven-light", category="lighting", severity=Severity.WARNING,
+@check(code="V204", name="uneven-light", category="lighting", severity=Severity.INFO,
        reads=("light",), unit="stops",
        params=(Param("max_stops", 2.0, "stops",
                      "one cheek darker than the other by more than this warns",
@@ -152,6 +152,13 @@ def uneven_light(m, p):
     clips 0.06–0.27 stops; half the picture darkened by 2.5 stops: 2.22–2.69 stops. Real set:
     0.07–0.65 on every clip but a dark car crop with hair over one cheek (1.49) and a webcam
     tape lit from one side (1.04).
+    A remark (info), not a warning: no clip of the 42 labelled real ones (corpus/real and
+    real2) is labelled for uneven light, and the two side-lit faces it warned on were not
+    problems to casting — a face against bright windows with hands passing over it (3.7
+    stops, real2, half B) and, on the blind set, a face lit from one side against a black
+    backdrop (4.2 stops) whose eyes both showed. Casting's concern is whether both eyes can be
+    seen, which V110 (eyes in shadow) judges on the eyes themselves; side light alone is a
+    choice. It becomes a warning again only with real positives to fit it on.
     Why casting cares: a face half in shadow hides one eye and reads as a mood choice nobody
     asked for; self-tape guidance asks for soft, even, frontal light.
     How to fix: fill the dark side — a lamp, a reflector, a white wall — or face the light.

@@ -70,6 +70,10 @@ class MediaInfo:
     #: Share of frame intervals (first minute) more than `VFR_TOLERANCE` from the median
     #: interval: how much of the timing is irregular (None: too few frames to tell).
     irregular_frame_share: float | None = None
+    #: Where the later of the video and audio streams ends by its own header (s from the
+    #: file's start), None when neither says: an MP4's container can announce more than its
+    #: streams hold (64.1 s over streams of 61.4 s on a broadcast clip in corpus/real2).
+    streams_end_s: float | None = None
 
     @property
     def has_audio(self) -> bool:
@@ -202,7 +206,15 @@ def _parse(path: str, size: int, raw: str) -> MediaInfo:
         audio_sample_rate=int(a.get("sample_rate") or 0) or None if a else None,
         audio_channels=int(a.get("channels") or 0) or None if a else None,
         irregular_frame_share=timing.irregular_share,
+        streams_end_s=_streams_end(fmt, [v] + ([a] if a else [])),
     )
+
+
+def _streams_end(fmt: dict, streams: list[dict]) -> float | None:
+    origin = _float(fmt.get("start_time")) or 0.0
+    ends = [(_float(s.get("start_time")) or origin) + d - origin for s in streams
+            if (d := _float(s.get("duration"))) is not None]
+    return max(ends) if ends else None
 
 
 def _is_image(v: dict, container: str) -> bool:

@@ -6,7 +6,9 @@ length, and players show the first part. ffmpeg then decodes what is there and l
 file" (MP4/MOV) or "File ended prematurely" (Matroska/WebM). Each pass's ffmpeg keeps a
 `DecodeLog` (ingest/ffmpeg.py): how far it got and what it said of damage.
 
-`reach_s` is how far the tape decodes: the audio's end (every sample is decoded), or the last
+`promised_s` is where the streams' own headers say they end (an MP4 container may announce
+more than its streams hold), else the container's length. `reach_s` is how far the tape
+decodes: the audio's end (every sample is decoded), or the last
 sampled frame plus the sampling step (a later frame may exist that the sampler did not take:
 0.5 s at 2 fps, a keyframe interval when only keyframes are decoded), whichever is later, so a
 sound track that ends before the picture (or the reverse) is not a cut.
@@ -22,7 +24,7 @@ from .base import AudioMeasure, DerivedMeasure, VideoMeasure
 
 @dataclass(frozen=True)
 class Integrity:
-    promised_s: float     # the length the container announces
+    promised_s: float     # the length the streams (else the container) announce
     reach_s: float        # how far the picture or the sound decodes (docstring)
     cut_short: bool       # a demuxer said the data stops before the file's index says it ends
     damaged: int          # lines in which ffmpeg reported damaged data
@@ -61,11 +63,14 @@ class Decoded(DerivedMeasure):
             step = info.keyframe_interval_s or 1.0 / self.ctx.frame_rate
         else:
             step = 1.0 / self.ctx.frame_rate
-        reach = min(info.duration_s, video.end_s + step) if video.end_s > 0 else 0.0
+        reach = video.end_s + step if video.end_s > 0 else 0.0
         if audio is not None:
             reach = max(reach, audio.end_s)
+        promised = info.duration_s
+        if info.window_start_s is None and info.streams_end_s:
+            promised = min(promised, info.streams_end_s)
         logs = [x for x in (video, audio) if x is not None]
         first = next((x.first_damage for x in logs if x.first_damage), "")
-        return Integrity(promised_s=info.duration_s, reach_s=reach,
+        return Integrity(promised_s=promised, reach_s=reach,
                          cut_short=any(x.cut_short for x in logs),
                          damaged=sum(x.damaged for x in logs), first_damage=first)
