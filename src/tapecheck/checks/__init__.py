@@ -46,6 +46,7 @@ REGISTRY: tuple[Check, ...] = (
     focus.camera_shake,
     picture.black_frames,
     picture.frozen_video,
+    picture.cuts_in_take,
     loudness.voice_too_quiet,
     loudness.voice_too_loud,
     loudness.loudness_off_target,

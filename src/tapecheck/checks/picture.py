@@ -1,7 +1,7 @@
-"""Picture-edit checks (V5xx): black frames and frozen video inside the take.
+"""Picture-edit checks (V5xx): black frames, frozen video and cuts inside the take.
 
-Measure: measures/picture.py — the rules of ffmpeg's blackdetect and freezedetect filters
-applied to the sampled frames (2 per second).
+Measures: measures/picture.py — the rules of ffmpeg's blackdetect and freezedetect filters
+applied to the sampled frames (2 per second); measures/shots.py — cuts between shots.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from ..model import Severity, Span
 from ._picture import GRACE_S, length
 from .base import Hit, Param, Skip, check
 from .plainly import seconds as _seconds
+from .plainly import times as _times
 
 
 @check(code="V501", name="black-frames", category="edit", severity=Severity.WARNING,
@@ -85,3 +86,36 @@ def _runs(times, flags, duration, min_s) -> tuple[Span, ...]:
     from ._picture import spans
 
     return spans(times, list(flags), duration, min_s)
+
+
+@check(code="V503", name="cuts-in-take", category="edit", severity=Severity.WARNING,
+       reads=("shot_changes",), unit="cuts", words=("more than", "fewer than"), quick=False,
+       params=(Param("max_cuts", 0.0, "cuts", "more cuts between shots than this warns",
+                     0.0, 100.0),),
+       problem="the cuts in the take",
+       fix="Record the scene as one continuous take, in one shot; if you add a slate, put it "
+           "before the scene.")
+def cuts_in_take(m, p):
+    """The picture cuts from one shot to another inside the tape.
+
+    A cut is a pair of sampled frames (0.5 s apart) whose colour content changes far more
+    than the pairs around it (measures/shots.py). On the 42 labelled real clips (corpus/real
+    and real2) it finds 8 of the 9 clips labelled with cuts or B-roll (the one missed cuts
+    between two similar shots of a press junket) and none of the 33 without; split halves:
+    half A 3 of 4 found, half B 5 of 5, no false alarm in either.
+    Why casting cares: a self-tape is judged as one unbroken performance; casting breakdowns
+    ask for continuous takes, and cuts (to another angle, to B-roll, between takes) read as
+    an edited showreel, not an audition. A slate edited in front of the scene is usual; say
+    so to casting if you were asked for one.
+    How to fix: record the scene in one take from one camera position.
+    """
+    shots = m["shot_changes"]
+    if not shots.pairs:
+        raise Skip("no sampled frames close enough in time to compare")
+    n = len(shots.cuts)
+    if n > p.max_cuts:
+        spans = tuple(Span(t, t) for t in shots.cuts[:20])
+        return Hit("The picture cuts between shots {}", measured=float(n),
+                   threshold=p.max_cuts, spans=spans,
+                   plain=f"The picture cuts to another shot {_times(n)}: casting expects one "
+                   "continuous take.")

@@ -33,6 +33,7 @@ from .speakers import Speakers
 from .sync import Sync
 from .lipmotion import LipMotion
 from .integrity import AudioDecode, Decoded, VideoDecode
+from .shots import Shots
 
 #: Every measure, in an order where each comes after what it `requires`.
 MEASURES: tuple[type[Measure], ...] = (
@@ -45,6 +46,7 @@ MEASURES: tuple[type[Measure], ...] = (
     Focus,
     Motion,
     Picture,
+    Shots,
     Sheet,
     Mouth,
     VideoDecode,

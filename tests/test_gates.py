@@ -1,0 +1,53 @@
+"""Principled gates (issue #21): no voice, no verdict on the voice; checks without real
+positives remark (info) instead of warning. Rules on fake measures: exact and fast."""
+
+from __future__ import annotations
+
+from checks_fake import ns, severities
+from tapecheck.model import Span
+
+
+def clarity(**kw):
+    base = dict(hf_balance_db=-10.0, bandwidth_hz=12000.0, reverb_rt60_s=0.3, bursts=())
+    base.update(kw)
+    return ns(**base)
+
+
+def test_noise_is_not_judged_without_a_voice():
+    got = severities("A201", noise=ns(snr_weighted_db=None, sii=None), dnsmos=ns(bak=1.1))
+    assert got == ["skip: no voice on the tape for the background to compete with"]
+
+
+def test_an_intrusive_background_under_clear_words_is_a_remark():
+    assert severities("A201", noise=ns(snr_weighted_db=20.0, sii=0.99),
+                      dnsmos=ns(bak=1.5)) == ["info"]
+    assert severities("A201", noise=ns(snr_weighted_db=20.0, sii=0.99),
+                      dnsmos=ns(bak=3.5)) == []
+    assert severities("A201", noise=ns(snr_weighted_db=10.0, sii=0.8),
+                      dnsmos=ns(bak=1.5)) == ["warning"]
+
+
+def test_bumps_are_not_judged_without_a_voice():
+    got = severities("A304", clarity=clarity(bandwidth_hz=None, bursts=(Span(1, 1.3),) * 5))
+    assert got[0].startswith("skip: no voice")
+
+
+def test_one_burst_is_a_remark_two_are_a_warning():
+    one = clarity(bursts=(Span(1.0, 1.1),))
+    two = clarity(bursts=(Span(1.0, 1.1), Span(5.0, 5.4)))
+    assert severities("A304", clarity=one) == ["info"]
+    assert severities("A304", clarity=two) == ["warning"]
+    assert severities("A304", clarity=clarity()) == []
+
+
+def test_side_light_is_a_remark():
+    light = ns(side_stops=4.2, frames=[ns(side=4.2)] * 10, times=[i * 0.5 for i in range(10)],
+               duration_s=5.0)
+    assert severities("V204", light=light) == ["info"]
+
+
+def test_tight_framing_starts_at_061_of_the_frame():
+    def framing(h):
+        return ns(face_height=h, above=0.4, frames=[ns()] * 10)
+    assert severities("V302", framing=framing(0.62)) == ["warning"]
+    assert severities("V302", framing=framing(0.60)) == []
