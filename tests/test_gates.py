@@ -51,3 +51,12 @@ def test_tight_framing_starts_at_061_of_the_frame():
         return ns(face_height=h, above=0.4, frames=[ns()] * 10)
     assert severities("V302", framing=framing(0.62)) == ["warning"]
     assert severities("V302", framing=framing(0.60)) == []
+
+
+def test_clicks_in_one_stretch_warn_though_the_share_is_small():
+    def clipping(samples, clicks):
+        return ns(clipped_sample_ratio=samples / 11_000_000, clipped_samples=samples,
+                  clipped_blocks=[(78.0, samples)], clicks=clicks)
+    assert severities("A105", clipping=clipping(100, 24)) == ["warning"]
+    assert severities("A105", clipping=clipping(4, 2)) == []
+    assert severities("A105", clipping=clipping(4, 0)) == []

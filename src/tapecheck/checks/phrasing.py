@@ -15,7 +15,7 @@ import math
 #: Decimals shown per unit (trailing zeros dropped); a unit not listed gets 2.
 _DECIMALS = {"LUFS": 1, "LU": 1, "dB": 1, "dBTP": 1, "dBFS": 1, "s": 1, "ms": 0, "Hz": 0,
              "°": 0, "Y′": 0, "px": 1, "1/px": 2, "stops": 1, "face heights": 2, "bit": 0,
-             "bursts": 0, "dropouts": 0, "clips": 0, "cuts": 0, "ratio": 0, "%": 2}
+             "bursts": 0, "dropouts": 0, "clips": 0, "cuts": 0, "clicks": 0, "ratio": 0, "%": 2}
 #: Units written with a sign: a level against full scale that may go above it.
 _SIGNED = {"dBTP"}
 #: Units written straight after the number.
