@@ -60,3 +60,12 @@ def test_clicks_in_one_stretch_warn_though_the_share_is_small():
     assert severities("A105", clipping=clipping(100, 24)) == ["warning"]
     assert severities("A105", clipping=clipping(4, 2)) == []
     assert severities("A105", clipping=clipping(4, 0)) == []
+
+
+def test_camera_motion_warns_from_6_px_and_is_a_remark_from_3_px():
+    def motion(px):
+        return ns(pairs_tried=10, judged=True, shift=[px] * 10, shake_px=px,
+                  times=[i * 0.5 for i in range(10)], duration_s=5.0)
+    assert severities("V410", motion=motion(26.5)) == ["warning"]
+    assert severities("V410", motion=motion(5.6)) == ["info"]
+    assert severities("V410", motion=motion(1.8)) == []

@@ -84,9 +84,12 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
 
 @check(code="V410", name="camera-shake", category="stability", severity=Severity.WARNING,
        reads=("motion",), unit="px", quick=False,
-       params=(Param("max_shake_px", 3.0, "px",
+       params=(Param("max_shake_px", 6.0, "px",
                      "median background motion between frames 0.5 s apart (at 640 px width) "
-                     "above this warns", 0.2, 50.0),),
+                     "above this warns", 0.2, 50.0),
+               Param("remark_shake_px", 3.0, "px",
+                     "above this (and up to max_shake_px) the motion is remarked on (info)",
+                     0.2, 50.0)),
        problem="the camera shake",
        fix="Put the camera on a tripod or prop it on something steady (a shelf, a stack of "
            "books); don't hold it.")
@@ -98,7 +101,14 @@ def camera_shake(m, p):
     motion.py). Corpus: tripod talking heads 0.02–0.4 px (GRID's curly-haired speaker 1.2 px,
     hair at the edge of her mask), the ready sample tapes ≤ 0.3 px; a moving crop of 1 % of
     the width: 4.7–12.7 px; the stock clips filmed with a moving camera (LivePortrait
-    s13/s20/s32): 13.6–32 px. Warned above 3 px (0.5 % of the width every half second).
+    s13/s20/s32): 13.6–32 px.
+    Warned above 6 px (1 % of the width every half second); from 3 px to 6 px it is a remark
+    (info). One real positive only (corpus/real2's hand-held phone walking outdoors, 26.5 px,
+    half A), so the warning stands where the synthetic calibration is unambiguous: the
+    labelled real clips without shake read 0.0–1.8 px, but a static laptop webcam with a
+    moving person (blind set, 5.6 px) and a social-media interview reel with cuts (real2, 3.6
+    px, half A) read above the old 3 px line — a person moving fast, auto-exposure and
+    rolling shutter move the few background corners a fixed camera leaves.
     Not judged with `--quick`: keyframes seconds apart measure drift, not shake.
     Why casting cares: a wobbling frame is tiring to watch and reads as careless; casting
     guides ask for a tripod or a steady surface.
@@ -111,9 +121,12 @@ def camera_shake(m, p):
         raise Skip(f"too little background detail outside the actor to measure camera motion "
                    f"(readable in {len(motion.shift)} of {motion.pairs_tried} frame pairs)")
     shake = motion.shake_px
-    if shake > p.max_shake_px:
-        found = spans(motion.times, [s > p.max_shake_px for s in motion.shift],
-                      motion.duration_s, 1.0)
+    if shake > p.remark_shake_px:
+        limit = p.max_shake_px if shake > p.max_shake_px else p.remark_shake_px
+        found = spans(motion.times, [s > limit for s in motion.shift], motion.duration_s, 1.0)
         return Hit("The camera moves {} between frames half a second apart, median at 640 px "
-                   "width", measured=shake, threshold=p.max_shake_px, spans=found,
-                   plain="The camera moves: the picture wobbles instead of standing still.")
+                   "width", measured=shake, threshold=limit, spans=found,
+                   severity=None if shake > p.max_shake_px else Severity.INFO,
+                   plain="The camera moves: the picture wobbles instead of standing still."
+                   if shake > p.max_shake_px else
+                   "The picture moves a little: if the camera was handheld, put it on a stand.")
