@@ -111,6 +111,18 @@ def _(out: Path) -> None:
     grid_tape("grid_lbax4n.mpg", out, audio=False)
 
 
+@recipe("defect-media_cut-short.mp4")
+def _(out: Path) -> None:
+    # an export or upload that stopped partway: a ready tape (index at the front, as phones
+    # and `tapecheck fix` write it) cut to 60 % of its bytes still opens and announces its
+    # whole length: M008
+    whole = out.with_suffix(".whole.mp4")
+    grid_tape("grid_lbax4n.mpg", whole)
+    data = whole.read_bytes()
+    whole.unlink()
+    out.write_bytes(data[:len(data) * 60 // 100])
+
+
 @recipe("defect-orientation_portrait.mp4")
 def _(out: Path) -> None:
     grid_tape("grid_lwbsza.mpg", out, frame=grid_frame(720, 1280, fg_width=720))
