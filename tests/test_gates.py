@@ -69,3 +69,10 @@ def test_camera_motion_warns_from_6_px_and_is_a_remark_from_3_px():
     assert severities("V410", motion=motion(26.5)) == ["warning"]
     assert severities("V410", motion=motion(5.6)) == ["info"]
     assert severities("V410", motion=motion(1.8)) == []
+
+
+def test_a_small_face_is_not_compared_with_the_background():
+    def focus(detailed):
+        return ns(judged=5, face=1.24, background=2.73, coarse=1.7, detailed=detailed)
+    assert severities("V401", focus=focus(True)) == ["warning"]
+    assert severities("V401", focus=focus(False)) == []

@@ -49,6 +49,12 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
     own (12 mm of a ≈ 14 cm brow-to-chin face) — the eyes are a smear, and casting cannot
     read them (the defect-focus_blurred sample: 0.93).
     Faces under 48 px in the sampled frame are not judged (too few pixels; framing's business).
+    The background comparison needs a face of at least 64 px (measured at the canonical
+    scale): a smaller face has none of the fine detail a textured background at the same
+    scale keeps, so it always reads softer. corpus/real2's full-length garage testimonial (a
+    56 px face in a gym: 1.24 against a background 2.2 × sharper, half B) was called
+    "focused on the background" while his face is as sharp as the camera allows; its 32 px
+    reading (the eyes' scale) is judged as for any face.
     Why casting cares: soft eyes read as a soft performance on a large screen, and autofocus
     that hunts to the bookshelf behind you is a classic phone self-tape fault.
     How to fix: clean the lens, tap to focus on your face and lock it (AE/AF lock).
@@ -73,7 +79,8 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
         return Hit("Your face is soft: sharpness {} at the scale of your eyes, a 32 px face",
                    measured=coarse, threshold=p.min_coarse, detail=extra,
                    plain="Your face is slightly out of focus (soft)." + also)
-    if bg is not None and face < p.soft_sharpness and bg >= p.background_ratio * face:
+    if (bg is not None and focus.detailed and face < p.soft_sharpness
+            and bg >= p.background_ratio * face):
         return Hit("The camera focused on the background: your face's sharpness is {}",
                    measured=face, threshold=p.soft_sharpness,
                    detail=f"the background is {bg / face:.1f} × sharper, {bg:.2f} 1/px; warned "

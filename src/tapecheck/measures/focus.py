@@ -163,6 +163,15 @@ class FocusResult:
     def judged(self) -> int:
         return sum(f.face is not None for f in self.frames)
 
+    @property
+    def detailed(self) -> bool:
+        """The face is at least `CANON_PX` rows in most judged frames: measured at the
+        canonical scale, so its sharpness can be set against the background's. A smaller
+        face is measured as it is, with none of the fine detail (lashes, skin) that a
+        textured background at the same scale has."""
+        sizes = [f.face_px for f in self.frames if f.face is not None]
+        return bool(sizes) and float(np.median(sizes)) >= CANON_PX
+
     def named(self) -> dict:
         return {"face_sharpness": self.face}
 
