@@ -10,8 +10,10 @@ import pytest
 from tapecheck.errors import UsageError
 from tapecheck.fix.command import audio_filter, temp_path
 from tapecheck.fix.naming import choose_output, conventional_name, refuse
-from tapecheck.fix.plan import (CEILING_DBTP, LIMIT_MARGIN_DB, MIN_SSIM, SIZE_MARGIN, Facts,
-                                FixOptions, downscale, make_plan, refit)
+from tapecheck.fix.edit import Facts, FixOptions
+from tapecheck.fix.limits import CEILING_DBTP, LIMIT_MARGIN_DB, MIN_SSIM, SIZE_MARGIN
+from tapecheck.fix.picture import downscale, refit
+from tapecheck.fix.plan import make_plan
 from tapecheck.model import FileReport, Finding, MediaSummary, Severity
 from tapecheck.profiles import get
 

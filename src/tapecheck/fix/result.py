@@ -8,7 +8,9 @@ import os
 from dataclasses import dataclass, replace
 
 from ..model import FileReport, Severity
-from .plan import MIN_SSIM, Change, FixPlan, needs_new_take
+from .edit import Change, FixPlan
+from .limits import MIN_SSIM
+from .plan import needs_new_take
 
 
 @dataclass(frozen=True)

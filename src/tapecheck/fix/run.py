@@ -25,7 +25,10 @@ from ..settings import Settings
 from .command import passlog_prefix, temp_path
 from .facts import gather
 from .naming import choose_output, refuse
-from .plan import MIN_SSIM, FixOptions, FixPlan, downscale, make_plan, refit
+from .edit import FixOptions, FixPlan
+from .limits import MIN_SSIM
+from .picture import downscale, refit
+from .plan import make_plan
 from .result import FixResult, settle
 
 #: An encode may take many times the tape's length on a busy 2-core machine: one x264

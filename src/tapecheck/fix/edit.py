@@ -1,0 +1,137 @@
+"""What a plan holds, as data: the container facts it reads (`Facts`), the user's options
+(`FixOptions`), each change (`Change`), the edit ffmpeg is told to make (`Edit`) and the whole
+plan (`FixPlan`). No decisions here (plan.py, picture.py) and no ffmpeg (command.py)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..profiles import Profile
+from .limits import CEILING_DBTP, HEAD_S, SYNC_TOLERANCE_MS, TAIL_S, TARGET_LUFS
+
+#: The order changes are listed in (CONTRACT.md's vocabulary).
+WHAT = ("loudness", "sync", "trim", "channels", "dc", "container", "rotation", "frame-rate",
+        "size", "name")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the plan needs that the report does not carry (read by facts.py)."""
+
+    video_index: int = 0
+    audio_index: int | None = 1
+    #: Start times from the container, s: ffmpeg counts every time from the file's start.
+    format_start_s: float = 0.0
+    audio_start_s: float | None = 0.0
+    video_duration_s: float | None = None
+    audio_duration_s: float | None = None
+    #: Video keyframes, s from the file's start, ascending (at least up to a head cut).
+    keyframes_s: tuple[float, ...] = (0.0,)
+    #: 1 / the median interval between frames: the rate a variable-rate phone clip mostly
+    #: runs at (it drops below it in dim light), None: unknown.
+    common_fps: float | None = None
+    #: Per-channel RMS and DC of the whole track, dBFS (ffmpeg astats), to pick a channel.
+    channel_rms_dbfs: tuple[float, ...] = ()
+    channel_dc_dbfs: tuple[float, ...] = ()
+    #: Bitrate of the audio stream, bit/s (None: unknown).
+    audio_bitrate_bps: float | None = None
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    target_lufs: float = TARGET_LUFS
+    ceiling_dbtp: float = CEILING_DBTP
+    head_s: float = HEAD_S
+    tail_s: float = TAIL_S
+    #: A size cap of the user's own (`--max-size`), bytes; the profile's applies as well.
+    max_bytes: int | None = None
+    profile: Profile | None = None
+    #: Limits of the checks that decide a DC offset and a sync offset (the run's settings).
+    max_dc_dbfs: float = -40.0
+    sync_tolerance_ms: float = SYNC_TOLERANCE_MS
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing the copy changes. `measure` names where `before` came from and where the
+    copy's `after` is read (a named measure, `size_bytes`, … of the media summary)."""
+
+    what: str  # loudness sync trim channels dc container rotation frame-rate size name
+    detail: str
+    unit: str = ""
+    before: float | str | None = None
+    target: float | str | None = None
+    after: float | str | None = None
+    measure: str | None = None
+    codes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"what": self.what, "before": _num(self.before), "after": _num(self.after),
+                "target": _num(self.target), "unit": self.unit, "measure": self.measure,
+                "codes": list(self.codes), "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What command.py builds the ffmpeg commands from (times in s, the picture's timeline)."""
+
+    video_index: int
+    audio_index: int | None
+    #: Head cut, s from the file's start; the copy's length (None: to the end).
+    start_s: float = 0.0
+    duration_s: float | None = None
+    #: How far the copy's sound is ahead of where a player plays it now, s (the sync shift:
+    #: + takes a late sound earlier). Times are on the player's timeline, as the measures'
+    #: (the sound placed where its timestamps put it). Audio None: no audio stream; "copy":
+    #: the sound as it is.
+    audio: str | None = "copy"  # None | "copy" | "aac"
+    audio_start_s: float = 0.0
+    audio_channels: int = 2
+    audio_kbps: int = 192
+    sample_rate: int = 48000
+    gain_db: float = 0.0
+    #: Limit (dBTP) of the oversampled peak limiter; None: no limiter.
+    limit_dbtp: float | None = None
+    #: Channel (0 = left) copied to both sides (dual mono); None: the channels as they are.
+    mono_from: int | None = None
+    dc: bool = False
+    video: str = "copy"  # "copy" | "crf" | "two-pass"
+    video_hevc: bool = False  # a copied HEVC picture gets the hvc1 tag Apple players need
+    video_kbps: int | None = None
+    cfr_fps: float | None = None
+    #: The picture's short side after scaling, px (None: its own size).
+    short_side: int | None = None
+    portrait: bool = False
+    #: The copy's length, s: the sound is padded or cut to it (None: the sound is copied).
+    length_s: float | None = None
+    #: Where the input's sound ends on the player's timeline, s. A gap the shift leaves at the head or the tail is filled
+    #: with the tape's own room tone — this much of the pause beside it, played alternately
+    #: backwards and forwards so every join is continuous — rather than with digital silence,
+    #: which sounds like the sound cutting out (0: silence).
+    sound_s: float | None = None
+    room_head_s: float = 0.0
+    room_tail_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    input: str
+    output: str
+    changes: tuple[Change, ...]
+    edit: Edit
+    #: Things worth knowing that are not changes (drift left alone, a limiter, …).
+    notes: tuple[str, ...] = ()
+    #: Codes of findings editing cannot repair: the input's, until the copy is judged.
+    needs_new_take: tuple[str, ...] = ()
+    #: The size the copy must stay under, bytes (None: no cap).
+    cap_bytes: int | None = None
+    commands: tuple[tuple[str, ...], ...] = field(default=())
+
+
+
+def _num(v):
+    if isinstance(v, float):
+        return round(v, 3) if math.isfinite(v) else None
+    return v
+
