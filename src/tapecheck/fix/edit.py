@@ -7,12 +7,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..model import REPAIRS, Finding, Severity
 from ..profiles import Profile
 from .limits import CEILING_DBTP, HEAD_S, SYNC_TOLERANCE_MS, TAIL_S, TARGET_LUFS
 
 #: The order changes are listed in (CONTRACT.md's vocabulary).
-WHAT = ("loudness", "sync", "trim", "channels", "dc", "container", "rotation", "frame-rate",
-        "size", "name")
+WHAT = REPAIRS
+#: What `--also` may ask for beyond the findings: the repairs with a measure of their own to
+#: act on when no check asked (channels, dc, container, size and name need a finding or an
+#: option of their own).
+ALSO = ("loudness", "sync", "trim", "rotation", "frame-rate")
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,15 @@ class FixOptions:
     #: Limits of the checks that decide a DC offset and a sync offset (the run's settings).
     max_dc_dbfs: float = -40.0
     sync_tolerance_ms: float = SYNC_TOLERANCE_MS
+    #: Repairs (ALSO) made even where `check` reported nothing at warning or above.
+    also: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Change:
-    """One thing the copy changes. `measure` names where `before` came from and where the
+    """One thing the copy changes, in two registers as `check`'s findings: `plain`, what the
+    actor reads by default, and `detail`, the engineer's sentence with the exact numbers
+    (`-v`, JSON, the app's details). `measure` names where `before` came from and where the
     copy's `after` is read (a named measure, `size_bytes`, … of the media summary)."""
 
     what: str  # loudness sync trim channels dc container rotation frame-rate size name
@@ -65,11 +73,50 @@ class Change:
     after: float | str | None = None
     measure: str | None = None
     codes: tuple[str, ...] = ()
+    plain: str = ""
 
     def to_dict(self) -> dict:
         return {"what": self.what, "before": _num(self.before), "after": _num(self.after),
                 "target": _num(self.target), "unit": self.unit, "measure": self.measure,
-                "codes": list(self.codes), "detail": self.detail}
+                "codes": list(self.codes), "detail": self.detail,
+                "plain": self.plain or self.detail}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the copy is to repair: the findings `check` reported at warning or above, by the
+    repair their check declares (`repair=`), and the repairs `--also` adds. Anything else the
+    plan could change is left alone and said so (`FixPlan.left_alone`)."""
+
+    findings: tuple[Finding, ...] = ()
+    also: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, findings, also=frozenset()) -> "Asked":
+        return cls(tuple(f for f in findings if f.repair and f.severity >= Severity.WARNING),
+                   frozenset(also))
+
+    def __contains__(self, repair: str) -> bool:
+        return repair in self.also or any(f.repair == repair for f in self.findings)
+
+    def of_repair(self, repair: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.repair == repair)
+
+    def codes(self, repair: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.code for f in self.of_repair(repair)))
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something worth knowing that is not a change, in the same two registers; `also` names
+    the `--also` repair that would make it a change (what was left alone, and why)."""
+
+    plain: str
+    detail: str
+    also: str = ""
+
+    def to_dict(self) -> dict:
+        return {"plain": self.plain, "detail": self.detail, "also": self.also or None}
 
 
 @dataclass(frozen=True)
@@ -120,14 +167,16 @@ class FixPlan:
     output: str
     changes: tuple[Change, ...]
     edit: Edit
-    #: Things worth knowing that are not changes (drift left alone, a limiter, …).
-    notes: tuple[str, ...] = ()
+    #: Things worth knowing that are not changes (a limiter, an HDR picture re-encoded, …).
+    notes: tuple[Note, ...] = ()
+    #: What the copy leaves as it is though it could change it, because `check` did not ask
+    #: (nothing at warning or above) and `--also` did not either.
+    left_alone: tuple[Note, ...] = ()
     #: Codes of findings editing cannot repair: the input's, until the copy is judged.
     needs_new_take: tuple[str, ...] = ()
     #: The size the copy must stay under, bytes (None: no cap).
     cap_bytes: int | None = None
     commands: tuple[tuple[str, ...], ...] = field(default=())
-
 
 
 def _num(v):

@@ -24,6 +24,11 @@ HEAD_S = 0.5
 TAIL_S = 1.0
 #: Less dead air than this is not worth a cut.
 MIN_TRIM_S = 0.5
+#: A copied picture starts on a keyframe, so a head cut moves back to the keyframe before it;
+#: when that keeps more than this much extra lead-in (an editor's export with keyframes 10 s
+#: apart keeps most of a 7 s wait), the picture is re-encoded at CRF instead, so the cut lands
+#: where planned. 1 s more than HEAD_S still starts "within a second or two" (A503's advice).
+KEYFRAME_SLACK_S = 1.0
 #: Gaps in the sound up to this long are padded with silence (inaudible); longer ones get
 #: room tone from a pause of at least ROOM_MIN_S beside them (ending this far from speech).
 GAP_SILENT_S = 0.05

@@ -6,40 +6,69 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import FileReport, Finding
+from ..model import FileReport
 from .command import commands
-from .edit import Change, Edit, Facts, FixOptions, FixPlan
+from .edit import Asked, Change, Edit, Facts, FixOptions, FixPlan, Note
 from .limits import (MIN_SSIM, MIN_VIDEO_KBPS, MP4_VIDEO, SCALE_STEPS, SIZE_MARGIN,
                      STANDARD_FPS)
 
 
-def picture(edit: Edit, report: FileReport, facts: Facts, options: FixOptions,
-             found: dict[str, Finding], changes: list[Change]) -> Edit:
+def picture(edit: Edit, report: FileReport, facts: Facts, options: FixOptions, asked: Asked,
+            out) -> Edit:
+    """Re-encode the picture when the MP4 or the profile needs it, or when asked to (variable
+    frame rate, a rotation); `out` collects the changes and what is left alone."""
     media = report.media
     encode = False
     prof = options.profile
     if media.video_codec not in MP4_VIDEO or (
             prof is not None and prof.video_codecs and media.video_codec not in prof.video_codecs):
         encode = True
-        changes.append(Change("container", f"{media.video_codec} video re-encoded as H.264 "
-                              "(what every casting player decodes)", "", media.video_codec,
-                              "h264", measure="video_codec",
-                              codes=("P106",) if "P106" in found else ()))
-    if media.rotation_deg:
+        out.changes.append(Change(
+            "container", f"{media.video_codec} video re-encoded as H.264 (what every casting "
+            "player decodes)", "", media.video_codec, "h264", measure="video_codec",
+            codes=asked.codes("container"),
+            plain="Converted the picture to the format every casting site plays."))
+    if media.rotation_deg and "rotation" in asked:
         encode = True
-        changes.append(Change("rotation", f"the {media.rotation_deg}° turn players apply is "
-                              "applied to the picture itself, so every player shows it "
-                              "upright", "°", media.rotation_deg, 0, measure="rotation_deg"))
+        out.changes.append(_upright(media.rotation_deg))
     fps = None
-    if media.variable_fps:
+    if media.variable_fps and "frame-rate" in asked:
         fps = _standard_fps(facts.common_fps or media.fps)
         encode = True
-        changes.append(Change("frame-rate", f"variable frame rate made constant at "
-                              f"{fps:g} fps (the rate it mostly runs at: frames are repeated "
-                              "where it ran slower, so the sound stays in sync)", "fps",
-                              "variable", fps, measure="fps",
-                              codes=("M004",) if "M004" in found else ()))
+        out.changes.append(Change(
+            "frame-rate", f"variable frame rate made constant at {fps:g} fps (the rate it "
+            "mostly runs at: frames are repeated where it ran slower, so the sound stays in "
+            "sync)", "fps", "variable", fps, measure="fps", codes=asked.codes("frame-rate"),
+            plain="Made the frame rate steady, so your lips and voice stay together."))
+    elif media.variable_fps:
+        out.left_alone.append(Note(
+            "The frame rate varies a little, too little to matter, so it is left as it is.",
+            "variable frame rate within variable-frame-rate's limit: not made constant",
+            also="frame-rate"))
     return replace(edit, video="crf", cfr_fps=fps) if encode else edit
+
+
+def rotation(edit: Edit, media, out) -> Edit:
+    """A rotation nobody asked to bake in stays a flag players apply while the picture is
+    copied; a picture re-encoded anyway comes out upright (ffmpeg applies the flag)."""
+    if not media.rotation_deg or any(c.what == "rotation" for c in out.changes):
+        return edit
+    if edit.video != "copy":
+        out.changes.append(_upright(media.rotation_deg))
+    else:
+        out.left_alone.append(Note(
+            "The picture keeps the note your phone made to turn it upright; every player "
+            "follows it, so it is left as it is.", f"rotation_deg {media.rotation_deg}: "
+            "kept as the display matrix (the picture is copied)", also="rotation"))
+    return edit
+
+
+def _upright(degrees: int) -> Change:
+    return Change("rotation", f"the {degrees}° turn players apply is applied to the picture "
+                  "itself, so every player shows it upright", "°", degrees, 0,
+                  measure="rotation_deg",
+                  plain="Turned the picture upright in the file itself, so every player "
+                        "shows it the right way up.")
 
 
 def _standard_fps(fps: float | None) -> float:
@@ -50,7 +79,7 @@ def _standard_fps(fps: float | None) -> float:
 
 
 def size(edit: Edit, report: FileReport, facts: Facts, cap: int | None, options: FixOptions,
-          found: dict[str, Finding], changes: list[Change], notes: list[str]) -> Edit:
+         asked: Asked, out) -> Edit:
     """Under a cap, the picture is copied when the copy fits with the margin to spare, else
     encoded in two passes at the bitrate that fits (never above the source's own)."""
     if cap is None:
@@ -68,9 +97,11 @@ def size(edit: Edit, report: FileReport, facts: Facts, cap: int | None, options:
     fit = budget * 8.0 / max(length, 1e-3) - audio_bps
     kbps = int(min(fit, source_bps) // 1000)
     if kbps < MIN_VIDEO_KBPS:
-        notes.append(f"The size cap of {cap / 1e6:g} MB leaves {max(kbps, 0)} kb/s for "
-                     f"{length:.0f} s of picture, under the {MIN_VIDEO_KBPS} kb/s a watchable "
-                     "picture needs: the size is left as it is.")
+        out.notes.append(Note(
+            f"Fitting under {cap / 1e6:g} MB would leave too little for a watchable picture, "
+            "so the size is left as it is.",
+            f"the size cap of {cap / 1e6:g} MB leaves {max(kbps, 0)} kb/s for {length:.0f} s "
+            f"of picture, under the {MIN_VIDEO_KBPS} kb/s a watchable picture needs"))
         return edit
     prof = options.profile
     if options.max_bytes == cap:
@@ -79,16 +110,16 @@ def size(edit: Edit, report: FileReport, facts: Facts, cap: int | None, options:
         whose = f"{prof.title}'s recommended size"
     else:
         whose = f"{prof.title}'s limit" if prof is not None else "the cap"
-    codes = tuple(c for c in ("P102", "P103") if c in found)
-    changes.append(Change("size", _size_detail(kbps, whose, cap), "bytes", media.size_bytes,
-                          int(budget), measure="size_bytes", codes=codes))
+    out.changes.append(Change(
+        "size", _size_detail(kbps, whose, cap), "bytes", media.size_bytes, int(budget),
+        measure="size_bytes", codes=asked.codes("size"),
+        plain=f"Made the file smaller, so it fits under {cap / 1e6:g} MB."))
     return replace(edit, video="two-pass", video_kbps=kbps)
 
 
 def _size_detail(kbps: int, whose: str, cap: int) -> str:
     return (f"picture encoded as H.264 in two passes at {kbps} kb/s to fit {whose} "
             f"({cap / 1e6:g} MB) with {SIZE_MARGIN:.0%} to spare")
-
 
 
 def downscale(plan: FixPlan, ssim: float, short_side: int) -> FixPlan | None:
@@ -99,8 +130,11 @@ def downscale(plan: FixPlan, ssim: float, short_side: int) -> FixPlan | None:
     step = next((h for h in SCALE_STEPS if h < now), None)
     if step is None or plan.edit.video != "two-pass":
         return None
-    note = (f"At {now}p the capped encode kept SSIM {ssim:.3f} (under {MIN_SSIM}): the picture "
-            f"is scaled to {step}p, and its fidelity is measured against the scaled picture.")
+    note = Note(f"To fit the size and still look good, the picture is made smaller ({step} "
+                "lines high).",
+                f"At {now}p the capped encode kept SSIM {ssim:.3f} (under {MIN_SSIM}): the "
+                f"picture is scaled to {step}p, and its fidelity is measured against the "
+                "scaled picture.")
     plan = replace(plan, edit=replace(plan.edit, short_side=step), notes=plan.notes + (note,))
     return replace(plan, commands=commands(plan))
 
