@@ -131,7 +131,7 @@ class Check:
         """The fix an actor reads: the check's own, and `tapecheck fix` where it can do it."""
         if not self.repair:
             return self.fix
-        return self.fix.rstrip(". ") + ", or let `tapecheck fix` do it."
+        return self.fix.rstrip(". ") + ", or let tapecheck fix do it."
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -169,16 +169,22 @@ async function makeFix(id, button, out) {
     const doc = job.fix.result, v = doc.files[0].verdict, fx = doc.fix;
     const labels = {"ready": "Ready to send", "fix-first": "Fix first", "unusable": "Unusable"};
     const list = el("ul", {class: "changes"});
+    // plain words first, as the report's findings; the engineer's numbers folded beneath
     for (const ch of fx.changes) {
-      list.append(el("li", {}, el("strong", {}, (CHANGES[ch.what] || ch.what) + ": "),
-                     ch.detail + numbers(ch)));
+      list.append(el("li", {}, el("strong", {}, (CHANGES[ch.what] || ch.what) + ": "), ch.plain,
+                     el("details", {class: "exact"}, el("summary", {}, "exact numbers"),
+                        ch.detail + numbers(ch))));
     }
+    const alone = el("ul", {class: "left-alone"});
+    for (const n of fx.left_alone) alone.append(el("li", {}, n.plain));
     out.replaceChildren(
       el("h3", {}, "The fixed copy"),
       el("div", {class: `verdict ${v.level}`},
          el("p", {}, el("span", {class: "level"}, labels[v.level] || v.level), `  ${v.score}/100`),
          el("p", {class: "headline"}, v.headline)),
       fx.changes.length ? list : el("p", {}, "Nothing needed changing in editing."),
+      fx.left_alone.length ? el("div", {class: "small"},
+        el("p", {}, "Left as it is (the check did not ask for it):"), alone) : "",
       fx.needs_new_take.length ? el("p", {class: "small"},
         "Editing cannot repair the rest: " + v.fixes.filter((f) => f.needs === "reshoot")
           .map((f) => f.fix).join(" ")) : "",
