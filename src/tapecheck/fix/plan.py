@@ -209,8 +209,8 @@ def _dc(edit: Edit, facts: Facts, options: FixOptions, asked: Asked, out: _Out) 
     dc = max(facts.channel_dc_dbfs, default=-math.inf)
     lifted = dc + max(edit.gain_db, 0.0)
     found = asked.of_repair("dc")
-    if not found and lifted <= options.max_dc_dbfs:
-        return edit
+    if not found and not (edit.gain_db > 0 and lifted > options.max_dc_dbfs):
+        return edit  # not asked for, and no gain lifts it into a problem
     before = found[0].measured if found else dc
     why = "" if found else f" (the gain would lift it to {lifted:.0f} dBFS)"
     out.changes.append(Change(
@@ -294,14 +294,14 @@ def _trim(edit: Edit, m: dict, facts: Facts, options: FixOptions, asked: Asked,
     head, tail = _ends(asked)
     if start and head is None:
         out.left_alone.append(Note(
-            f"The {seconds(lead)} before your first line are within what casting accepts, "
-            "so they are kept.", f"leading_silence_s {lead:.2f} s: no long-lead-in finding "
+            f"You wait {seconds(lead)} before your first line: within what casting accepts, "
+            "so it is kept.", f"leading_silence_s {lead:.2f} s: no long-lead-in finding "
             "at warning or above, not cut", also="trim"))
         start = 0.0
     if end < length and tail is None:
         out.left_alone.append(Note(
-            f"The {seconds(trail)} after your last line are within what casting accepts, so "
-            "they are kept.", f"trailing_silence_s {trail:.2f} s: no long-tail finding at "
+            f"The tape runs on {seconds(trail)} after your last line: within what casting "
+            "accepts, so it is kept.", f"trailing_silence_s {trail:.2f} s: no long-tail finding at "
             "warning or above, not cut", also="trim"))
         end = length
     if start == 0.0 and end >= length:
@@ -339,9 +339,10 @@ def _cut(edit: Edit, m: dict, facts: Facts, options: FixOptions, asked: Asked,
     if start:
         lead = m["leading_silence_s"]
         kept = lead - edit.audio_start_s - start
+        crf = " at x264 CRF 18" if edit.video == "crf" else ""
         how = (" (at the keyframe before it: the picture is copied)" if edit.video == "copy"
-               else f" (the picture re-encoded at x264 CRF 18 to cut there: the keyframe "
-                    f"before it is {edit.start_s - keyframe:.1f} s earlier)"
+               else f" (the picture re-encoded{crf} to cut there: the keyframe before it is "
+                    f"{edit.start_s - keyframe:.1f} s earlier)"
                if edit.start_s - keyframe > KEYFRAME_SLACK_S else "")
         out.changes.append(Change(
             "trim", f"{start:.2f} s of dead air cut from the start, {kept:.1f} s kept before "

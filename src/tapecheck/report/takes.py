@@ -102,7 +102,7 @@ def delivery_figures(d: TakeDelivery) -> list[str]:
         lines.append("Picture: " + ", ".join(picture)
                      + (" eye distances/s" if g("head_movement_eye_d_per_s") is not None else ""))
     if d.pauses:
-        lines.append("Pauses at " + ", ".join(f"{timecode(a)}–{timecode(b)}"
+        lines.append("Pauses at " + ", ".join(f"{timecode(a)} ({b - a:.2f} s)"
                                               for a, b in d.pauses))
     return lines
 
