@@ -161,6 +161,15 @@ class Edit:
     room_tail_s: float = 0.0
 
 
+@dataclass
+class Said:
+    """What the planning steps say as they go: changes, notes, what they leave alone."""
+
+    changes: list[Change] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    left_alone: list[Note] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class FixPlan:
     input: str

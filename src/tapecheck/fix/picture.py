@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import FileReport
+from ..model import FileReport, MediaSummary
 from .command import commands
-from .edit import Asked, Change, Edit, Facts, FixOptions, FixPlan, Note
+from .edit import Asked, Change, Edit, Facts, FixOptions, FixPlan, Note, Said
 from .limits import (MIN_SSIM, MIN_VIDEO_KBPS, MP4_VIDEO, SCALE_STEPS, SIZE_MARGIN,
                      STANDARD_FPS)
 
 
 def picture(edit: Edit, report: FileReport, facts: Facts, options: FixOptions, asked: Asked,
-            out) -> Edit:
+            out: Said) -> Edit:
     """Re-encode the picture when the MP4 or the profile needs it, or when asked to (variable
     frame rate, a rotation); `out` collects the changes and what is left alone."""
     media = report.media
@@ -48,7 +48,7 @@ def picture(edit: Edit, report: FileReport, facts: Facts, options: FixOptions, a
     return replace(edit, video="crf", cfr_fps=fps) if encode else edit
 
 
-def rotation(edit: Edit, media, out) -> Edit:
+def rotation(edit: Edit, media: MediaSummary, out: Said) -> Edit:
     """A rotation nobody asked to bake in stays a flag players apply while the picture is
     copied; a picture re-encoded anyway comes out upright (ffmpeg applies the flag)."""
     if not media.rotation_deg or any(c.what == "rotation" for c in out.changes):
@@ -79,7 +79,7 @@ def _standard_fps(fps: float | None) -> float:
 
 
 def size(edit: Edit, report: FileReport, facts: Facts, cap: int | None, options: FixOptions,
-         asked: Asked, out) -> Edit:
+         asked: Asked, out: Said) -> Edit:
     """Under a cap, the picture is copied when the copy fits with the margin to spare, else
     encoded in two passes at the bitrate that fits (never above the source's own)."""
     if cap is None:

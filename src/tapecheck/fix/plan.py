@@ -40,7 +40,7 @@ from ..checks.plainly import milliseconds, seconds
 from ..model import FileReport, Severity
 from . import picture
 from .command import commands
-from .edit import WHAT, Asked, Change, Edit, Facts, FixOptions, FixPlan, Note
+from .edit import WHAT, Asked, Change, Edit, Facts, FixOptions, FixPlan, Note, Said
 from .limits import (AAC_KBPS, GAP_SILENT_S, KEYFRAME_SLACK_S, LIMIT_MARGIN_DB, MIN_GAIN_DB,
                      MIN_TRIM_S, ROOM_MIN_S)
 
@@ -51,7 +51,7 @@ def make_plan(report: FileReport, facts: Facts, options: FixOptions, output: str
     m = dict(report.measures)
     media = report.media
     asked = Asked.of(report.findings, options.also)
-    out = _Out()
+    out = Said()
     has_audio = bool(media.audio_codec) and facts.audio_index is not None
     edit = Edit(video_index=facts.video_index, audio_index=facts.audio_index if has_audio else None,
                 audio="copy" if has_audio else None,
@@ -100,15 +100,6 @@ def make_plan(report: FileReport, facts: Facts, options: FixOptions, output: str
     return replace(plan, commands=commands(plan))
 
 
-class _Out:
-    """What the planning steps say as they go: changes, notes, what they leave alone."""
-
-    def __init__(self) -> None:
-        self.changes: list[Change] = []
-        self.notes: list[Note] = []
-        self.left_alone: list[Note] = []
-
-
 def needs_new_take(findings) -> tuple[str, ...]:
     """Codes of warning-or-worse findings that only a new take repairs."""
     return tuple(dict.fromkeys(f.code for f in findings
@@ -128,7 +119,7 @@ def _db(x: float) -> float:
     return 10.0 * math.log10(x) if x > 0 else -math.inf
 
 
-def _channels(edit: Edit, channels: int, facts: Facts, asked: Asked, out: _Out) -> Edit:
+def _channels(edit: Edit, channels: int, facts: Facts, asked: Asked, out: Said) -> Edit:
     edit = replace(edit, audio_channels=min(max(channels, 1), 2))
     found = asked.of_repair("channels")
     if channels < 2 or not found:
@@ -155,7 +146,7 @@ def _mono_gain_db(edit: Edit, facts: Facts) -> float:
 
 
 def _loudness(edit: Edit, m: dict, facts: Facts, options: FixOptions, asked: Asked,
-              out: _Out) -> Edit:
+              out: Said) -> Edit:
     speech = m.get("speech_lufs")
     peak = m.get("true_peak_dbtp")
     if speech is None:
@@ -205,7 +196,7 @@ def _loudness(edit: Edit, m: dict, facts: Facts, options: FixOptions, asked: Ask
     return replace(edit, gain_db=round(gain, 2), limit_dbtp=limit)
 
 
-def _dc(edit: Edit, facts: Facts, options: FixOptions, asked: Asked, out: _Out) -> Edit:
+def _dc(edit: Edit, facts: Facts, options: FixOptions, asked: Asked, out: Said) -> Edit:
     dc = max(facts.channel_dc_dbfs, default=-math.inf)
     lifted = dc + max(edit.gain_db, 0.0)
     found = asked.of_repair("dc")
@@ -222,7 +213,7 @@ def _dc(edit: Edit, facts: Facts, options: FixOptions, asked: Asked, out: _Out) 
 
 
 def _sync(edit: Edit, m: dict, facts: Facts, options: FixOptions, asked: Asked,
-          out: _Out, findings) -> Edit:
+          out: Said, findings) -> Edit:
     """The sync shift (audio_start_s). `av_offset_ms` is what a player shows (+ = sound late),
     timestamps included, so the copy's sound moves by exactly that."""
     measured = m.get("av_offset_ms")
@@ -280,7 +271,7 @@ def _ends(asked: Asked) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 
 
 def _trim(edit: Edit, m: dict, facts: Facts, options: FixOptions, asked: Asked,
-          out: _Out) -> Edit:
+          out: Said) -> Edit:
     """Where dead air ends would be cut. Speech times are the sound's (from its first sample);
     they move onto the picture's timeline by where the copy's sound starts."""
     lead, trail = m.get("leading_silence_s"), m.get("trailing_silence_s")
@@ -324,7 +315,7 @@ def _keyframes(edit: Edit, facts: Facts) -> Edit:
 
 
 def _cut(edit: Edit, m: dict, facts: Facts, options: FixOptions, asked: Asked,
-         out: _Out) -> Edit:
+         out: Said) -> Edit:
     """Settle the cut: a copied picture can only start on a keyframe, so its head cut moves
     back to the keyframe at or before the planned one (the margin grows, never shrinks)."""
     length = facts.video_duration_s or 0.0
