@@ -51,8 +51,8 @@ def parse_size(text: str) -> int:
 @click.option("--name", default=None, help='Your name, "First Last", to name the copy.')
 @click.option("--role", default=None, help="The role, for the copy's name.")
 @click.option("--take", type=click.IntRange(1, 999), default=None, help="Take number.")
-@click.option("--dry-run", is_flag=True, help="Print the plan (each change and the ffmpeg "
-              "commands) without writing anything.")
+@click.option("--dry-run", is_flag=True, help="Print the plan (each change; with -v the ffmpeg "
+              "commands too) without writing anything.")
 @click.option("--force", is_flag=True, help="Replace an existing output file (never the tape).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format (json: the check document of the copy "
@@ -65,8 +65,8 @@ def parse_size(text: str) -> int:
               help="Read this config file instead of searching for one.")
 @click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list what was not checked, and "
-              "the measures.")
+@click.option("-v", "--verbose", is_flag=True, help="Exact numbers: each change before → "
+              "after with the engineer's detail, what was not checked, and the measures.")
 def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail_s, also,
         name, role, take, dry_run, force, fmt, fail_on, preset, config_path, no_config, color,
         verbose) -> None:
