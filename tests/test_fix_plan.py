@@ -199,6 +199,13 @@ def test_rotation_vfr_and_foreign_codecs_re_encode_the_picture():
     assert prores.edit.video == "crf" and whats(prores) == ["container", "container"]
     hevc = plan_of(judged(video_codec="hevc"))
     assert hevc.edit.video == "copy" and "hvc1" in hevc.commands[0]
+    # a profile that only recommends H.264 (codec-not-recommended is information): HEVC is
+    # left as it is unless asked for
+    kept = plan_of(judged(video_codec="hevc"), options=FixOptions(profile=get("generic")))
+    assert kept.edit.video == "copy" and [n.also for n in kept.left_alone] == ["container"]
+    asked = plan_of(judged(video_codec="hevc"),
+                    options=FixOptions(profile=get("generic"), also=frozenset({"container"})))
+    assert asked.edit.video == "crf" and whats(asked) == ["container"]
 
 
 LONG = Facts(**{**FACTS.__dict__, "video_duration_s": 300.0, "audio_duration_s": 300.0})
@@ -314,7 +321,8 @@ def test_what_check_did_not_ask_for_is_left_alone_and_said_so():
 
 def test_also_asks_for_each_repair_by_name():
     p = plan_of(judged(**UNASKED), options=EVERYTHING)
-    assert whats(p) == ["loudness", "sync", "trim", "rotation", "frame-rate"]
+    assert whats(p) == ["loudness", "sync", "trim", "rotation", "frame-rate"]  # "container":
+    # nothing to do for an H.264 picture without a profile
     assert p.left_alone == ()
     only_sync = plan_of(judged(**UNASKED), options=FixOptions(also=frozenset({"sync"})))
     assert whats(only_sync) == ["sync"] and only_sync.edit.audio_start_s == pytest.approx(0.071)

@@ -14,9 +14,9 @@ from .limits import CEILING_DBTP, HEAD_S, SYNC_TOLERANCE_MS, TAIL_S, TARGET_LUFS
 #: The order changes are listed in (CONTRACT.md's vocabulary).
 WHAT = REPAIRS
 #: What `--also` may ask for beyond the findings: the repairs with a measure of their own to
-#: act on when no check asked (channels, dc, container, size and name need a finding or an
-#: option of their own).
-ALSO = ("loudness", "sync", "trim", "rotation", "frame-rate")
+#: act on when no check asked ("container": the picture re-encoded in the codec the profile
+#: recommends). Channels, dc, size and name need a finding or an option of their own.
+ALSO = ("loudness", "sync", "trim", "container", "rotation", "frame-rate")
 
 
 @dataclass(frozen=True)

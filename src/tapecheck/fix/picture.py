@@ -20,8 +20,14 @@ def picture(edit: Edit, report: FileReport, facts: Facts, options: FixOptions, a
     media = report.media
     encode = False
     prof = options.profile
-    if media.video_codec not in MP4_VIDEO or (
-            prof is not None and prof.video_codecs and media.video_codec not in prof.video_codecs):
+    unwanted = bool(prof is not None and prof.video_codecs
+                    and media.video_codec not in prof.video_codecs)
+    if unwanted and media.video_codec in MP4_VIDEO and "container" not in asked:
+        out.left_alone.append(Note(
+            f"{prof.title} prefers another picture format but takes this one, so it is left "
+            "as it is.", f"{media.video_codec} video: {prof.title} recommends "
+            f"{', '.join(prof.video_codecs)}; not re-encoded", also="container"))
+    elif media.video_codec not in MP4_VIDEO or unwanted:
         encode = True
         out.changes.append(Change(
             "container", f"{media.video_codec} video re-encoded as H.264 (what every casting "
