@@ -531,3 +531,23 @@ def test_takes_says_it_plainly_and_keeps_the_figures_underneath():
     # one thing at a time: a pace the sentence calls different is never shown with a rate
     # rounded to look the same, nor beside an unexplained "alike"
     assert "10 % faster" in default and "syllables" not in default and "alike" not in default
+
+
+def test_a_finding_fix_can_repair_says_so_in_its_advice():
+    """Declared on the check (`repair=`), not listed anywhere else: the finding carries it,
+    its advice offers `tapecheck fix`, and only checks editing can repair may declare it."""
+    repairable = {c.code for c in REGISTRY if c.repair}
+    assert {"A101", "X102", "A503", "A401", "P102"} <= repairable
+    for code in sorted(CASES):
+        for fd in _findings(code):
+            offers = fd.fix.endswith(", or let tapecheck fix do it.")
+            assert offers == (code in repairable) and fd.repair == BY_CODE[code].repair, code
+            assert not (fd.repair and fd.reshoot)
+    from tapecheck.checks.base import check
+
+    with pytest.raises(ValueError):
+        check(code="Z999", name="z", category="face", severity=Severity.INFO, reads=(),
+              unit="", fix="Reshoot.", repair="loudness")  # a reshoot cannot be repaired
+    with pytest.raises(ValueError):
+        check(code="Z998", name="z", category="loudness", severity=Severity.INFO, reads=(),
+              unit="", fix="Edit.", reshoot=False, repair="magic")
