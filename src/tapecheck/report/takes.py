@@ -77,10 +77,8 @@ def delivery_lines(d: TakeDelivery) -> list[str]:
 def delivery_figures(d: TakeDelivery) -> list[str]:
     """A take's delivery figures, for `-v`: rates to two decimals, so two takes a sentence
     calls different never show the same number."""
-    if d.missing and not d.figures:
-        return [f"Delivery: not measured ({d.missing})."]
     if d.missing:
-        return [f"Delivery: {d.missing}."]
+        return [f"Delivery: not measured ({d.missing})."]
     g = d.get
     parts = [f"speaking {g('speaking_s'):.2f} s"]
     if g("articulation_rate_syl_per_s") is not None:
