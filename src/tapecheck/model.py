@@ -156,11 +156,13 @@ class Fix:
     problem: str = ""
     #: Its worst finding says there is nothing to see or hear at all.
     absent: bool = False
+    #: What `tapecheck fix` changes to repair it (REPAIRS), "" when fix cannot.
+    repair: str = ""
 
     def to_dict(self) -> dict:
         return {"category": self.category, "fix": self.text, "severity": self.severity.label,
                 "codes": list(self.codes), "needs": "reshoot" if self.reshoot else "edit",
-                "decides": self.decides or None}
+                "decides": self.decides or None, "repair": self.repair or None}
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,9 @@ function show(c, id, file) {
     el("a", {class: "button", href: url, target: "_blank", rel: "noopener"}, "Open the full report"),
     el("a", {class: "button secondary", href: url + "?download=1"}, "Save the report"));
   c.body.append(actions);
-  if (v.fixes.some((fx) => fx.needs === "edit")) {
+  // offered only where `tapecheck fix` would repair something check asks for (warning or
+  // above: an information-only finding is left alone by the fix, which would change nothing)
+  if (v.fixes.some((fx) => fx.repair && fx.severity !== "info")) {
     const make = el("button", {type: "button", class: "make-fix"}, "Make the fixed copy");
     const out = el("div", {class: "fixed"});
     make.onclick = () => makeFix(id, make, out);
