@@ -150,6 +150,10 @@ def test_the_fixed_copy_of_a_quiet_tape(app, sample_tapes):
     assert doc["files"][0]["path"] == doc["fix"]["output"]
     loudness = next(c for c in doc["fix"]["changes"] if c["what"] == "loudness")
     assert loudness["after"] == pytest.approx(-20.0, abs=0.5)
+    # what the panel shows: plain words (no reader on this monologue), the numbers beneath
+    assert loudness["plain"] == "Your voice was too quiet: raised it to the level casting " \
+        "expects."
+    assert "LUFS" in loudness["detail"] and "reader" not in loudness["detail"]
     assert "A101" not in {f["code"] for f in doc["files"][0]["findings"]}
     got = app.http.get(f"/api/jobs/{job_id}/fixed")
     assert got.status_code == 200 and got.content[4:8] == b"ftyp"
@@ -174,7 +178,9 @@ def test_comparing_two_takes(app, sample_tapes):
     doc = done["result"]
     assert [t["path"] for t in doc["takes"]] == names
     assert [(p["a"], p["b"]) for p in doc["pairs"]] == [(0, 1)]
-    assert doc["pairs"][0]["summary"]
+    pair = doc["pairs"][0]
+    assert pair["summary"] and "r = " not in pair["summary"]  # the panel lists it plainly
+    assert pair["detail"].startswith("Take 2")
     page = app.http.get(f"/api/takes/{cid}/report.html")
     assert page.status_code == 200 and page.text.startswith("<!DOCTYPE html>")
     assert all(n in page.text for n in names)

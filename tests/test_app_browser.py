@@ -90,8 +90,11 @@ def test_make_the_fixed_copy_and_compare_two_takes(browser, app, sample_tapes):
     saved = card.locator(".fixed a.button")
     saved.wait_for(timeout=VERDICT_TIMEOUT_MS)
     assert "defect-loudness_too-quiet_fixed.mp4" in saved.inner_text()
-    changes = card.locator(".fixed ul.changes").inner_text().lower()
-    assert changes.startswith("voice level:") and "→ -20 lufs" in changes
+    changes = card.locator(".fixed ul.changes")
+    said = changes.inner_text().lower()  # plain words; the numbers folded beneath
+    assert said.startswith("voice level: your voice was too quiet") and "lufs" not in said
+    changes.locator("details summary").first.click()
+    assert "→ -20 lufs" in changes.inner_text().lower()
     with page.expect_download() as download:
         saved.click()
     assert download.value.suggested_filename == "defect-loudness_too-quiet_fixed.mp4"
@@ -101,7 +104,10 @@ def test_make_the_fixed_copy_and_compare_two_takes(browser, app, sample_tapes):
     compare.click()
     page.locator("#compare ul.pairs li").first.wait_for(timeout=VERDICT_TIMEOUT_MS)
     assert page.locator("#compare ul.pairs").inner_text().startswith("Take 1 and take 2:")
-    page.frame_locator("#compare iframe.report").locator("table.takes-delivery").wait_for()
+    report = page.frame_locator("#compare iframe.report")
+    report.locator("section.takes p.headline").first.wait_for()
+    shown = report.locator("section.takes").inner_text()  # the figures stay folded
+    assert "Delivery of each take" in shown and "r = " not in shown and " st" not in shown
     frame = next(f for f in page.frames if "/api/takes/" in f.url)
     assert _no_sideways_scroll(page) and _no_sideways_scroll(frame)
     page.close()

@@ -100,13 +100,18 @@ def test_a_dead_channel_with_dc_becomes_clean_dual_mono(built, tmp_path):
     assert {"A401", "A403"} <= codes(r.before)
     assert not codes(r.after) & {"A401", "A402", "A403"}
     assert measure(r.after, "channel_imbalance_db") < 1.0
-    assert measure(r.after, "speech_lufs") == pytest.approx(-20.0, abs=0.5)
+    # check found the level fine, so no gain: dual mono only doubles the one live channel
+    assert r.plan.edit.gain_db == 0.0
+    assert measure(r.after, "speech_lufs") == pytest.approx(
+        measure(r.before, "speech_lufs") + 3.0, abs=0.5)
 
 
 def test_the_reader_stays_as_far_below_the_actor(tmp_path):
-    """A linear gain (and a limiter only on the peaks) keeps the reader-to-actor difference."""
+    """A linear gain (and a limiter only on the peaks) keeps the reader-to-actor difference.
+    (`check` finds this voice's level acceptable, so the gain is asked for with --also.)"""
     tape = SAMPLES / "defect-reader-balance_loud-reader.mp4"
-    r = run_fix(tape, tmp_path / "copy.mp4")
+    r = run_fix(tape, tmp_path / "copy.mp4", FixOptions(also=frozenset({"loudness"})))
+    assert "reader" in next(c for c in r.changes if c.measure == "speech_lufs").plain
     before, after = (measure(x, "reader_to_actor_db") for x in (r.before, r.after))
     assert before is not None and after == pytest.approx(before, abs=0.5)
     assert measure(r.after, "speech_lufs") == pytest.approx(-20.0, abs=0.5)
@@ -174,7 +179,9 @@ def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path):
     assert (change["what"], change["target"], change["after"]) == ("loudness", -20.0, None)
     assert doc["fix"]["commands"][0][0] == "ffmpeg"
     text = tapecheck("fix", QUIET, "-o", out, "--dry-run")
-    assert "ffmpeg" in text.out and "nothing was written" in text.out
+    assert "Nothing was written" in text.out and "ffmpeg" not in text.out  # plain by default
+    exact = tapecheck("fix", QUIET, "-o", out, "--dry-run", "-v")
+    assert "ffmpeg" in exact.out and "nothing was written" in exact.out and "LUFS" in exact.out
 
 
 def test_the_copy_is_reported_in_the_check_document_plus_fix(tmp_path):
@@ -224,3 +231,45 @@ def test_a_full_disk_leaves_no_half_file(tmp_path):
     assert "file size limit" in proc.stderr or "full" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []  # neither the copy nor the temporary file
+
+
+def test_a_long_lead_in_is_cut_whatever_the_keyframes(built, tmp_path):
+    """Keyframes 10 s apart (-g 300 at 30 fps, as many editors export) and 7 s of room tone
+    before the first word: the keyframe before the cut is the first frame, so a copied
+    picture would keep the whole wait; the picture is re-encoded and cut where planned."""
+    tape = built / "sparse-keyframes.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=16", "-i", str(READY),
+           "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.002:sample_rate=48000:d=16",
+           "-filter_complex", "[1:a]adelay=7000:all=1,apad=whole_dur=16[v];"
+           "[v][2:a]amix=inputs=2:normalize=0:duration=first[a]",
+           "-map", "0:v", "-map", "[a]", "-t", "16", "-c:v", "libx264", "-preset", "ultrafast",
+           "-g", "300", "-keyint_min", "300", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+           "-c:a", "aac", "-b:a", "128k", str(tape))
+    r = run_fix(tape, tmp_path / "copy.mp4")
+    assert "A503" in codes(r.before) and "A503" not in codes(r.after)
+    assert r.plan.edit.video == "crf" and r.ssim is not None and r.ssim >= 0.95
+    (head,) = [c for c in r.changes if c.measure == "leading_silence_s"]
+    assert "re-encoded" in head.detail and "saved again" in head.plain  # it says which
+    assert measure(r.after, "leading_silence_s") == pytest.approx(0.5, abs=0.25)
+
+
+def test_what_check_did_not_ask_for_is_left_alone(built, tmp_path):
+    """Sound 70 ms late: beyond the sync measure's 40 ms tolerance, but inside what casting
+    notices (lip-sync-offset warns past 125 ms late), so `check` reports nothing and fix
+    leaves it — saying so plainly, and how to ask (`--also sync`)."""
+    looped, tape = built / "ready-x4-b.mp4", built / "late-70ms.mp4"
+    ffmpeg("-stream_loop", "3", "-i", str(READY), "-c:v", "copy", "-c:a", "aac", "-b:a", "128k",
+           str(looped))
+    ffmpeg("-i", str(looped), "-af", "adelay=70:all=1", "-c:v", "copy", "-c:a", "aac",
+           "-b:a", "128k", str(tape))
+    out = tmp_path / "copy.mp4"
+    run = tapecheck("fix", tape, "-o", out, "--no-color")
+    assert run.code == 0, run.err
+    assert "moved" not in run.out and "left as it is" in run.out
+    assert "--also sync" in run.out and " ms " not in run.out  # plain: no milliseconds
+    doc = tapecheck("fix", tape, "-o", out, "--force", "--format", "json").json
+    assert [c["what"] for c in doc["fix"]["changes"]] == []
+    assert "sync" in [n["also"] for n in doc["fix"]["left_alone"]]
+    asked = tapecheck("fix", tape, "-o", out, "--force", "--also", "sync", "--format", "json")
+    (sync,) = [c for c in asked.json["fix"]["changes"] if c["what"] == "sync"]
+    assert sync["before"] == pytest.approx(70.0, abs=40.0)

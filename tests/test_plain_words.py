@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -384,3 +385,175 @@ def test_the_two_registers_differ():
     """The list above would catch the engineer's words: most messages use them."""
     messages = [fd.message for code in CASES for fd in _findings(code)]
     assert sum(bool(JARGON.search(m)) for m in messages) >= 15
+
+
+# --- fix and takes say it plainly too (#26 points 3 and 5) -------------------------------
+
+#: The engineer's words of fix's and takes' own sentences, beside JARGON (the issue's list:
+#: "linear gain", "dBTP", "st", "LU", "r", "eye distances/s", "alignment cost", "percentile of
+#: 26 corpus recordings (scripts/calibrate_takes.py)"…).
+MORE_JARGON = re.compile(
+    r"\bdB\b|linear gain|true-peak|limiter|\bst\b|semitone|\br = |alignment cost"
+    r"|eye distances|corpus|calibrate|syl(lables)?/s|\balike\b|\bms\b|ffmpeg|x264|\bCRF\b"
+    r"|SSIM|keyframe|dual mono|high-pass", re.I)
+
+
+def _jargon(text: str):
+    return JARGON.search(text) or MORE_JARGON.search(text)
+
+
+def _fix_results():
+    """Fix results whose plans hold every kind of change, note and thing left alone."""
+    from tapecheck.fix.edit import Facts, FixOptions
+    from tapecheck.fix.naming import choose_output
+    from tapecheck.fix.plan import make_plan
+    from tapecheck.fix.result import FixResult, settle
+    from report_fixtures import ready_file
+
+    first = {code: _findings(code)[0] for code in
+             ("A101", "A401", "A403", "X102", "A503", "A504", "M004", "P101", "M005", "X103",
+              "V201")}
+    base = dict(path="take.avi", status="judged", media=media_summary(),
+                verdict=score.verdict(list(first.values())))
+    measures = {"speech_lufs": -45.0, "true_peak_dbtp": -30.0, "av_offset_ms": 220.0,
+                "leading_silence_s": 6.0, "trailing_silence_s": 9.0, "reader_to_actor_db": -8.0}
+    facts = Facts(video_duration_s=30.0, audio_duration_s=30.0, keyframes_s=(0.0, 10.0),
+                  channel_rms_dbfs=(-25.0, -90.0), channel_dc_dbfs=(-30.0, -90.0),
+                  common_fps=29.97)
+    media_kw = dict(variable_fps=True, rotation_deg=90, width=720, height=1280, fps=27.0)
+    every = FileReport(**{**base, "media": MediaSummary(**{**media_summary().__dict__,
+                                                           **media_kw}),
+                          "findings": tuple(f for c, f in first.items() if c != "X103"),
+                          "measures": tuple(measures.items())})
+    _, name = choose_output("take.avi", None, name="Jane Doe", role="Hamlet", take=1)
+    plans = [make_plan(every, facts, FixOptions(max_bytes=1_000_000), "out.mp4", name),
+             make_plan(replace(every, findings=(first["X103"], first["X102"])), facts,
+                       FixOptions(), "out.mp4"),
+             make_plan(replace(every, findings=(), measures=tuple({
+                 **measures, "speech_lufs": -24.0, "av_offset_ms": 71.0,
+                 "leading_silence_s": 2.6, "trailing_silence_s": 3.0}.items())),
+                 facts, FixOptions(), "out.mp4")]
+    out = []
+    for plan in plans:
+        out.append(FixResult(plan=plan, before=every))  # a dry run
+        out.append(settle(plan, every, ready_file("out.mp4"), ssim=0.91))
+    return out
+
+
+def test_fix_says_plainly_what_it_changed_and_exactly_under_v():
+    from tapecheck.report.fix import render
+
+    results = _fix_results()
+    kinds = {c.what for r in results for c in r.plan.changes}
+    assert kinds >= {"loudness", "sync", "trim", "channels", "dc", "container", "rotation",
+                     "frame-rate", "size", "name"}
+    assert any(r.plan.left_alone for r in results) and any(r.plan.notes for r in results)
+    for r in results:
+        default = render(r, "text", tool_version="t", fail_on=Severity.WARNING)
+        found = _jargon(default)
+        assert not found, (found.group(0), default)
+        verbose = render(r, "text", tool_version="t", fail_on=Severity.WARNING, verbose=True)
+        doc = json.loads(render(r, "json", tool_version="t", fail_on=Severity.WARNING))["fix"]
+        for c in doc["changes"]:
+            assert c["plain"] and c["plain"] in default and not _jargon(c["plain"])
+            assert c["detail"] in verbose  # the numbers stay, under -v and in the JSON
+        # what the app's fix panel shows by default: each change's and note's plain words
+        for said in doc["notes_plain"] + [n["plain"] for n in doc["left_alone"]]:
+            assert not _jargon(said), said
+        for n in doc["left_alone"]:
+            assert n["plain"] in default and n["detail"] in verbose
+    # the engineer's register is kept, and differs
+    details = " ".join(c.detail for r in results for c in r.plan.changes)
+    assert "LUFS" in details and "dBTP" not in default and " ms" in details
+
+
+def test_fix_speaks_of_a_reader_only_where_check_heard_one():
+    results = _fix_results()
+    (gain,) = [c for c in results[0].plan.changes if c.measure == "speech_lufs"]
+    assert "reader" in gain.plain and "reader" in gain.detail  # reader_to_actor_db measured
+    from tapecheck.fix.edit import Facts, FixOptions
+    from tapecheck.fix.plan import make_plan
+
+    alone = FileReport(path="take.mp4", status="judged", media=media_summary(),
+                       findings=(_findings("A101")[0],),
+                       measures=(("speech_lufs", -45.0), ("true_peak_dbtp", -30.0)))
+    (c,) = make_plan(alone, Facts(video_duration_s=30.0), FixOptions(), "o.mp4").changes
+    assert "reader" not in c.plain and "reader" not in c.detail
+
+
+def _takes_report():
+    from types import SimpleNamespace
+
+    from report_fixtures import ready_file
+    from tapecheck.takes.compare import compare, sentence
+    from tapecheck.takes.energy import energy_notes
+    from tapecheck.takes.result import PairResult, TakeDelivery, TakesReport
+
+    def pair(b, **kw):
+        base = dict(same_text=True, cost_ratio=0.3, pace_ratio=1.0, pitch_median_diff_st=0.0,
+                    pitch_range_diff_st=0.0, loudness_diff_lu=0.0, pitch_contour_r=0.97,
+                    loudness_contour_r=0.96, pause_match=1.0, pauses_a=2, pauses_b=2,
+                    alike=0.70, mouth_motion_ratio=1.2, head_motion_ratio=0.8)
+        p = PairResult(0, b, **{**base, **kw})
+        return p.with_summary(sentence(p), sentence(p, exact=True))
+
+    def delivery(pitch_range, loudness_range):
+        return TakeDelivery(
+            figures=(("speaking_s", 12.3), ("articulation_rate_syl_per_s", 3.12),
+                     ("pause_count", 2), ("pause_total_s", 1.1), ("pitch_median_hz", 180.0),
+                     ("pitch_range_st", pitch_range), ("loudness_range_db", loudness_range),
+                     ("mouth_movement", 0.12), ("head_movement_eye_d_per_s", 0.3)),
+            phrases=((0.5, 3.0), (3.5, 8.0)), pauses=((3.0, 3.5), (8.0, 8.6)),
+            energy=tuple(energy_notes(SimpleNamespace(pitch_range_st=pitch_range,
+                                                      loudness_range_db=loudness_range))))
+
+    other = compare(None, None, SimpleNamespace(same_text=False, cost_ratio=0.71), ib=3)
+    pairs = (pair(1, pace_ratio=1.10, pause_match=0.5),
+             pair(2, pitch_contour_r=0.4, pitch_median_diff_st=1.2, pitch_range_diff_st=-2.0,
+                  loudness_diff_lu=2.5),
+             other)
+    return TakesReport(takes=tuple(ready_file(f"take{i}.mp4") for i in range(1, 5)),
+                       delivery=(delivery(3.0, 5.0), delivery(12.0, 8.0), delivery(7.0, 8.0),
+                                 TakeDelivery(missing="no speech found")),
+                       pairs=pairs, tool_version="t")
+
+
+def test_takes_says_it_plainly_and_keeps_the_figures_underneath():
+    from tapecheck.report.takes import render
+
+    rep = _takes_report()
+    default, page = render(rep, "text"), shown_html(render(rep, "html"))
+    for shown in (default, page):
+        found = _jargon(shown)
+        assert not found, (found.group(0), shown)
+    for p in rep.pairs:
+        assert p.summary in default and _escaped(p.summary) in render(rep, "html")
+        assert not _jargon(p.summary)  # what the app's takes panel lists
+    assert "flat delivery" in default and "heightened" in default
+    verbose = render(rep, "text", verbose=True)
+    for figure in ("r = 0.96", "3.12 syllables/s", "alike 0.70", "1.2 semitones", "+2.50 LU",
+                   "alignment cost 0.71", "eye distances/s", "calibrate_takes.py"):
+        assert figure in verbose, figure
+    # one thing at a time: a pace the sentence calls different is never shown with a rate
+    # rounded to look the same, nor beside an unexplained "alike"
+    assert "10 % faster" in default and "syllables" not in default and "alike" not in default
+
+
+def test_a_finding_fix_can_repair_says_so_in_its_advice():
+    """Declared on the check (`repair=`), not listed anywhere else: the finding carries it,
+    its advice offers `tapecheck fix`, and only checks editing can repair may declare it."""
+    repairable = {c.code for c in REGISTRY if c.repair}
+    assert {"A101", "X102", "A503", "A401", "P102"} <= repairable
+    for code in sorted(CASES):
+        for fd in _findings(code):
+            offers = fd.fix.endswith(", or let tapecheck fix do it.")
+            assert offers == (code in repairable) and fd.repair == BY_CODE[code].repair, code
+            assert not (fd.repair and fd.reshoot)
+    from tapecheck.checks.base import check
+
+    with pytest.raises(ValueError):
+        check(code="Z999", name="z", category="face", severity=Severity.INFO, reads=(),
+              unit="", fix="Reshoot.", repair="loudness")  # a reshoot cannot be repaired
+    with pytest.raises(ValueError):
+        check(code="Z998", name="z", category="loudness", severity=Severity.INFO, reads=(),
+              unit="", fix="Edit.", reshoot=False, repair="magic")

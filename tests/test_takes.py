@@ -196,14 +196,19 @@ def test_the_sentence_names_what_differs_and_what_does_not():
     from tapecheck.takes.compare import sentence
 
     same = sentence(_fake())
-    assert "same read twice" in same and "r = 0.96" in same
+    assert "same read twice" in same and "r = " not in same  # plain: no figures
+    assert "r = 0.96" in sentence(_fake(), exact=True)  # the figure that decides it, under -v
     faster = sentence(_fake(pace_ratio=1.14, pause_match=0.5))
     assert faster.startswith("Take 2 is 14 % faster and pauses in different places, but")
     assert "same read twice" in faster
-    different = sentence(_fake(pitch_contour_r=0.4, loudness_contour_r=0.5,
-                               pitch_range_diff_st=3.0))
-    assert "wider in pitch by 3.0 semitones" in different and "different read" in different
-    assert "same read" not in different
+    wide = _fake(pitch_contour_r=0.4, loudness_contour_r=0.5, pitch_range_diff_st=3.0,
+                 loudness_diff_lu=2.0)
+    different = sentence(wide)
+    assert "wider in pitch" in different and "louder" in different
+    assert "different read" in different and "same read" not in different
+    assert "semitones" not in different and "LU" not in different
+    exact = sentence(wide, exact=True)
+    assert "wider in pitch by 3.0 semitones" in exact and "2.0 LU louder" in exact
 
 
 def test_energy_is_a_measurement_beside_its_reference():

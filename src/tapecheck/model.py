@@ -21,6 +21,10 @@ CATEGORIES = (
     "framing", "focus", "stability", "edit", "loudness", "clipping", "noise", "hum",
     "clarity", "channels", "speech", "reader-balance", "sync", "platform",
 )
+#: What `tapecheck fix` can change in a copy, in the order it lists its changes (CONTRACT.md's
+#: `fix.changes[].what`); a check declares which of them repairs its finding (`repair=`).
+REPAIRS = ("loudness", "sync", "trim", "channels", "dc", "container", "rotation", "frame-rate",
+           "size", "name")
 #: A finding of severity error here means casting cannot see your eyes.
 EYES_CATEGORIES = frozenset({"face", "eyes", "lighting", "focus", "framing", "stability"})
 #: A finding of severity error here means casting cannot hear your voice.
@@ -77,6 +81,8 @@ class Finding:
     fix: str = ""
     #: True when the fix needs a new take; False when editing can repair it.
     reshoot: bool = True
+    #: What `tapecheck fix` changes to repair it (one of REPAIRS), "" when fix cannot.
+    repair: str = ""
     #: "eyes" or "voice" when this finding alone decides that verdict (no audio track), else "".
     blocks: str = ""
     #: True when its error means there is nothing to see or hear at all (no sound, no speech),
@@ -150,11 +156,13 @@ class Fix:
     problem: str = ""
     #: Its worst finding says there is nothing to see or hear at all.
     absent: bool = False
+    #: What `tapecheck fix` changes to repair it (REPAIRS), "" when fix cannot.
+    repair: str = ""
 
     def to_dict(self) -> dict:
         return {"category": self.category, "fix": self.text, "severity": self.severity.label,
                 "codes": list(self.codes), "needs": "reshoot" if self.reshoot else "edit",
-                "decides": self.decides or None}
+                "decides": self.decides or None, "repair": self.repair or None}
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def fixes(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Fix, ...]:
             category=cat, text=worst.fix, severity=worst.severity,
             codes=(worst.code, *sorted({f.code for f in group} - {worst.code})),
             reshoot=any(f.reshoot for f in group if f.severity == worst.severity),
-            problem=worst.problem, absent=worst.absent,
+            problem=worst.problem, absent=worst.absent, repair=worst.repair,
             decides=deciding[0][1] if deciding else "")))
     out.sort(key=lambda x: x[:3])
     return tuple(fix for *_, fix in out)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
-from ..model import CATEGORIES, Finding, Severity, Span
+from ..model import CATEGORIES, REPAIRS, Finding, Severity, Span
 from . import phrasing
 
 
@@ -96,6 +96,9 @@ class Check:
     params: tuple[Param, ...] = ()
     #: False when editing cannot repair it (most picture problems need a new take).
     reshoot: bool = True
+    #: What `tapecheck fix` changes to repair it (one of model.REPAIRS; "" = fix cannot):
+    #: the fix plans from this, and the actor's advice offers it.
+    repair: str = ""
     #: False when sparse keyframes cannot answer it; `--quick` then lists it under `skipped`.
     quick: bool = True
     #: "voice"/"eyes": an error from this check decides that verdict whatever its category.
@@ -123,6 +126,13 @@ class Check:
     def summary(self) -> str:
         return self.doc.split("\n\n", 1)[0].replace("\n", " ")
 
+    @property
+    def advice(self) -> str:
+        """The fix an actor reads: the check's own, and `tapecheck fix` where it can do it."""
+        if not self.repair:
+            return self.fix
+        return self.fix.rstrip(". ") + ", or let tapecheck fix do it."
+
     def param(self, name: str) -> Param:
         for p in self.params:
             if p.name == name:
@@ -139,8 +149,9 @@ class Check:
         return Finding(code=self.code, name=self.name, category=self.category,
                        severity=severity, message=self.message(hit), measured=hit.measured,
                        threshold=hit.threshold, unit=self.unit_of(hit), spans=hit.spans,
-                       fix=self.fix, reshoot=self.reshoot, blocks=self.blocks,
-                       absent=self.absent, problem=self.problem, plain=hit.plain or self.plain)
+                       fix=self.advice, reshoot=self.reshoot, repair=self.repair,
+                       blocks=self.blocks, absent=self.absent, problem=self.problem,
+                       plain=hit.plain or self.plain)
 
     def unit_of(self, hit: Hit) -> str:
         return self.unit if hit.unit is None else hit.unit
@@ -156,19 +167,23 @@ class Check:
 
 def check(*, code: str, name: str, category: str, severity: Severity, reads: Iterable[str],
           unit: str, fix: str, params: Iterable[Param] = (), reshoot: bool = True,
-          quick: bool = True, blocks: str = "", problem: str = "", halts: str = "",
-          absent: bool = False, warns: str = "above", words: tuple[str, str] = ("above", "below"),
+          repair: str = "", quick: bool = True, blocks: str = "", problem: str = "",
+          halts: str = "", absent: bool = False, warns: str = "above",
+          words: tuple[str, str] = ("above", "below"),
           plain: str = "") -> Callable[[Callable], Check]:
     if category not in CATEGORIES:
         raise ValueError(f"{code}: unknown category {category!r}")
     if warns not in ("above", "below"):
         raise ValueError(f"{code}: warns must be 'above' or 'below', not {warns!r}")
+    if repair and (repair not in REPAIRS or reshoot):
+        raise ValueError(f"{code}: repair must be one of {', '.join(REPAIRS)}, on a check "
+                         f"editing can repair (reshoot=False), not {repair!r}")
 
     def wrap(func: Callable) -> Check:
         return Check(code=code, name=name, category=category, severity=severity,
                      reads=tuple(reads), unit=unit, fix=fix, func=func, params=tuple(params),
-                     reshoot=reshoot, quick=quick, blocks=blocks, problem=problem,
-                     halts=halts, absent=absent, warns=warns, words=tuple(words),
+                     reshoot=reshoot, repair=repair, quick=quick, blocks=blocks,
+                     problem=problem, halts=halts, absent=absent, warns=warns, words=tuple(words),
                      plain=plain)
 
     return wrap

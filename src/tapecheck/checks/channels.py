@@ -8,6 +8,7 @@ from .base import Hit, Param, check
 
 @check(code="A401", name="channel-imbalance", category="channels", severity=Severity.WARNING,
        reads=("channels",), unit="dB", reshoot=False, words=("more than", "less than"),
+       repair="channels",
        params=(Param("max_imbalance_db", 10.0, "dB",
                      "level difference between left and right above which the voice is "
                      "lopsided", 1.0, 60.0),),
@@ -38,7 +39,7 @@ def channel_imbalance(m, p):
 
 
 @check(code="A402", name="channels-out-of-phase", category="channels",
-       severity=Severity.WARNING, reads=("channels",), unit="dB", reshoot=False,
+       severity=Severity.WARNING, reads=("channels",), unit="dB", reshoot=False, repair="channels",
        words=("more than", "less than"),
        params=(Param("max_mono_loss_db", 6.0, "dB",
                      "voice level lost in a mono mix beyond which it is a warning", 1.0, 60.0),
@@ -77,7 +78,7 @@ def channels_out_of_phase(m, p):
 
 
 @check(code="A403", name="dc-offset", category="channels", severity=Severity.WARNING,
-       reads=("channels",), unit="dBFS", reshoot=False,
+       reads=("channels",), unit="dBFS", reshoot=False, repair="dc",
        params=(Param("max_dc_dbfs", -40.0, "dBFS",
                      "DC offset (|mean| of a channel) above which it is a warning",
                      -90.0, 0.0),),

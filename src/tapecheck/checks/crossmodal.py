@@ -89,7 +89,7 @@ def _offset_words(ms: float) -> str:
 
 
 @check(code="X102", name="lip-sync-offset", category="sync", severity=Severity.WARNING,
-       reads=("sync",), unit="ms", quick=False, reshoot=False,
+       reads=("sync",), unit="ms", quick=False, reshoot=False, repair="sync",
        params=(Param("max_audio_late_ms", 125.0, "ms",
                      "sound later than the lips by more than this is noticed (BT.1359)",
                      0.0, 1000.0),

@@ -35,7 +35,7 @@ def _speech_or_integrated(m) -> tuple[float, str]:
 
 
 @check(code="A101", name="voice-too-quiet", category="loudness", severity=Severity.WARNING,
-       reads=("loudness",), unit="LUFS", reshoot=False, warns="below",
+       reads=("loudness",), unit="LUFS", reshoot=False, repair="loudness", warns="below",
        params=(Param("min_lufs", -30.0, "LUFS", "speech quieter than this is a warning",
                      -60.0, -10.0),
                Param("error_lufs", -40.0, "LUFS", "speech quieter than this is an error",
@@ -69,7 +69,7 @@ def voice_too_quiet(m, p):
 
 
 @check(code="A102", name="voice-too-loud", category="loudness", severity=Severity.WARNING,
-       reads=("loudness",), unit="LUFS", reshoot=False,
+       reads=("loudness",), unit="LUFS", reshoot=False, repair="loudness",
        params=(Param("max_lufs", -10.0, "LUFS", "speech louder than this is a warning",
                      -30.0, 0.0),),
        problem="the very loud voice",
@@ -91,7 +91,7 @@ def voice_too_loud(m, p):
 
 
 @check(code="A103", name="loudness-off-target", category="loudness", severity=Severity.INFO,
-       reads=("loudness",), unit="LUFS", reshoot=False,
+       reads=("loudness",), unit="LUFS", reshoot=False, repair="loudness",
        params=(Param("low_lufs", -23.0, "LUFS", "bottom of the recommended speech range",
                      -40.0, -10.0),
                Param("high_lufs", -16.0, "LUFS", "top of the recommended speech range",
@@ -129,7 +129,7 @@ def loudness_off_target(m, p):
 
 
 @check(code="A104", name="true-peak-high", category="clipping", severity=Severity.INFO,
-       reads=("loudness",), unit="dBTP", reshoot=False,
+       reads=("loudness",), unit="dBTP", reshoot=False, repair="loudness",
        params=(Param("max_dbtp", -1.0, "dBTP", "highest true peak without a note",
                      -12.0, 3.0),),
        problem="the peaks",

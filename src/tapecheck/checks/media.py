@@ -132,7 +132,7 @@ def file_cut_short(m, p):
 
 
 @check(code="M004", name="variable-frame-rate", category="media", severity=Severity.WARNING,
-       reads=("media",), unit="ratio", reshoot=False,
+       reads=("media",), unit="ratio", reshoot=False, repair="frame-rate",
        params=(Param("max_irregular", 0.2, "ratio",
                      "share of frame intervals off the usual spacing (by over 15 %) that warns",
                      0.0, 1.0),),

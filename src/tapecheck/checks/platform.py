@@ -21,6 +21,7 @@ def _ext(path: str) -> str:
 
 @check(code="P101", name="container-not-accepted", category="platform",
        severity=Severity.ERROR, reads=("media", "platform"), unit="", reshoot=False,
+       repair="container",
        problem="the file type",
        fix="Export the tape again as an MP4 file (H.264 video, AAC audio): every casting "
            "platform accepts it.")
@@ -52,6 +53,7 @@ def container_not_accepted(m, p):
 
 @check(code="P102", name="file-too-large", category="platform", severity=Severity.ERROR,
        reads=("media", "platform"), unit="bytes", reshoot=False, words=("over", "under"),
+       repair="size",
        problem="the file size",
        fix="Export the tape again at a lower bitrate (HandBrake's 'Fast 1080p30' preset "
            "keeps a 5-minute tape well under 350 MB).")
@@ -75,6 +77,7 @@ def file_too_large(m, p):
 
 @check(code="P103", name="file-larger-than-recommended", category="platform",
        severity=Severity.WARNING, reads=("media", "platform"), unit="bytes", reshoot=False,
+       repair="size",
        words=("over", "under"),
        problem="the file size",
        fix="Export the tape again at a lower bitrate to stay within the platform's "
@@ -100,7 +103,7 @@ def file_larger_than_recommended(m, p):
 
 
 @check(code="P104", name="file-name-convention", category="platform", severity=Severity.WARNING,
-       reads=("media", "platform"), unit="", reshoot=False,
+       reads=("media", "platform"), unit="", reshoot=False, repair="name",
        problem="the file name",
        fix="Rename the file as the platform asks, e.g. Role-YourName-T1.mp4.")
 def file_name_convention(m, p):
@@ -145,7 +148,7 @@ def too_many_clips(m, p):
 
 
 @check(code="P106", name="codec-not-recommended", category="platform", severity=Severity.INFO,
-       reads=("media", "platform"), unit="", reshoot=False,
+       reads=("media", "platform"), unit="", reshoot=False, repair="container",
        problem="the codec",
        fix="Export as H.264 video with AAC audio in an MP4 file.")
 def codec_not_recommended(m, p):

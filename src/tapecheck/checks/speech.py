@@ -77,6 +77,7 @@ def little_speech(m, p):
 
 @check(code="A503", name="long-lead-in", category="edit", severity=Severity.WARNING,
        reads=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
+       repair="trim",
        params=(Param("max_lead_in_s", 3.0, "s", "longest wait before the first word", 0.5,
                      60.0),),
        problem="the long wait before your first line",
@@ -101,6 +102,7 @@ def long_lead_in(m, p):
 
 @check(code="A504", name="long-tail", category="edit", severity=Severity.WARNING,
        reads=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
+       repair="trim",
        params=(Param("max_tail_s", 5.0, "s", "longest time after the last word", 0.5, 60.0),),
        problem="the dead air after your last line",
        fix="Trim the end: hold a beat after your last line, then cut.")

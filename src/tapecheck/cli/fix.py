@@ -9,6 +9,7 @@ import sys
 import click
 
 from ..errors import UsageError
+from ..fix.edit import ALSO
 
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)i?b?\s*$", re.I)
 _UNITS = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
@@ -43,11 +44,15 @@ def parse_size(text: str) -> int:
 @click.option("--tail", "tail_s", type=click.FloatRange(0.0, 10.0), default=1.0,
               show_default=True, help="Seconds kept after the last line (the beat casting "
               "watch).")
+@click.option("--also", multiple=True, type=click.Choice(ALSO), metavar="REPAIR",
+              help="Also change this where `check` found nothing at warning or above (by "
+              f"default the copy repairs only what check reported): {', '.join(ALSO)}. "
+              "Repeat for more.")
 @click.option("--name", default=None, help='Your name, "First Last", to name the copy.')
 @click.option("--role", default=None, help="The role, for the copy's name.")
 @click.option("--take", type=click.IntRange(1, 999), default=None, help="Take number.")
-@click.option("--dry-run", is_flag=True, help="Print the plan (each change and the ffmpeg "
-              "commands) without writing anything.")
+@click.option("--dry-run", is_flag=True, help="Print the plan (each change; with -v the ffmpeg "
+              "commands too) without writing anything.")
 @click.option("--force", is_flag=True, help="Replace an existing output file (never the tape).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format (json: the check document of the copy "
@@ -60,14 +65,15 @@ def parse_size(text: str) -> int:
               help="Read this config file instead of searching for one.")
 @click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list what was not checked, and "
-              "the measures.")
-def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail_s, name,
-        role, take, dry_run, force, fmt, fail_on, preset, config_path, no_config, color,
+@click.option("-v", "--verbose", is_flag=True, help="Exact numbers: each change before → "
+              "after with the engineer's detail, what was not checked, and the measures.")
+def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail_s, also,
+        name, role, take, dry_run, force, fmt, fail_on, preset, config_path, no_config, color,
         verbose) -> None:
-    """Make the submission-ready copy of TAPE: level, sync, dead air, channels, file type,
-    size and name fixed where editing can; the copy is judged again with the same settings.
-    The tape itself is never changed. Exit code as for `check`, on the copy."""
+    """Make the submission-ready copy of TAPE: what `check` reports at warning or above and
+    editing can repair (level, sync, dead air, channels, frame rate, file type, size) is
+    fixed, and the copy is judged again with the same settings. The tape itself is never
+    changed. Exit code as for `check`, on the copy."""
     from ..fix import FixError, options_for
     from ..fix import fix as make_copy
     from ..report.fix import render
@@ -79,7 +85,7 @@ def fix(tape, output, profile, max_size, target_lufs, ceiling_dbtp, head_s, tail
                                 no_config=no_config, profile=profile)
     settings = resolved.settings
     options = options_for(settings, target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp,
-                          head_s=head_s, tail_s=tail_s,
+                          head_s=head_s, tail_s=tail_s, also=frozenset(also),
                           max_bytes=parse_size(max_size) if max_size else None)
     def stage(text: str) -> None:
         click.echo(f"tapecheck: {text} …", err=True)

@@ -40,7 +40,8 @@ from .output import on_each_file, open_cache, pick_format, write
 @click.option("--no-cache", is_flag=True, help="Judge every take again.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report [default: when writing to a terminal].")
-@click.option("-v", "--verbose", is_flag=True, help="Also list what was not checked and why.")
+@click.option("-v", "--verbose", is_flag=True, help="Exact numbers: the figures behind each "
+              "sentence, and what was not checked and why.")
 def takes(paths, fmt, output, fail_on, quick, select, ignore, preset, config_path, no_config,
           jobs, no_cache, color, verbose) -> None:
     """Compare takes of the same lines: pace, pauses, pitch, loudness, movement.

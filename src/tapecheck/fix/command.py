@@ -14,7 +14,8 @@ import math
 import os
 
 from ..ingest.ffmpeg import url
-from .plan import CRF, PRESET, Edit, FixPlan
+from .edit import Edit, FixPlan
+from .limits import CRF, PRESET
 
 #: The limiter works at 4× 48 kHz, as BS.1770's true-peak meter oversamples, so the peaks
 #: it holds are (nearly) the true peaks, not only the samples.

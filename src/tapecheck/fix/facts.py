@@ -12,7 +12,7 @@ import re
 from ..ingest import MediaInfo
 from ..ingest.ffmpeg import binary, run, timeout_for, url
 from ..ingest.probe import _float, packet_times
-from .plan import Facts
+from .edit import Facts
 
 _ASTATS = re.compile(r"(Channel|DC offset|RMS level dB):\s*(\S+)")
 

@@ -13,7 +13,7 @@ import re
 
 from ..errors import UsageError
 from ..profiles import Profile
-from .plan import Change
+from .edit import Change
 
 
 def _part(text: str) -> str:
@@ -51,7 +51,8 @@ def choose_output(input_path: str, output: str | None, *, name: str | None = Non
     if name is not None:
         filename, convention = conventional_name(name, role, take, profile)
         change = Change("name", f"named by {convention}", "",
-                        os.path.basename(input_path), filename)
+                        os.path.basename(input_path), filename,
+                        plain=f"Named the file {filename}, the way casting asks.")
     else:
         filename = os.path.splitext(os.path.basename(input_path))[0] + "_fixed.mp4"
     if output is None:

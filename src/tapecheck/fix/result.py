@@ -8,7 +8,9 @@ import os
 from dataclasses import dataclass, replace
 
 from ..model import FileReport, Severity
-from .plan import MIN_SSIM, Change, FixPlan, needs_new_take
+from .edit import Change, FixPlan
+from .limits import MIN_SSIM
+from .plan import needs_new_take
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ class FixResult:
                         for c in (self.changes or self.plan.changes)],
             "needs_new_take": list(self.needs_new_take()),
             "not_fixed": list(self.not_fixed()),
-            "notes": list(self.plan.notes),
+            "notes": [n.detail for n in self.plan.notes],
+            "notes_plain": [n.plain for n in self.plan.notes],
+            "left_alone": [n.to_dict() for n in self.plan.left_alone],
             "cap_bytes": self.plan.cap_bytes, "cap_met": self.cap_met,
             "fidelity": fidelity,
             "commands": [list(c) for c in self.plan.commands],

@@ -25,7 +25,10 @@ from ..settings import Settings
 from .command import passlog_prefix, temp_path
 from .facts import gather
 from .naming import choose_output, refuse
-from .plan import MIN_SSIM, FixOptions, FixPlan, downscale, make_plan, refit
+from .edit import FixOptions, FixPlan
+from .limits import MIN_SSIM
+from .picture import downscale, refit
+from .plan import make_plan
 from .result import FixResult, settle
 
 #: An encode may take many times the tape's length on a busy 2-core machine: one x264
@@ -44,15 +47,15 @@ class FixError(TapecheckError):
 
 def options_for(settings: Settings, **given) -> FixOptions:
     """The fix's options for a run with `settings`: the profile it names, and the limits of
-    the checks the plan mirrors (A403's DC, X102's sync tolerance) as those settings have
-    them, so the copy is fixed against the thresholds it will be judged by."""
+    the checks the plan mirrors (the DC check's limit, the sync check's tolerance) as those
+    settings have them, so the copy is fixed against the thresholds it will be judged by."""
     from ..checks import REGISTRY
     from ..profiles import get
 
-    by_code = {c.code: c for c in REGISTRY}
+    by_repair = {c.repair: c for c in REGISTRY if c.repair in ("dc", "sync")}
     return FixOptions(profile=get(settings.profile) if settings.profile else None,
-                      max_dc_dbfs=settings.values(by_code["A403"])["max_dc_dbfs"],
-                      sync_tolerance_ms=settings.values(by_code["X102"])["tolerance_ms"],
+                      max_dc_dbfs=settings.values(by_repair["dc"])["max_dc_dbfs"],
+                      sync_tolerance_ms=settings.values(by_repair["sync"])["tolerance_ms"],
                       **given)
 
 

@@ -24,6 +24,8 @@ def render(result: FixResult, fmt: str, *, tool_version: str, fail_on: Severity,
 
 
 def _text(result: FixResult, *, color: bool, verbose: bool) -> str:
+    """Plain by default, as `check`: what changed in words; `-v` adds each change's numbers
+    (before → after), the engineer's detail and the ffmpeg commands' fidelity."""
     paint = _painter(color)
     plan = result.plan
     d = result.to_dict()
@@ -31,36 +33,52 @@ def _text(result: FixResult, *, color: bool, verbose: bool) -> str:
     lines = [paint("bold", f"{head}: {plan.input} → {plan.output}")]
     if not d["changes"]:
         lines.append("  Nothing to change in editing: the copy is the tape as it is, as MP4.")
-    else:
+    elif verbose:
         lines.append("  Planned changes (before → aim):" if result.dry_run else
                      "  Changes (before → after, measured on the copy):")
-        for c in d["changes"]:
-            lines.append(f"  - {c['what']:<10} {_numbers(c, result.dry_run)}  {c['detail']}"
-                         + _mark(c, paint))
+        lines += [f"  - {c['what']:<10} {_numbers(c, result.dry_run)}  {c['detail']}"
+                  + _mark(c, paint) for c in d["changes"]]
+    else:
+        lines.append("  What the copy will change:" if result.dry_run else "  What changed:")
+        lines += [f"  - {c['plain']}" + _mark(c, paint) for c in d["changes"]]
     if d["fidelity"] is not None:
         f = d["fidelity"]
-        word = paint("green", "kept") if f["ok"] else paint("red", "below the aim")
-        lines.append(f"  Picture fidelity of the re-encode: SSIM {f['ssim']:.3f} ({word}: "
-                     f"≥ {f['min_ssim']} is 'good')")
+        if verbose:
+            word = paint("green", "kept") if f["ok"] else paint("red", "below the aim")
+            lines.append(f"  Picture fidelity of the re-encode: SSIM {f['ssim']:.3f} ({word}: "
+                         f"≥ {f['min_ssim']} is 'good')")
+        elif not f["ok"]:
+            lines.append(paint("red", "  The picture lost some sharpness when it was saved "
+                                      "again."))
     if d["cap_met"] is False:
         lines.append(paint("red", f"  The copy is over the size cap of {_mb(d['cap_bytes'])}."))
-    for note in d["notes"]:
-        lines.append(f"  Note: {note}")
+    notes = d["notes"] if verbose else d["notes_plain"]
+    lines += [f"  Note: {note}" for note in notes]
+    if d["left_alone"]:
+        lines.append("  Left as it is (check did not ask for it):")
+        lines += [f"  - {n['detail'] if verbose else n['plain']}"
+                  + (f" (--also {n['also']} changes it)" if n["also"] else "")
+                  for n in d["left_alone"]]
     findings = {fd.code: fd for fd in result.shown.findings}
     if d["needs_new_take"]:
         lines.append(paint("bold", "  Needs a new take (editing cannot repair it):"))
-        lines += [f"    {code} {findings[code].name}: {findings[code].said}"
-                  for code in d["needs_new_take"]]
+        lines += [_finding(findings[code], verbose) for code in d["needs_new_take"]]
     if d["not_fixed"]:
         lines.append("  Left for you to edit:")
-        lines += [f"    {code} {findings[code].name}: {findings[code].said}"
-                  for code in d["not_fixed"]]
+        lines += [_finding(findings[code], verbose) for code in d["not_fixed"]]
     if result.dry_run:
-        lines.append("  ffmpeg commands (nothing was written):")
-        lines += [f"    {shlex.join(cmd)}" for cmd in plan.commands]
+        if verbose:
+            lines.append("  ffmpeg commands (nothing was written):")
+            lines += [f"    {shlex.join(cmd)}" for cmd in plan.commands]
+        else:
+            lines.append("  Nothing was written (-v shows the commands it would run).")
         return "\n".join(lines) + "\n"
     lines += ["", "The copy, judged again:"]
     return "\n".join(lines) + "\n" + render_file(result.shown, paint, verbose)
+
+
+def _finding(fd, verbose: bool) -> str:
+    return f"    {fd.code} {fd.name}: {fd.message}" if verbose else f"    {fd.said}"
 
 
 def _numbers(c: dict, dry_run: bool) -> str:

@@ -28,19 +28,23 @@ def render(report: TakesReport, fmt: str, *, color: bool = False, verbose: bool 
 
 
 def render_text(report: TakesReport, *, color: bool = False, verbose: bool = False) -> str:
+    """Plain by default, as `check`: each take's verdict, how it was delivered and one
+    sentence per pair; `-v` gives the figures behind each sentence instead."""
     from .text import _painter, render_file
 
     paint = _painter(color)
     out = []
     for i, (f, d) in enumerate(zip(report.takes, report.delivery), 1):
         out.append(paint("bold", f"Take {i}: ") + render_file(f, paint, verbose).rstrip("\n"))
-        out.extend("  " + line for line in delivery_lines(d))
+        out.extend("  " + line for line in (delivery_figures(d) if verbose
+                                             else delivery_lines(d)))
         out.append("")
     if report.pairs:
         out.append(paint("bold", "Between takes"))
         for p in report.pairs:
-            out.append(f"  Take {p.a + 1} → take {p.b + 1}: {p.summary}")
-            details = pair_details(p)
+            out.append(f"  Take {p.a + 1} → take {p.b + 1}: "
+                       + (p.exact if verbose else p.summary))
+            details = pair_details(p) if verbose else ""
             if details:
                 out.append(paint("dim", "    " + details))
     for err in report.errors:
@@ -49,30 +53,46 @@ def render_text(report: TakesReport, *, color: bool = False, verbose: bool = Fal
 
 
 def delivery_lines(d: TakeDelivery) -> list[str]:
-    """A take's delivery in two or three lines of text."""
-    if d.missing and not d.figures:
-        return [f"Delivery: not measured ({d.missing})."]
+    """A take's delivery in plain words: how long you speak, your pauses, and a note when
+    your pitch and loudness vary much less or more than ordinary speech."""
     if d.missing:
-        return [f"Delivery: {d.missing}."]
+        return [f"Delivery: not measured ({d.missing})."]
     g = d.get
-    parts = [f"speaking {g('speaking_s'):.1f} s"]
-    if g("articulation_rate_syl_per_s") is not None:
-        parts.append(f"{g('articulation_rate_syl_per_s'):.1f} syllables/s")
     n = g("pause_count")
-    parts.append(f"{n} pause{'s' if n != 1 else ''}"
-                 + (f" ({g('pause_total_s'):.1f} s)" if n else ""))
-    if g("pitch_median_hz") is not None:
-        parts.append(f"pitch {g('pitch_median_hz'):.0f} Hz")
-    lines = ["Delivery: " + " · ".join(parts)]
-    energy = [f"{e.what} {e.measured:.2f} {e.unit} ({e.position} {e.low:g}–{e.high:g} "
-              f"{e.unit} of ordinary speech)" for e in d.energy]
-    if energy:
-        lines.append("Energy (information, not a verdict): " + "; ".join(energy))
+    lines = [f"You speak for {g('speaking_s'):.1f} s, with "
+             + (f"{n} pause{'s' if n != 1 else ''} ({g('pause_total_s'):.1f} s in all)."
+                if n else "no pauses.")]
+    if d.pauses:
+        lines.append("Pauses at " + ", ".join(f"{timecode(a)} ({b - a:.1f} s)"
+                                              for a, b in d.pauses[:12])
+                     + (" …" if len(d.pauses) > 12 else ""))
     from ..takes.energy import energy_sentence
 
     note = energy_sentence(d.energy)
     if note:
         lines.append(note)
+    return lines
+
+
+def delivery_figures(d: TakeDelivery) -> list[str]:
+    """A take's delivery figures, for `-v`: rates to two decimals, so two takes a sentence
+    calls different never show the same number."""
+    if d.missing:
+        return [f"Delivery: not measured ({d.missing})."]
+    g = d.get
+    parts = [f"speaking {g('speaking_s'):.2f} s"]
+    if g("articulation_rate_syl_per_s") is not None:
+        parts.append(f"{g('articulation_rate_syl_per_s'):.2f} syllables/s")
+    n = g("pause_count")
+    parts.append(f"{n} pause{'s' if n != 1 else ''}"
+                 + (f" ({g('pause_total_s'):.2f} s)" if n else ""))
+    if g("pitch_median_hz") is not None:
+        parts.append(f"pitch {g('pitch_median_hz'):.0f} Hz")
+    lines = ["Delivery: " + " · ".join(parts)]
+    energy = [f"{e.what} {e.measured:.2f} {e.unit} ({e.position} {e.low:g}–{e.high:g} "
+              f"{e.unit}: {e.reference})" for e in d.energy]
+    if energy:
+        lines.append("Energy (information, not a verdict): " + "; ".join(energy))
     picture = [f"{label} {v:.2f}" for label, v in
                (("mouth movement", g("mouth_movement")),
                 ("head movement", g("head_movement_eye_d_per_s"))) if v is not None]
@@ -80,25 +100,25 @@ def delivery_lines(d: TakeDelivery) -> list[str]:
         lines.append("Picture: " + ", ".join(picture)
                      + (" eye distances/s" if g("head_movement_eye_d_per_s") is not None else ""))
     if d.pauses:
-        lines.append("Pauses at " + ", ".join(f"{timecode(a)} ({b - a:.1f} s)"
-                                              for a, b in d.pauses[:12])
-                     + (" …" if len(d.pauses) > 12 else ""))
+        lines.append("Pauses at " + ", ".join(f"{timecode(a)} ({b - a:.2f} s)"
+                                              for a, b in d.pauses))
     return lines
 
 
 #: The figures behind a pair's sentence: attribute, label, format.
-_DETAILS = (("pace_ratio", "pace", "×{:.2f}"), ("pitch_median_diff_st", "pitch", "{:+.1f} st"),
-            ("pitch_range_diff_st", "pitch range", "{:+.1f} st"),
-            ("loudness_diff_lu", "loudness", "{:+.1f} LU"),
+_DETAILS = (("pace_ratio", "pace", "×{:.3f}"), ("pitch_median_diff_st", "pitch", "{:+.2f} st"),
+            ("pitch_range_diff_st", "pitch range", "{:+.2f} st"),
+            ("loudness_diff_lu", "loudness", "{:+.2f} LU"),
             ("pitch_contour_r", "pitch contour r", "{:.2f}"),
             ("loudness_contour_r", "loudness contour r", "{:.2f}"),
             ("pause_match", "pauses matched", "{:.0%}"),
             ("mouth_motion_ratio", "mouth movement", "×{:.2f}"),
-            ("head_motion_ratio", "head movement", "×{:.2f}"), ("alike", "alike", "{:.2f}"))
+            ("head_motion_ratio", "head movement", "×{:.2f}"),
+            ("alike", "alike", "{:.2f} (every figure's closeness, 0–1: 1 = the same read)"))
 
 
 def pair_details(p: PairResult) -> str:
-    """The figures behind a pair's sentence, one line."""
+    """The figures behind a pair's sentence, one line (`-v`)."""
     if not p.same_text:
         return ""
     items = [f"{label} {fmt.format(getattr(p, attr))}" for attr, label, fmt in _DETAILS

@@ -169,10 +169,12 @@ def compare(a: Delivery, b: Delivery, al: Alignment, *, ia: int = 0, ib: int = 1
     """The comparison of take b with take a (indices `ia`, `ib` in the argument order)."""
     if not al.same_text:
         return PairResult(ia, ib, same_text=False, cost_ratio=al.cost_ratio,
-                          summary=f"Take {ib + 1} does not follow the words of take {ia + 1} "
-                                  f"(alignment cost {al.cost_ratio:.2f}, above "
-                                  f"{SAME_TEXT_MAX_RATIO:.2f}): they are not the same lines, "
-                                  "so they are not compared.")
+                          summary=f"Take {ib + 1} does not follow the words of take {ia + 1}: "
+                                  "they are not the same lines, so they are not compared.",
+                          detail=f"Take {ib + 1} does not follow the words of take {ia + 1} "
+                                 f"(alignment cost {al.cost_ratio:.2f}, above "
+                                 f"{SAME_TEXT_MAX_RATIO:.2f}): they are not the same lines, "
+                                 "so they are not compared.")
     p = al.path
     pace = _pace(al, a, b)
     pitch = _pitch_diff(al, a, b)
@@ -200,7 +202,7 @@ def compare(a: Delivery, b: Delivery, al: Alignment, *, ia: int = 0, ib: int = 1
         pitch_contour_r=pitch_r, loudness_contour_r=loud_r, pause_match=pauses,
         pauses_a=len(a.pauses), pauses_b=len(b.pauses), alike=alike,
         lines=tuple(_lines(al, a, b)))
-    return result.with_summary(sentence(result))
+    return result.with_summary(sentence(result), sentence(result, exact=True))
 
 
 def _lines(al: Alignment, a: Delivery, b: Delivery) -> list[LineDiff]:
@@ -218,10 +220,11 @@ def _lines(al: Alignment, a: Delivery, b: Delivery) -> list[LineDiff]:
     return out
 
 
-def sentence(r: PairResult) -> str:
-    """One plain sentence: what differs, what does not, and what casting may conclude."""
+def sentence(r: PairResult, *, exact: bool = False) -> str:
+    """One sentence: what differs, what does not, and what casting may conclude — in plain
+    words, or `exact` with the figures that decide it."""
     a, b = r.a + 1, r.b + 1
-    differ, same = _differences(r)
+    differ, same = _differences(r, exact)
     contours = {n: v for n, v in (("pitch", r.pitch_contour_r), ("loudness", r.loudness_contour_r))
                 if v is not None}
     if not contours:
@@ -232,17 +235,21 @@ def sentence(r: PairResult) -> str:
     low = min(contours.values())
     follows = [n for n, v in contours.items() if v >= NEAR["contour_r"]]
     if len(follows) == len(contours):
-        return (f"{head}, {'but' if differ else 'and'} its {' and '.join(follows)} "
-                f"follow{'s' if len(follows) == 1 else ''} take {a} almost exactly "
-                f"(r = {low:.2f}): casting may see the same read twice.")
+        how = (f"follow{'s' if len(follows) == 1 else ''} take {a} almost exactly "
+               f"(r = {low:.2f})" if exact else
+               f"rise{'s' if len(follows) == 1 else ''} and fall{'s' if len(follows) == 1 else ''}"
+               f" just as take {a}'s do")
+        return (f"{head}, {'but' if differ else 'and'} its {' and '.join(follows)} {how}: "
+                "casting may see the same read twice.")
     other = [n for n in contours if n not in follows]
     shape = (f"its {' and '.join(other)} take{'s' if len(other) == 1 else ''} a different "
-             f"shape (r = {min(contours[n] for n in other):.2f})")
+             "shape" + (f" (r = {min(contours[n] for n in other):.2f})" if exact else ""))
     return f"{head}, and {shape}: a different read."
 
 
-def _differences(r: PairResult) -> tuple[list[str], list[str]]:
-    """What differs beyond "nearly the same", in words, and what stays the same."""
+def _differences(r: PairResult, exact: bool = False) -> tuple[list[str], list[str]]:
+    """What differs beyond "nearly the same", in words (with its size when `exact`), and
+    what stays the same."""
     differ, same = [], []
     if r.pace_ratio is not None:
         pct = (r.pace_ratio - 1.0) * 100.0
@@ -252,13 +259,16 @@ def _differences(r: PairResult) -> tuple[list[str], list[str]]:
             same.append("pace")
     st = r.pitch_median_diff_st
     if st is not None and abs(st) > NEAR["pitch_median"]:
-        differ.append(f"pitched {abs(st):.1f} semitones {'higher' if st > 0 else 'lower'}")
+        differ.append(f"pitched {abs(st):.1f} semitones {'higher' if st > 0 else 'lower'}"
+                      if exact else f"pitched {'higher' if st > 0 else 'lower'}")
     st = r.pitch_range_diff_st
     if st is not None and abs(st) > NEAR["pitch_range"]:
-        differ.append(f"{'wider' if st > 0 else 'narrower'} in pitch by {abs(st):.1f} semitones")
+        differ.append(f"{'wider' if st > 0 else 'narrower'} in pitch"
+                      + (f" by {abs(st):.1f} semitones" if exact else ""))
     lu = r.loudness_diff_lu
     if lu is not None and abs(lu) > NEAR["loudness"]:
-        differ.append(f"{abs(lu):.1f} LU {'louder' if lu > 0 else 'quieter'}")
+        differ.append((f"{abs(lu):.1f} LU " if exact else "")
+                      + ('louder' if lu > 0 else 'quieter'))
     if r.pause_match is not None:
         if r.pause_match < NEAR["pause"]:
             differ.append("pauses in different places")

@@ -98,11 +98,19 @@ class PairResult:
     mouth_motion_ratio: float | None = None
     head_motion_ratio: float | None = None
     alike: float | None = None
+    #: The comparison in one sentence, in two registers as `check`'s findings: `summary` in
+    #: plain words (the default text, HTML and app), `detail` with its figures (`-v`, the
+    #: HTML's exact numbers); "" = the same words.
     summary: str = ""
+    detail: str = ""
     lines: tuple[LineDiff, ...] = ()
 
-    def with_summary(self, text: str) -> "PairResult":
-        return replace(self, summary=text)
+    def with_summary(self, text: str, detail: str = "") -> "PairResult":
+        return replace(self, summary=text, detail=detail)
+
+    @property
+    def exact(self) -> str:
+        return self.detail or self.summary
 
     def to_dict(self) -> dict:
         return {
@@ -120,6 +128,7 @@ class PairResult:
             "head_motion_ratio": _r(self.head_motion_ratio),
             "alike": _r(self.alike),
             "summary": self.summary,
+            "detail": self.exact,
             "lines": [ln.to_dict() for ln in self.lines],
         }
 

@@ -116,7 +116,9 @@ function show(c, id, file) {
     el("a", {class: "button", href: url, target: "_blank", rel: "noopener"}, "Open the full report"),
     el("a", {class: "button secondary", href: url + "?download=1"}, "Save the report"));
   c.body.append(actions);
-  if (v.fixes.some((fx) => fx.needs === "edit")) {
+  // offered only where `tapecheck fix` would repair something check asks for (warning or
+  // above: an information-only finding is left alone by the fix, which would change nothing)
+  if (v.fixes.some((fx) => fx.repair && fx.severity !== "info")) {
     const make = el("button", {type: "button", class: "make-fix"}, "Make the fixed copy");
     const out = el("div", {class: "fixed"});
     make.onclick = () => makeFix(id, make, out);
@@ -169,16 +171,22 @@ async function makeFix(id, button, out) {
     const doc = job.fix.result, v = doc.files[0].verdict, fx = doc.fix;
     const labels = {"ready": "Ready to send", "fix-first": "Fix first", "unusable": "Unusable"};
     const list = el("ul", {class: "changes"});
+    // plain words first, as the report's findings; the engineer's numbers folded beneath
     for (const ch of fx.changes) {
-      list.append(el("li", {}, el("strong", {}, (CHANGES[ch.what] || ch.what) + ": "),
-                     ch.detail + numbers(ch)));
+      list.append(el("li", {}, el("strong", {}, (CHANGES[ch.what] || ch.what) + ": "), ch.plain,
+                     el("details", {class: "exact"}, el("summary", {}, "exact numbers"),
+                        ch.detail + numbers(ch))));
     }
+    const alone = el("ul", {class: "left-alone"});
+    for (const n of fx.left_alone) alone.append(el("li", {}, n.plain));
     out.replaceChildren(
       el("h3", {}, "The fixed copy"),
       el("div", {class: `verdict ${v.level}`},
          el("p", {}, el("span", {class: "level"}, labels[v.level] || v.level), `  ${v.score}/100`),
          el("p", {class: "headline"}, v.headline)),
       fx.changes.length ? list : el("p", {}, "Nothing needed changing in editing."),
+      fx.left_alone.length ? el("div", {class: "small"},
+        el("p", {}, "Left as it is (the check did not ask for it):"), alone) : "",
       fx.needs_new_take.length ? el("p", {class: "small"},
         "Editing cannot repair the rest: " + v.fixes.filter((f) => f.needs === "reshoot")
           .map((f) => f.fix).join(" ")) : "",
