@@ -2,13 +2,14 @@
 
 import base64
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
 
 from report_fixtures import XSS_NAME, defect_file, error_file, ready_file, report
 from tapecheck import score
-from tapecheck.model import Finding, Series, Severity, Skipped, Thumbnail
+from tapecheck.model import Finding, Series, Severity, Skipped, Span, Thumbnail
 from tapecheck.report import render
 from tapecheck.report.html import render as html_render
 from tapecheck.report.text import render as text_render
@@ -138,15 +139,40 @@ def test_html_is_self_contained_and_escapes_every_text(defect):
 
 
 def test_html_pictures_the_moment_of_each_fix(defect):
-    """One picture per fix, in fix order, from the contact sheet: half a second into the
+    """A picture per moment, in fix order, from the contact sheet: half a second into the
     fix's first finding in time (face 12 s, light 11 s, level 19 s → the pictures at 12, 12
-    and 20 s), the middle of the tape for a fix without one (15 s → 14 s)."""
+    and 20 s: face and light share theirs), the middle of the tape for a fix of the whole
+    tape (15 s → 14 s)."""
     page = html_render(report(defect))
     imgs = parse(page).all("img")
-    assert [a["alt"] for a in imgs] == ["your face <b>leaving</b> the shot at 0:12",
-                                        "lighting at 0:12", "loudness at 0:20", "media at 0:14"]
+    assert [a["alt"] for a in imgs] == ["your face <b>leaving</b> the shot, lighting at 0:12",
+                                        "loudness at 0:20", "media (the whole tape) at 0:14"]
     sheet = defect.frames[0].jpeg
     assert all(base64.b64decode(a["src"].split(",", 1)[1]) == sheet for a in imgs)
+
+
+def test_html_problems_of_the_whole_tape_share_one_picture(defect):
+    """Whole-tape problems are in every frame: one picture, not one identical frame per fix."""
+    everywhere = [replace(fd, spans=(Span(0.0, defect.media.duration_s),))
+                  for fd in defect.findings]
+    tape = replace(defect, findings=tuple(everywhere), segments=())
+    assert len(tape.verdict.fixes) == 4
+    imgs = parse(html_render(report(tape))).all("img")
+    assert [a["alt"] for a in imgs] == [
+        "your face <b>leaving</b> the shot, lighting, loudness, media (the whole tape) at 0:14"]
+
+
+def test_html_names_the_tape_not_its_folders(defect):
+    """The page goes to a coach: the tape's name, never the folders above it."""
+    one = html_render(report(replace(defect, path="/home/jane/auditions/Hamlet/take3.mp4")))
+    assert "/home/jane" not in one and "auditions" not in one
+    assert parse(one).text["h2.path"] == ["take3.mp4"]
+    assert "<title>tapecheck: take3.mp4</title>" in one
+    two = html_render(report(replace(defect, path="/home/jane/Hamlet/take1.mp4"),
+                             error_file("/home/jane/Lear/take1.mp4")))
+    assert "/home/jane" not in two
+    assert parse(two).text["h2.path"] == ["Hamlet/take1.mp4", "Lear/take1.mp4"]
+    assert "Lear/take1.mp4: no such file" in two  # the error message names it the same way
 
 
 def test_html_without_a_contact_sheet_uses_the_measures_pictures(defect):
@@ -181,7 +207,7 @@ def test_html_timeline_draws_every_series_findings_and_moments(defect):
     # picture first, then sound: face, eyes, loudness, speech, reader
     assert drawn == ["face", "eyes", "loudness", "speech", "reader"]
     assert len(tags.all("g", "finding")) == 3  # the findings that have spans
-    assert len(tags.all("g", "moment")) == 4  # one pin per pictured fix
+    assert len(tags.all("g", "moment")) == 3  # one pin per picture (face and light share)
     assert len(tags.all("rect", "unknown")) == 1  # eyes not measured 0:25–0:27
     # face lost 12–15 s of 30 s: the gap between the two 'on' bands is 3/30 of the plot
     face_on = [a for t, a in tags.tags if t == "rect" and a.get("class") == "on"][:2]
@@ -234,10 +260,13 @@ def test_thumbnail_png_gets_its_own_mime():
 
 
 def test_close_moments_get_their_own_pins_and_unmeasured_lines_say_so(defect):
-    """Face (12.5 s) and light (11.5 s) are pictured a second apart: each keeps its own
-    numbered pin, stacked so that no two touch."""
+    """Face (12.5 s) and light (12.7 s) pictured a fifth of a second apart, on a sheet of a
+    picture every 0.25 s: each keeps its own numbered pin, stacked so that no two touch."""
     silent = Series("loudness", "LUFS", (0.0, 1.0, 2.0), (None, None, None))
-    f = defect.__class__(**{**defect.__dict__, "series": (silent,)})
+    light = [replace(fd, spans=(Span(12.2, 16.0),)) if fd.code == "V201" else fd
+             for fd in defect.findings]
+    sheet = tuple(Thumbnail(i / 4, "", defect.frames[0].jpeg) for i in range(120))
+    f = replace(defect, series=(silent,), findings=tuple(light), frames=sheet)
     wide = html_render(report(f)).split('<svg class="timeline compact"')[0]
     tags = parse(wide)
     pins = [t for t in tags.text["text."] if re.fullmatch(r"\d+", t)]
