@@ -1,6 +1,7 @@
 """The text and HTML reporters on hand-made reports (every part a FileReport can carry)."""
 
 import base64
+import json
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -103,6 +104,42 @@ def test_text_mentions_skipped_checks_only_when_they_could_change_the_verdict():
         message="m", measured=None, threshold=None, unit="", blocks="voice")]),
         "skipped": (Skipped("A201", "no audio", category="noise"),)})
     assert "could not run" not in text_render(report(voiceless))
+
+
+def test_skipped_checks_one_count_everywhere_plain_by_default():
+    """Text, -v and the HTML give the same count (the checks that could change the verdict);
+    by default the reasons are plain words, the numbers stay under -v, the HTML's folded
+    'exact reason' and the JSON."""
+    skipped = (
+        Skipped("X102", "no lip movement could be measured reliably: the lips match this sound "
+                "hardly better than unrelated speech (z = 2.8, 3 needed)", category="sync",
+                problem="the sound sync"),
+        Skipped("A303", "too few word endings to estimate the echo (needs 5 clean decays)",
+                category="clarity", problem="the room echo"),
+        Skipped("A201", "no speech to compare the background with", category="noise",
+                problem="the background noise"))
+    tape = replace(ready_file(), skipped=skipped)  # ready: any of them could change that
+    quiet, loud = text_render(report(tape)), text_render(report(tape), verbose=True)
+    page = html_render(report(tape))
+    for out in (quiet, loud, page):
+        assert "3 checks that could change this verdict could not run" in out
+    assert "the sound sync — no lip movement could be measured reliably: the lips match this " \
+           "sound hardly better than unrelated speech\n" in quiet
+    assert "the room echo — too few word endings to estimate the echo\n" in quiet
+    assert "z = " not in quiet and "decays" not in quiet and "A303" not in quiet
+    assert "A303 the room echo: too few word endings to estimate the echo (needs 5 clean " \
+           "decays)" in loud
+    assert "(z = 2.8, 3 needed)" in page and "needs 5 clean decays" in page  # folded
+    doc = json.loads(render(report(tape), "json"))["files"][0]
+    assert doc["skipped"][1] == {"code": "A303", "reason": skipped[1].reason}
+    # a check that could not change the verdict is left out of the count, listed under -v
+    unusable = replace(tape, verdict=score.verdict([Finding(
+        code="A501", name="no-speech", category="speech", severity=Severity.ERROR,
+        message="m", measured=None, threshold=None, unit="", blocks="voice")]))
+    quiet, loud = text_render(report(unusable)), text_render(report(unusable), verbose=True)
+    assert "could not run" not in quiet and "X102" not in quiet
+    assert "Also not run (they could not change this verdict):" in loud
+    assert "Also not run (3; they could not change this verdict)" in html_render(report(unusable))
 
 
 def test_text_summary_of_several_files(defect):

@@ -185,12 +185,7 @@ def _tape(f: FileReport, anchor: str) -> str:
                    "please report it)</h3><ul>")
         out += [f"<li><code>{e(x.code)}</code> {e(x.message)}</li>" for x in f.check_errors]
         out.append("</ul></div>")
-    if f.skipped:
-        out.append(f'<details class="skipped"><summary>{len(f.skipped)} check'
-                   f'{"s" if len(f.skipped) != 1 else ""} could not run on this tape</summary>'
-                   "<ul>")
-        out += [f"<li><code>{e(s.code)}</code> {e(s.reason)}</li>" for s in f.skipped]
-        out.append("</ul></details>")
+    out.append(_unchecked(f))
     if f.measures:
         out.append('<details class="measures"><summary>Measures</summary>'
                    '<table class="measures-table"><tbody>')
@@ -199,6 +194,30 @@ def _tape(f: FileReport, anchor: str) -> str:
         out.append("</tbody></table></details>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _unchecked(f: FileReport) -> str:
+    """The checks that could not run, counted as the text report counts them: those that
+    could change the verdict, in plain words (the exact reason folded under each), then the
+    rest."""
+    could, rest = f.unchecked()
+
+    def items(skipped) -> str:
+        return "".join(f'<li>{e(s.said)}<details class="exact"><summary>exact reason'
+                       f"</summary><code>{e(s.code)}</code> {e(s.reason)}</details></li>"
+                       for s in skipped)
+
+    out = []
+    if could:
+        n = len(could)
+        out.append(f'<details class="skipped" open><summary>Not checked: {n} check'
+                   f'{"s" if n != 1 else ""} that could change this verdict could not run on '
+                   f"this tape</summary><ul>{items(could)}</ul></details>")
+    if rest:
+        out.append(f'<details class="skipped others"><summary>Also not run ({len(rest)}; '
+                   f"they could not change this verdict)</summary><ul>{items(rest)}</ul>"
+                   "</details>")
+    return "".join(out)
 
 
 def _media_line(f: FileReport) -> str:
