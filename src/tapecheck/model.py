@@ -314,7 +314,8 @@ class FileReport:
 class Report:
     files: tuple[FileReport, ...]
     tool_version: str
-    fail_on: Severity = Severity.ERROR
+    #: The run's fail level, always given (settings.DEFAULT_FAIL_ON is the default).
+    fail_on: Severity
 
     def exit_code(self) -> int:
         codes = [f.exit_code(self.fail_on) for f in self.files]
