@@ -48,9 +48,9 @@ def make_bad(kind, d, good):
         p = d / "notes.mp4"
         p.write_text("Scene 3, take 2: remember to slow down on the second line.\n")
         return p
-    if kind == "text-as-txt":
+    if kind == "text-as-txt":  # its "G" is an MPEG-TS sync byte, one that is alone
         p = d / "notes.txt"
-        p.write_text("Scene 3, take 2: remember to slow down on the second line.\n")
+        p.write_text("Go slower on the second line of scene 3, take 2.\n" * 5)
         return p
     if kind == "truncated":
         src = tape(d / "faststart.mp4", seconds=2, size="320x240")  # moov at the end

@@ -2,9 +2,9 @@
 
 Everything stays on the machine: the server listens on 127.0.0.1 only, uploads go to a
 private temporary folder (0700) that is deleted however the server stops (folder.py), and each
-tape is judged through the same pipeline as `tapecheck check`. Starlette (routing, streaming request bodies)
-on uvicorn (a maintained ASGI server) is the stack: small, pure Python wheels, installed by
-default so an actor's one `pip install` is enough.
+tape is judged through the same pipeline as `tapecheck check`. Starlette (routing, streaming
+request bodies) on uvicorn (a maintained ASGI server) is the stack: small, pure Python wheels,
+installed by default so an actor's one `pip install` is enough.
 """
 
 from __future__ import annotations
@@ -48,11 +48,12 @@ def serve(*, port: int = 0, open_browser: bool = True, settings: Settings | None
             raise SystemExit(128 + sig)
 
     previous = _on_signals(stop)
-    folder.sweep()
-    home = folder.make()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    jobs = Jobs(settings or Settings(), home)
+    home = jobs = None
     try:
+        folder.sweep()
+        home = folder.make()
+        jobs = Jobs(settings or Settings(), home)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", port))
         port = sock.getsockname()[1]
@@ -66,9 +67,11 @@ def serve(*, port: int = 0, open_browser: bool = True, settings: Settings | None
             webbrowser.open(url)
         server.run(sockets=[sock])
     finally:
-        jobs.close()
+        if jobs is not None:
+            jobs.close()
         sock.close()
-        shutil.rmtree(home, ignore_errors=True)
+        if home is not None:
+            shutil.rmtree(home, ignore_errors=True)
         _restore(previous)
 
 

@@ -136,6 +136,9 @@ _MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot")
 #: AVI, FLV, Ogg, ASF/WMV, MXF, MPEG program and elementary streams (start codes).
 _VIDEO_HEADS = (b"\x1a\x45\xdf\xa3", b"RIFF", b"FLV", b"OggS", b"\x30\x26\xb2\x75",
                 b"\x06\x0e\x2b\x34", b"\x00\x00\x01", b"\x00\x00\x00\x01")
+#: Where MPEG-TS packets (188 bytes) and M2TS ones (a 4-byte prefix, then 188) put their
+#: sync bytes, 0x47: two of them, since one "G" is just text.
+_TS_SYNC = ((0, 188), (4, 196))
 
 
 def _starts_like_video(path: str) -> bool:
@@ -144,10 +147,10 @@ def _starts_like_video(path: str) -> bool:
     whatever its name: that is plainly "not a video file"."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(200)
     except OSError:
         return True
-    mpeg_ts = head[:1] == b"\x47" or head[4:5] == b"\x47"  # TS, or M2TS's 4-byte prefix
+    mpeg_ts = any(head[a:a + 1] == head[b:b + 1] == b"\x47" for a, b in _TS_SYNC)
     return head[4:8] in _MP4_BOXES or head.startswith(_VIDEO_HEADS) or mpeg_ts
 
 
