@@ -42,7 +42,8 @@ def report_options(func):
         click.option("--color/--no-color", default=None,
                      help="Colour the text report [default: when writing to a terminal]."),
         click.option("-v", "--verbose", is_flag=True,
-                     help="Also list what was not checked and why, and what the cache did."),
+                     help="Also the exact numbers: each finding's measurement, why each check "
+                     "that could not run did not, the measures, what the cache did."),
     ]
     for opt in reversed(opts):
         func = opt(func)
