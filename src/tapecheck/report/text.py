@@ -69,8 +69,8 @@ def _unchecked_lines(f: FileReport, paint, verbose: bool) -> list[str]:
     out = []
     if could:
         n = len(could)
-        out += ["", f"  Not checked: {n} check{'s' if n != 1 else ''} that could change this "
-                    "verdict could not run on this tape:"]
+        out += ["", f"  {n} check{'s' if n != 1 else ''} that could change this verdict could "
+                    "not run on this tape:"]
         out += [_exact(s) if verbose else f"  - {s.said}" for s in could]
     if rest and verbose:
         out += ["", "  Also not run (they could not change this verdict):"]

@@ -33,7 +33,7 @@ CSS = "".join(files(__package__).joinpath("style.css").read_text(encoding="utf-8
 
 
 def render(report: Report) -> str:
-    names = shown_names([f.path for f in report.files])
+    names = _shown_names([f.path for f in report.files])
     files = [_named(f, names[f.path]) for f in report.files]
     title = (f"tapecheck: {files[0].path}" if len(files) == 1
              else f"tapecheck: {len(files)} tapes")
@@ -69,7 +69,7 @@ def render(report: Report) -> str:
     return "\n".join(parts)
 
 
-def shown_names(paths: list[str]) -> dict[str, str]:
+def _shown_names(paths: list[str]) -> dict[str, str]:
     """Each tape as the page names it: the file name, not the folders it sits in (the page
     goes to a coach; `/home/jane/auditions/…` is nobody else's business). Tapes of a batch
     keep the folders below the one they share, so two `take1.mp4` stay apart."""
@@ -210,7 +210,7 @@ def _unchecked(f: FileReport) -> str:
     out = []
     if could:
         n = len(could)
-        out.append(f'<details class="skipped" open><summary>Not checked: {n} check'
+        out.append(f'<details class="skipped" open><summary>{n} check'
                    f'{"s" if n != 1 else ""} that could change this verdict could not run on '
                    f"this tape</summary><ul>{items(could)}</ul></details>")
     if rest:
