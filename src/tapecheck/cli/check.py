@@ -111,9 +111,9 @@ def _run(paths, options: dict) -> None:
                             and not os.environ.get("NO_COLOR")
                             and os.environ.get("TERM") != "dumb")
     if options["strict"]:
-        click.echo("tapecheck: --strict changes nothing (failing on warnings is the default) "
-                   "and will be removed; for the strict thresholds (1080p, steady frame rate) "
-                   "use --preset strict", err=True)
+        click.echo(f"tapecheck: --strict only sets the default fail level (--fail-on "
+                   f"{DEFAULT_FAIL_ON.label}) and will be removed; for the strict thresholds "
+                   "(1080p, steady frame rate) use --preset strict", err=True)
     for key in ("select", "ignore"):
         options[key] = tuple(v.strip() for raw in options[key] for v in raw.split(",")
                              if v.strip())
@@ -128,8 +128,8 @@ def resolve_settings(*, fail_on, strict, quick, select, ignore, preset=None, con
     cli: dict = {}
     if preset:
         cli["preset"] = preset
-    if strict:
-        cli["fail-on"] = "warning"
+    if strict:  # the old flag: the default fail level, whatever the config says
+        cli["fail-on"] = DEFAULT_FAIL_ON.label
     elif fail_on:
         cli["fail-on"] = fail_on
     if quick:
