@@ -8,6 +8,7 @@ from pathlib import Path
 
 from synth import FFMPEG
 from tapecheck import score
+from tapecheck.settings import DEFAULT_FAIL_ON
 from tapecheck.model import (CheckError, FileError, FileReport, Finding, MediaSummary, Report,
                              Segment, Series, Severity, Skipped, Span, Thumbnail)
 
@@ -108,4 +109,4 @@ def error_file(path="tapes/missing.mp4") -> FileReport:
 
 
 def report(*files: FileReport) -> Report:
-    return Report(files=tuple(files), tool_version="0.1.0")
+    return Report(files=tuple(files), tool_version="0.1.0", fail_on=DEFAULT_FAIL_ON)

@@ -33,9 +33,12 @@ class App:
     def uploads(self) -> list[Path]:
         return sorted(self.tmp.glob("tapecheck-app-*/upload-*"))
 
-    def stop(self) -> int:
+    def folders(self) -> list[Path]:
+        return sorted(self.tmp.glob("tapecheck-app-*"))
+
+    def stop(self, sig: int = signal.SIGINT) -> int:
         self.http.close()
-        self.proc.send_signal(signal.SIGINT)
+        self.proc.send_signal(sig)
         return self.proc.wait(timeout=30)
 
 
@@ -209,9 +212,53 @@ def test_a_cancelled_upload_leaves_nothing_and_the_server_goes_on(app, sample_ta
     assert app.http.get("/api/limits").status_code == 200
 
 
-def test_stopping_the_server_deletes_its_folder(tmp_path):
+@pytest.mark.parametrize("sig, codes", [(signal.SIGINT, (0, 130)), (signal.SIGTERM, (143,)),
+                                        (signal.SIGHUP, (129,))],
+                         ids=["ctrl-c", "sigterm", "sighup-terminal-closed"])
+def test_stopping_the_server_deletes_its_folder_and_the_tapes(tmp_path, sample_tapes, sig, codes):
     server = App(tmp_path / "t")
-    folders = list((tmp_path / "t").glob("tapecheck-app-*"))
-    assert len(folders) == 1 and (folders[0].stat().st_mode & 0o777) == 0o700
-    assert server.stop() in (0, 130)
-    assert list((tmp_path / "t").glob("tapecheck-app-*")) == []
+    [home] = server.folders()
+    assert (home.stat().st_mode & 0o777) == 0o700
+    assert post(server, sample_tapes / "ready_grid-man-denim.mp4",
+                route="/api/jobs").status_code == 202
+    assert [p.name for p in server.uploads()[0].iterdir()] == ["ready_grid-man-denim.mp4"]
+    assert server.stop(sig) in codes
+    assert server.folders() == []
+
+
+def test_a_folder_left_by_a_killed_app_is_deleted_at_the_next_start(tmp_path, sample_tapes):
+    killed = App(tmp_path / "t")
+    assert post(killed, sample_tapes / "ready_grid-man-denim.mp4",
+                route="/api/jobs").status_code == 202
+    killed.stop(signal.SIGKILL)  # nothing runs after kill -9: its folder stays
+    [left] = killed.folders()
+    assert [p.name for p in left.iterdir()] != []
+    running = App(tmp_path / "t")  # starts after the kill: sweeps the dead app's folder
+    [own] = running.folders()
+    assert own != left and not left.exists()
+    later = App(tmp_path / "t")  # another app meanwhile: the running one's folder is kept
+    assert own.exists() and len(later.folders()) == 2
+    assert later.stop() in (0, 130) and running.stop() in (0, 130)
+    assert later.folders() == []
+
+
+def test_malformed_and_oversized_requests_are_refused_in_one_line(tmp_path):
+    server = App(tmp_path / "t", "--max-upload", "0.001")  # 1 MB
+    multipart = {"Content-Type": "multipart/form-data; boundary=xyz"}
+    for body in (b"garbage", b'--xyz\r\nno colon in this header\r\n\r\n'):
+        got = server.http.post("/api/check", content=body, headers=multipart)
+        assert got.status_code == 400 and "multipart" in got.json()["error"]
+    with socket.create_connection(("127.0.0.1", server.port), timeout=15) as s:
+        # declares 5 GB and sends none of it: the answer cannot wait for the body
+        s.sendall((f"POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                   "Content-Type: multipart/form-data; boundary=xyz\r\n"
+                   "Content-Length: 5000000000\r\n\r\n--xyz\r\n").encode())
+        head = s.recv(4096).decode()
+    assert head.startswith("HTTP/1.1 413")
+    too_big = server.http.post("/api/check", files={"file": ("t.mp4", os.urandom(1_200_000))})
+    assert too_big.status_code == 413
+    assert "(1.0 MB)" in too_big.json()["error"]
+    assert server.uploads() == []
+    assert server.stop(signal.SIGTERM) == 143
+    terminal = server.proc.stderr.read().splitlines()
+    assert len(terminal) == 1 and "open that address" in terminal[0], terminal  # no traceback

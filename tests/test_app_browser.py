@@ -111,3 +111,21 @@ def test_make_the_fixed_copy_and_compare_two_takes(browser, app, sample_tapes):
     frame = next(f for f in page.frames if "/api/takes/" in f.url)
     assert _no_sideways_scroll(page) and _no_sideways_scroll(frame)
     page.close()
+
+
+def test_a_small_limit_is_said_in_mb(browser, tmp_path):
+    """`--max-upload 0.001` is 1 MB: the page says "1.0 MB", never "0.0 GB"."""
+    small = App(tmp_path / "small", "--max-upload", "0.001")
+    try:
+        page = _open(browser, small, 390, 844)
+        page.wait_for_selector("#limit:has-text('MB')")
+        assert page.locator("#limit").inner_text() == "Tapes up to 1.0 MB."
+        big = tmp_path / "take.mp4"
+        big.write_bytes(b"\0" * 3_000_000)
+        page.set_input_files("#pick", str(big))
+        error = page.locator(".job .error").inner_text()
+        assert error.startswith("This file is 3.0 MB, more than this app accepts (1.0 MB).")
+        assert "GB" not in error
+        page.close()
+    finally:
+        small.stop()

@@ -48,6 +48,10 @@ def make_bad(kind, d, good):
         p = d / "notes.mp4"
         p.write_text("Scene 3, take 2: remember to slow down on the second line.\n")
         return p
+    if kind == "text-as-txt":  # its "G" is an MPEG-TS sync byte, one that is alone
+        p = d / "notes.txt"
+        p.write_text("Go slower on the second line of scene 3, take 2.\n" * 5)
+        return p
     if kind == "truncated":
         src = tape(d / "faststart.mp4", seconds=2, size="320x240")  # moov at the end
         return _truncated_without_moov(src, d / "truncated.mp4")
@@ -65,10 +69,11 @@ def make_bad(kind, d, good):
 CASES = {
     "missing": "not-found", "empty-dir": "not-a-file", "zero-bytes": "not-media",
     "random-bytes": "not-media", "truncated": "not-media", "audio-only": "no-video",
-    "image": "no-video", "text-as-mp4": "not-media",
+    "image": "no-video", "text-as-mp4": "not-media", "text-as-txt": "not-media",
 }
 #: What the message must say, beyond naming the file.
-SAYS = {"text-as-mp4": "not a video file", "truncated": "incomplete"}
+SAYS = {"text-as-mp4": "not a video file", "text-as-txt": "not a video file",
+        "truncated": "incomplete"}
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
@@ -91,16 +96,44 @@ def test_bad_input_is_an_error_and_the_batch_goes_on(tmp_path, good, kind):
         assert p.read_bytes() == data and p.stat().st_mtime_ns == mtime
 
 
-def test_text_report_says_what_to_do(tmp_path):
-    """On a terminal the text report carries the message: it is not printed a second time on
-    stderr (with -o, JSON or any other format it is, once)."""
+def test_text_report_says_what_to_do_and_stderr_too(tmp_path):
+    """The text report carries the message, and stderr has it as in every format: `check
+    missing.mp4 > out.txt` must not leave the terminal silent."""
     p = tmp_path / "zero.mp4"
     p.write_bytes(b"")
     run = tapecheck("check", p)
     assert run.code == 2
     assert "could not judge" in run.out and "empty" in run.out
-    assert "empty" not in run.err
+    [line] = run.err.splitlines()
+    assert str(p) in line and "empty" in line
     assert "Traceback" not in run.out + run.err
+
+
+def test_on_one_terminal_the_message_is_shown_once(tmp_path):
+    """stdout and stderr on the same terminal (a pty): the report's line is enough."""
+    import pty
+    import subprocess
+    import sys
+
+    p = tmp_path / "zero.mp4"
+    p.write_bytes(b"")
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "tapecheck", "check", "--no-color", str(p)],
+                            stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.wait(timeout=60) == 2
+    text = seen.decode()
+    assert text.count("empty (0 bytes)") == 1, text
 
 
 @pytest.mark.parametrize("name", ["my take 1.mp4", "it's \"take\" 2.mp4", "prise_été_日本.mp4",

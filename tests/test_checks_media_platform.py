@@ -57,6 +57,12 @@ def test_low_resolution_reads_the_short_side(w, h, expect):
     assert severities("M007", media=media(width=w, height=h)) == expect
 
 
+@pytest.mark.parametrize("w,h,said", [(852, 478, "478 pixels high"), (480, 848, "480 pixels wide")])
+def test_low_resolution_is_said_in_pixels_not_video_jargon(w, h, said):
+    (hit,) = hits("M007", media=media(width=w, height=h))
+    assert said in hit.plain and "478p" not in hit.plain and "480p" not in hit.plain
+
+
 def test_low_resolution_threshold_is_a_parameter():
     assert severities("M007", {"min_height_px": 1080}, media=media(width=1280, height=720)) == \
         ["warning"]

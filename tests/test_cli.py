@@ -52,14 +52,31 @@ def test_no_audio_means_voice_cannot_be_heard(no_audio):
 
 
 def test_default_gate_fails_on_warnings(media_dir):
-    """Exit 0 means ready (CONTRACT.md): a warning fails by default and with --strict; only
-    --fail-on error lets a fix-first tape through."""
+    """Exit 0 means ready (CONTRACT.md): a warning fails by default; only --fail-on error lets
+    a fix-first tape through. The old --strict is still accepted: it is the default, and says
+    so and where the strict thresholds are."""
     low = tape(media_dir / "low.mp4", seconds=2, size="640x360")
     plain = tapecheck("check", "--select", "resolution", low)
     strict = tapecheck("check", "--select", "resolution", "--strict", low)
     lenient = tapecheck("check", "--select", "resolution", "--fail-on", "error", low)
     assert "low-resolution" in plain.out and "FIX-FIRST" in plain.out
     assert (plain.code, strict.code, lenient.code) == (1, 1, 0)
+    assert strict.out == plain.out and plain.err == ""
+    assert "--strict only sets the default fail level" in strict.err
+    assert "--preset strict" in strict.err
+    assert "--strict" not in tapecheck("check", "--help").out
+
+
+def test_one_default_fail_level():
+    """settings.DEFAULT_FAIL_ON is the default wherever a fail level is needed."""
+    from tapecheck.pipeline.config import resolve
+    from tapecheck.settings import DEFAULT_FAIL_ON, Settings
+    from tapecheck.takes.result import TakesReport
+
+    assert Settings().fail_on == DEFAULT_FAIL_ON
+    assert resolve(cli={}, use_config=False).settings.fail_on == DEFAULT_FAIL_ON
+    assert TakesReport((), (), (), "0").fail_on == DEFAULT_FAIL_ON
+    assert f"[default: {DEFAULT_FAIL_ON.label}" in tapecheck("check", "--help").out
 
 
 def test_too_short_is_an_error_and_skips_the_rest(media_dir):

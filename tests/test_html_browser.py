@@ -61,7 +61,8 @@ def test_cli_html_report_of_a_defect_tape_in_chromium(sample_tapes, tmp_path):
 
     got = load_in_browser(page, tmp_path)
     assert_clean_load(got)
-    assert got["paths"] == [str(hostile), str(ready)]  # the hostile name is plain text
+    assert got["paths"] == [XSS_NAME, "ready.mp4"]  # names only; the hostile one plain text
+    assert str(tmp_path) not in page.read_text(encoding="utf-8")  # no folder goes to the coach
     assert got["overview_rows"] == 2
     assert got["headlines"][0] == js["verdict"]["headline"]
     assert got["levels"][0] == {"ready": "Ready", "fix-first": "Fix first",
@@ -82,7 +83,7 @@ def test_handmade_report_with_moments_timeline_and_clips_in_chromium(tmp_path):
     page.write_text(render(report(defect, ready_file(), error_file())), encoding="utf-8")
 
     got = load_in_browser(page, tmp_path)
-    pictured = min(len(defect.verdict.fixes), 4)  # the moment of each of the first fixes
+    pictured = 3  # the moments of the first fixes: face and light share the one at 0:12
     assert_clean_load(got, n_images=pictured)
     assert got["paths"][0] == XSS_NAME and got["injected"] == 0
     assert got["title"] == "tapecheck: 3 tapes"
@@ -113,3 +114,33 @@ def test_html_to_a_terminal_is_refused_but_piping_works(sample_tapes):
         os.close(leader)
     assert proc.returncode == 2
     assert "add -o report.html" in proc.stderr
+
+
+def test_timeline_time_labels_fit_on_a_phone(tmp_path):
+    """At 390 px the timeline puts its labels above full-width tracks; every time on its axis
+    is drawn whole inside the drawing ("0:00" was cut to ":00")."""
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+    from browser import ARTIFACTS, FLAGS, chromium
+
+    page_file = tmp_path / "phone.html"
+    page_file.write_text(render(report(defect_file())), encoding="utf-8")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium(), args=list(FLAGS))
+        page = b.new_page(viewport={"width": 390, "height": 844})
+        page.goto(page_file.as_uri())
+        boxes = page.evaluate("""() => {
+            const svg = document.querySelector('svg.timeline.compact');
+            const s = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll('text.time')].map((t) => {
+                const r = t.getBoundingClientRect();
+                return {text: t.textContent, left: r.left - s.left, right: s.right - r.right,
+                        shown: s.width > 0};
+            });
+        }""")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator("svg.timeline.compact").screenshot(path=str(ARTIFACTS / "timeline-phone.png"))
+        b.close()
+    assert [b["text"] for b in boxes][:2] == ["0:00", "0:10"] and boxes[0]["shown"]
+    assert all(b["left"] >= 0 and b["right"] >= 0 for b in boxes), boxes

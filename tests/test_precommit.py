@@ -88,3 +88,45 @@ def test_pre_commit_try_repo(tmp_path, sample_tapes):
                          cwd=repo, capture_output=True, text=True, env=env, timeout=600)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Failed" in run.stdout and "portrait-orientation" in run.stdout
+
+
+def _readme_config() -> str:
+    """The `.pre-commit-config.yaml` README shows (the yaml block with `repos:`)."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    return next(b for b in blocks if b.startswith("repos:"))
+
+
+def test_readme_hook_is_the_manifest_hook():
+    [repo] = yaml.safe_load(_readme_config())["repos"]
+    [hook] = repo["hooks"]
+    manifest = _hook()
+    assert repo["repo"] == "local"  # nothing to fetch: no URL, no tag that may not exist
+    assert shlex.split(hook["entry"]) == [*shlex.split(manifest["entry"]), *manifest["args"]]
+    for key in ("id", "language", "files", "require_serial"):
+        assert hook[key] == manifest[key], key
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_readme_config_in_a_fresh_repository(tmp_path, sample_tapes):
+    """README's config, pasted into a new repository of tapes, runs with pre-commit itself
+    (nothing fetched): it fails on a portrait tape and passes a ready one."""
+    repo = tmp_path / "tapes"
+    repo.mkdir()
+    env = _env(tmp_path)
+    git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, env=env)  # noqa: E731
+    git("init", "-q")
+    (repo / ".pre-commit-config.yaml").write_text(_readme_config())
+    shutil.copy(sample_tapes / "ready_grid-man-denim.mp4", repo / "take1.mp4")
+    shutil.copy(sample_tapes / "defect-orientation_portrait.mp4", repo / "take2.mp4")
+    git("add", ".")
+
+    def run(*files):
+        return subprocess.run([str(BIN / "pre-commit"), "run", "--files", *files], cwd=repo,
+                              capture_output=True, text=True, env=env, timeout=600)
+
+    ok = run("take1.mp4", ".pre-commit-config.yaml")
+    assert ok.returncode == 0 and "Passed" in ok.stdout, ok.stdout + ok.stderr
+    bad = run("take1.mp4", "take2.mp4")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "Failed" in bad.stdout and "portrait-orientation" in bad.stdout

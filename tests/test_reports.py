@@ -1,14 +1,16 @@
 """The text and HTML reporters on hand-made reports (every part a FileReport can carry)."""
 
 import base64
+import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
 
 from report_fixtures import XSS_NAME, defect_file, error_file, ready_file, report
 from tapecheck import score
-from tapecheck.model import Finding, Series, Severity, Skipped, Thumbnail
+from tapecheck.model import Finding, Series, Severity, Skipped, Span, Thumbnail
 from tapecheck.report import render
 from tapecheck.report.html import render as html_render
 from tapecheck.report.text import render as text_render
@@ -104,6 +106,42 @@ def test_text_mentions_skipped_checks_only_when_they_could_change_the_verdict():
     assert "could not run" not in text_render(report(voiceless))
 
 
+def test_skipped_checks_one_count_everywhere_plain_by_default():
+    """Text, -v and the HTML give the same count (the checks that could change the verdict);
+    by default the reasons are plain words, the numbers stay under -v, the HTML's folded
+    'exact reason' and the JSON."""
+    skipped = (
+        Skipped("X102", "no lip movement could be measured reliably: the lips match this sound "
+                "hardly better than unrelated speech (z = 2.8, 3 needed)", category="sync",
+                problem="the sound sync"),
+        Skipped("A303", "too few word endings to estimate the echo (needs 5 clean decays)",
+                category="clarity", problem="the room echo"),
+        Skipped("A201", "no speech to compare the background with", category="noise",
+                problem="the background noise"))
+    tape = replace(ready_file(), skipped=skipped)  # ready: any of them could change that
+    quiet, loud = text_render(report(tape)), text_render(report(tape), verbose=True)
+    page = html_render(report(tape))
+    for out in (quiet, loud, page):
+        assert "3 checks that could change this verdict could not run" in out
+    assert "the sound sync — no lip movement could be measured reliably: the lips match this " \
+           "sound hardly better than unrelated speech\n" in quiet
+    assert "the room echo — too few word endings to estimate the echo\n" in quiet
+    assert "z = " not in quiet and "decays" not in quiet and "A303" not in quiet
+    assert "A303 the room echo: too few word endings to estimate the echo (needs 5 clean " \
+           "decays)" in loud
+    assert "(z = 2.8, 3 needed)" in page and "needs 5 clean decays" in page  # folded
+    doc = json.loads(render(report(tape), "json"))["files"][0]
+    assert doc["skipped"][1] == {"code": "A303", "reason": skipped[1].reason}
+    # a check that could not change the verdict is left out of the count, listed under -v
+    unusable = replace(tape, verdict=score.verdict([Finding(
+        code="A501", name="no-speech", category="speech", severity=Severity.ERROR,
+        message="m", measured=None, threshold=None, unit="", blocks="voice")]))
+    quiet, loud = text_render(report(unusable)), text_render(report(unusable), verbose=True)
+    assert "could not run" not in quiet and "X102" not in quiet
+    assert "Also not run (they could not change this verdict):" in loud
+    assert "Also not run (3; they could not change this verdict)" in html_render(report(unusable))
+
+
 def test_text_summary_of_several_files(defect):
     out = text_render(report(defect, ready_file(), error_file()))
     assert out.rstrip().endswith("3 files: 1 ready, 0 fix-first, 1 unusable, "
@@ -138,15 +176,40 @@ def test_html_is_self_contained_and_escapes_every_text(defect):
 
 
 def test_html_pictures_the_moment_of_each_fix(defect):
-    """One picture per fix, in fix order, from the contact sheet: half a second into the
+    """A picture per moment, in fix order, from the contact sheet: half a second into the
     fix's first finding in time (face 12 s, light 11 s, level 19 s → the pictures at 12, 12
-    and 20 s), the middle of the tape for a fix without one (15 s → 14 s)."""
+    and 20 s: face and light share theirs), the middle of the tape for a fix of the whole
+    tape (15 s → 14 s)."""
     page = html_render(report(defect))
     imgs = parse(page).all("img")
-    assert [a["alt"] for a in imgs] == ["your face <b>leaving</b> the shot at 0:12",
-                                        "lighting at 0:12", "loudness at 0:20", "media at 0:14"]
+    assert [a["alt"] for a in imgs] == ["your face <b>leaving</b> the shot, lighting at 0:12",
+                                        "loudness at 0:20", "media (the whole tape) at 0:14"]
     sheet = defect.frames[0].jpeg
     assert all(base64.b64decode(a["src"].split(",", 1)[1]) == sheet for a in imgs)
+
+
+def test_html_problems_of_the_whole_tape_share_one_picture(defect):
+    """Whole-tape problems are in every frame: one picture, not one identical frame per fix."""
+    everywhere = [replace(fd, spans=(Span(0.0, defect.media.duration_s),))
+                  for fd in defect.findings]
+    tape = replace(defect, findings=tuple(everywhere), segments=())
+    assert len(tape.verdict.fixes) == 4
+    imgs = parse(html_render(report(tape))).all("img")
+    assert [a["alt"] for a in imgs] == [
+        "your face <b>leaving</b> the shot, lighting, loudness, media (the whole tape) at 0:14"]
+
+
+def test_html_names_the_tape_not_its_folders(defect):
+    """The page goes to a coach: the tape's name, never the folders above it."""
+    one = html_render(report(replace(defect, path="/home/jane/auditions/Hamlet/take3.mp4")))
+    assert "/home/jane" not in one and "auditions" not in one
+    assert parse(one).text["h2.path"] == ["take3.mp4"]
+    assert "<title>tapecheck: take3.mp4</title>" in one
+    two = html_render(report(replace(defect, path="/home/jane/Hamlet/take1.mp4"),
+                             error_file("/home/jane/Lear/take1.mp4")))
+    assert "/home/jane" not in two
+    assert parse(two).text["h2.path"] == ["Hamlet/take1.mp4", "Lear/take1.mp4"]
+    assert "Lear/take1.mp4: no such file" in two  # the error message names it the same way
 
 
 def test_html_without_a_contact_sheet_uses_the_measures_pictures(defect):
@@ -181,7 +244,7 @@ def test_html_timeline_draws_every_series_findings_and_moments(defect):
     # picture first, then sound: face, eyes, loudness, speech, reader
     assert drawn == ["face", "eyes", "loudness", "speech", "reader"]
     assert len(tags.all("g", "finding")) == 3  # the findings that have spans
-    assert len(tags.all("g", "moment")) == 4  # one pin per pictured fix
+    assert len(tags.all("g", "moment")) == 3  # one pin per picture (face and light share)
     assert len(tags.all("rect", "unknown")) == 1  # eyes not measured 0:25–0:27
     # face lost 12–15 s of 30 s: the gap between the two 'on' bands is 3/30 of the plot
     face_on = [a for t, a in tags.tags if t == "rect" and a.get("class") == "on"][:2]
@@ -234,10 +297,13 @@ def test_thumbnail_png_gets_its_own_mime():
 
 
 def test_close_moments_get_their_own_pins_and_unmeasured_lines_say_so(defect):
-    """Face (12.5 s) and light (11.5 s) are pictured a second apart: each keeps its own
-    numbered pin, stacked so that no two touch."""
+    """Face (12.5 s) and light (12.7 s) pictured a fifth of a second apart, on a sheet of a
+    picture every 0.25 s: each keeps its own numbered pin, stacked so that no two touch."""
     silent = Series("loudness", "LUFS", (0.0, 1.0, 2.0), (None, None, None))
-    f = defect.__class__(**{**defect.__dict__, "series": (silent,)})
+    light = [replace(fd, spans=(Span(12.2, 16.0),)) if fd.code == "V201" else fd
+             for fd in defect.findings]
+    sheet = tuple(Thumbnail(i / 4, "", defect.frames[0].jpeg) for i in range(120))
+    f = replace(defect, series=(silent,), findings=tuple(light), frames=sheet)
     wide = html_render(report(f)).split('<svg class="timeline compact"')[0]
     tags = parse(wide)
     pins = [t for t in tags.text["text."] if re.fullmatch(r"\d+", t)]

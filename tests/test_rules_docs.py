@@ -91,12 +91,26 @@ def test_sections_split_a_docstring_where_why_starts_mid_paragraph():
     assert s["how_to_fix"].startswith("an external mic")
 
 
-def test_explain_prints_the_scorers_docstring():
-    import inspect
+def test_explain_is_written_for_actors_with_the_scorers_numbers():
+    """`tapecheck explain` is for the actor reading a verdict: plain words, no engineering
+    vocabulary, and the numbers the scorer really uses."""
+    from tapecheck.model import EYES_CATEGORIES, VOICE_CATEGORIES
+    from tapecheck.report.explain import PLAIN_CATEGORY
 
     run = tapecheck("explain")
-    assert run.code == 0
-    assert run.out.strip() == inspect.cleandoc(scorer.__doc__)
+    assert run.code == 0 and run.err == ""
+    text = " ".join(run.out.split())
+    for jargon in ("CONTRACT", "docstring", "categor", "finding", "can_see_eyes", "`codes`",
+                   "pure function", "rank"):
+        assert jargon not in text, jargon
+    assert f"a serious problem {scorer.ERROR_COST} points, or {scorer.BLOCKING_ERROR_COST} " \
+           "when it means casting cannot see your eyes or hear your voice" in text
+    assert f"a problem worth fixing {scorer.WARNING_COST} points" in text
+    for lo, hi in scorer.BANDS.values():
+        assert f"{lo}–{hi}" in text
+    assert set(PLAIN_CATEGORY) == EYES_CATEGORIES | VOICE_CATEGORIES  # every answer's causes
+    assert all(PLAIN_CATEGORY[c] in text for c in PLAIN_CATEGORY)
+    assert "UNUSABLE" in text and "FIX-FIRST" in text and "READY" in text
 
 
 def test_readme_explains_the_same_bands():

@@ -99,7 +99,7 @@ def test_edit_or_reshoot_is_carried_to_the_fix():
 
 
 def test_the_documented_rule_states_the_numbers_the_code_uses():
-    """`tapecheck explain` prints the docstring: it must not drift from the constants."""
+    """The engineer's account of the score must not drift from the constants."""
     import tapecheck.score as score
 
     doc = " ".join(score.__doc__.split())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,12 @@ class Finding:
         }
 
 
+#: The measured details of a skip reason, which only -v and the JSON show: a parenthesis
+#: holding numbers, thresholds or check codes ("(1.7 s, 3 s needed)", "(z = 2.8, 3 needed)",
+#: "(A501)"), or a last clause with a number ("; integrated loudness -45.0 LUFS").
+_DETAILS = re.compile(r"\s*\((?=[^()]*[\d=])[^()]*\)|;[^;]*\d[^;]*$")
+
+
 @dataclass(frozen=True)
 class Skipped:
     code: str
@@ -116,9 +123,18 @@ class Skipped:
     #: The skipped check's category, and the answer its error alone decides ("eyes"/"voice").
     category: str = ""
     blocks: str = ""
+    #: What the check looks for, in plain words ("the room echo"); "" = by its code.
+    problem: str = ""
 
     def to_dict(self) -> dict:
         return {"code": self.code, "reason": self.reason}
+
+    @property
+    def said(self) -> str:
+        """What an actor reads: what was not checked and why, without the measured details
+        (those stay in `reason`)."""
+        why = _DETAILS.sub("", self.reason).strip() or self.reason
+        return f"{self.problem or self.code} — {why}"
 
     def could_change(self, verdict: "Verdict") -> bool:
         """Whether this check, had it run, could have changed the verdict: it could turn an
@@ -273,6 +289,14 @@ class FileReport:
             sevs.extend(f.severity for f in seg.findings)
         return max(sevs, default=None)
 
+    def unchecked(self) -> tuple[list[Skipped], list[Skipped]]:
+        """The checks that could not run: those that could have changed the verdict (the one
+        count every report gives), and the rest."""
+        if self.verdict is None:
+            return [], list(self.skipped)
+        could = [s for s in self.skipped if s.could_change(self.verdict)]
+        return could, [s for s in self.skipped if s not in could]
+
     def exit_code(self, fail_on: Severity) -> int:
         if self.status != "judged" or self.check_errors:
             return 2
@@ -298,7 +322,8 @@ class FileReport:
 class Report:
     files: tuple[FileReport, ...]
     tool_version: str
-    fail_on: Severity = Severity.ERROR
+    #: The run's fail level, always given (settings.DEFAULT_FAIL_ON is the default).
+    fail_on: Severity
 
     def exit_code(self) -> int:
         codes = [f.exit_code(self.fail_on) for f in self.files]

@@ -1,7 +1,7 @@
 """The verdict: two answers, a 0–100 score, a level, a headline and ordered fixes.
 
-A pure function of the findings, documented here and nowhere else (`tapecheck explain`
-prints this docstring).
+A pure function of the findings, documented here for engineers; `tapecheck explain`
+(report/explain.py) says the same to actors, with its numbers read from here.
 
 Answers (CONTRACT.md)
   can_see_eyes   false when any *error* finding is in face, eyes, lighting, focus, framing

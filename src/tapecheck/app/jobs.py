@@ -214,7 +214,11 @@ class Jobs:
         return Cache.open(self.cache_folder)
 
     def close(self) -> None:
+        """The app stops: drop the waiting work and end the processes judging or fixing, so
+        their threads finish at once instead of holding the exit for minutes."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+        for proc in multiprocessing.active_children():  # only this app's own workers
+            proc.kill()
 
 
 def make_fixed_copy(src: str, out: str, settings: Settings) -> dict:

@@ -17,7 +17,8 @@ Routes (CONTRACT.md documents `POST /api/check`; the page uses the job routes):
 
 Safety: requests whose Host is not this server's own address get 403 (a DNS-rebinding page
 cannot talk to it), and so do state-changing requests from another origin (a cross-site
-form post); uploads stream to a private folder with a size limit (413 past it) and are
+form post); uploads stream to a private folder with a size limit (413 past it, before
+reading the body when its declared length is already past it) and are
 kept only while the page may still ask for its fixed copy or a comparison (jobs.py), and the
 whole folder is deleted when the server stops. The input is only read.
 """
@@ -35,7 +36,7 @@ from starlette.routing import Route
 
 from ..report import render
 from .jobs import Jobs
-from .uploads import BadUpload, TooLarge, receive
+from .uploads import BadUpload, TooLarge, receive, size_text, too_large
 
 _STATIC = files(__package__).joinpath("static")
 _TYPES = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
@@ -61,15 +62,19 @@ def create_app(jobs: Jobs, folder: Path, port: int, *, limit: int) -> Starlette:
                                     status_code=403)
         return None
 
+    def over_limit() -> Response:
+        return JSONResponse({"error": f"the file is larger than this app accepts "
+                             f"({size_text(limit)}); trim or export it smaller, or start the "
+                             "app with a higher --max-upload"}, status_code=413)
+
     async def upload(request: Request):
+        if too_large(request.headers.get("content-length"), limit):
+            return None, over_limit()
         try:
             return await receive(request.headers.get("content-type", ""), request.stream(),
                                  folder, limit=limit), None
         except TooLarge:
-            return None, JSONResponse({"error": f"the file is larger than this app accepts "
-                                       f"({limit / 1e9:.1f} GB); trim or export it smaller, "
-                                       "or start the app with a higher --max-upload"},
-                                      status_code=413)
+            return None, over_limit()
         except BadUpload as exc:
             return None, JSONResponse({"error": str(exc)}, status_code=400)
         except ClientDisconnect:

@@ -6,6 +6,7 @@ and its partial file is deleted, as is the file of an upload the browser cancels
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from python_multipart import MultipartParser
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 
 
@@ -25,12 +27,35 @@ class TooLarge(Exception):
     """The upload is over the limit (HTTP 413)."""
 
 
+#: Room a request may take beyond the tape for the multipart framing (boundaries, the part's
+#: headers: a few hundred bytes from a browser), when its declared length is checked up front.
+FRAMING_BYTES = 65_536
+
+
+def too_large(declared: str | None, limit: int) -> bool:
+    """Whether a request's Content-Length already says its tape is over `limit`, so it is
+    refused before a byte of the body is read."""
+    return declared is not None and declared.isdigit() and int(declared) > limit + FRAMING_BYTES
+
+
+def size_text(n: float) -> str:
+    """A size as the page and the messages show it: GB from 1 GB, MB below (a 1 MB limit
+    is "1.0 MB", not "0.0 GB")."""
+    if n >= 1e9:
+        return f"{n / 1e9:.1f} GB"
+    return f"{n / 1e6:.0f} MB" if n >= 1e7 else f"{n / 1e6:.1f} MB"
+
+
 @dataclass(frozen=True)
 class Upload:
     path: Path      # where the bytes are (inside the app's private folder)
     name: str       # the file name the browser gave, for the report
     size: int
 
+
+# The parser logs each malformed body before raising; the 400 answer says it already, and the
+# actor's terminal is no place for it.
+logging.getLogger("python_multipart").setLevel(logging.CRITICAL)
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
@@ -95,6 +120,10 @@ async def receive(content_type: str, body: AsyncIterator[bytes], folder: Path, *
         async for chunk in body:
             parser.write(chunk)
         parser.finalize()
+    except MultipartParseError:
+        _discard(state, home)
+        raise BadUpload("the upload is not a well-formed multipart/form-data body: send the "
+                        "tape as a form field named 'file'") from None
     except BaseException:
         _discard(state, home)
         raise

@@ -232,5 +232,6 @@ def low_resolution(m, p):
         return Hit("The picture's short side is {}", measured=float(short),
                    threshold=p.min_height_px,
                    detail=f"{info.width}×{info.height}; 1080p is recommended",
-                   plain=f"The picture is small ({short}p): your face will look soft on "
-                   "casting's screens, where 1080p is the norm.")
+                   plain=f"The picture is small, {short} pixels "
+                   f"{'high' if info.width >= info.height else 'wide'}: your face will look soft "
+                   "on casting's screens, which show 1080 (Full HD).")

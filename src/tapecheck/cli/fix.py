@@ -10,6 +10,7 @@ import click
 
 from ..errors import UsageError
 from ..fix.edit import ALSO
+from ..settings import DEFAULT_FAIL_ON
 
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)i?b?\s*$", re.I)
 _UNITS = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
@@ -58,7 +59,8 @@ def parse_size(text: str) -> int:
               show_default=True, help="Report format (json: the check document of the copy "
               "plus a top-level `fix`).")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
-              help="Exit 1 when a finding on the copy reaches this severity [default: warning].")
+              help="Exit 1 when a finding on the copy reaches this severity "
+              f"[default: {DEFAULT_FAIL_ON.label}].")
 @click.option("--preset", type=click.Choice(["default", "strict", "relaxed"]), default=None,
               help="Start from a preset of thresholds.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,

@@ -29,9 +29,10 @@ def tell_errors(file_report) -> None:
 
 def on_each_file(progress, fmt: str, output: str | None, then=None):
     """What the command line does as each file finishes: clear the progress line, say the
-    file's errors on stderr (unless the text report on stdout shows them itself: no second
-    copy), then `then(file_report)` if given."""
-    errors_in_report = fmt == "text" and output is None
+    file's errors on stderr, then `then(file_report)` if given. Errors go to stderr in every
+    format, so `check … > out.txt` still shows them; only when the text report is on the
+    same terminal as stderr, where the reader sees it in the report, are they not said twice."""
+    errors_in_report = fmt == "text" and output is None and _one_terminal()
 
     def on_file(file_report) -> None:
         if progress:
@@ -42,6 +43,14 @@ def on_each_file(progress, fmt: str, output: str | None, then=None):
             then(file_report)
 
     return on_file
+
+
+def _one_terminal() -> bool:
+    """Whether stdout and stderr are the same terminal."""
+    try:
+        return os.ttyname(sys.stdout.fileno()) == os.ttyname(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):  # not terminals, or no ttyname (Windows)
+        return False
 
 
 def write(text: str, output: str | None) -> None:

@@ -9,12 +9,10 @@ from ..errors import UsageError
 
 @click.command()
 def explain() -> None:
-    """How findings become the verdict: the two answers, the score, the level, the fixes."""
-    import inspect
+    """How a tape is judged: the two answers, the verdict, the score, the fixes."""
+    from ..report.explain import render
 
-    from .. import score
-
-    click.echo(inspect.cleandoc(score.__doc__ or ""))
+    click.echo(render(), nl=False)
 
 
 @click.command()

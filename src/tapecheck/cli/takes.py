@@ -14,6 +14,7 @@ import sys
 import click
 
 from ..errors import UsageError
+from ..settings import DEFAULT_FAIL_ON
 from .output import on_each_file, open_cache, pick_format, write
 
 
@@ -25,7 +26,8 @@ from .output import on_each_file, open_cache, pick_format, write
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
-              help="Exit 1 when a finding in any take reaches this severity [default: warning].")
+              help="Exit 1 when a finding in any take reaches this severity "
+              f"[default: {DEFAULT_FAIL_ON.label}].")
 @click.option("--quick", is_flag=True, help="Keyframes only when judging each take (the "
               "delivery is measured in full either way).")
 @click.option("--select", multiple=True, help="Run only these checks on each take.")

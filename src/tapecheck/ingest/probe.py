@@ -121,7 +121,7 @@ def probe(path: str) -> MediaInfo:
                    "-show_streams", "-i", url(path)], timeout_for(None), path, "not-media",
                   "; is it a video file? Export the tape as MP4 (H.264/AAC)")
     except IngestError as exc:
-        if not _starts_like_mp4(path):
+        if not _starts_like_video(path):
             raise IngestError("not-media", f"{path}: this is not a video file (its first bytes "
                               "are not those of any video format ffmpeg reads); check it is "
                               "the tape you meant, or export the tape as MP4 (H.264/AAC)") \
@@ -136,21 +136,26 @@ def probe(path: str) -> MediaInfo:
 
 #: ISO BMFF (MP4, MOV, 3GP) files begin with one of these boxes at byte 4.
 _MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot")
-_EBML = b"\x1a\x45\xdf\xa3"
+#: The first bytes of the other video containers and streams ffmpeg reads: Matroska/WebM,
+#: AVI, FLV, Ogg, ASF/WMV, MXF, MPEG program and elementary streams (start codes).
+_VIDEO_HEADS = (b"\x1a\x45\xdf\xa3", b"RIFF", b"FLV", b"OggS", b"\x30\x26\xb2\x75",
+                b"\x06\x0e\x2b\x34", b"\x00\x00\x01", b"\x00\x00\x00\x01")
+#: Where MPEG-TS packets (188 bytes) and M2TS ones (a 4-byte prefix, then 188) put their
+#: sync bytes, 0x47: two of them, since one "G" is just text.
+_TS_SYNC = ((0, 188), (4, 196))
 
 
-def _starts_like_mp4(path: str) -> bool:
-    """Whether an MP4 that ffprobe rejects is a damaged MP4 (its first box is one an MP4
-    starts with), as opposed to some other file given an MP4 name (a text file, an image)."""
-    if os.path.splitext(path)[1].lower() not in (".mp4", ".m4v", ".mov", ".qt", ".3gp",
-                                                  ".3g2"):
-        return True  # not claimed to be MP4: ffprobe's own message stands
+def _starts_like_video(path: str) -> bool:
+    """Whether a file ffprobe rejects begins as a video does (a damaged tape: ffprobe's own
+    message says what is wrong), as opposed to something else — a text file, a document —
+    whatever its name: that is plainly "not a video file"."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(200)
     except OSError:
         return True
-    return head[4:8] in _MP4_BOXES or head[:4] == _EBML  # a WebM/Matroska named .mp4
+    mpeg_ts = any(head[a:a + 1] == head[b:b + 1] == b"\x47" for a, b in _TS_SYNC)
+    return head[4:8] in _MP4_BOXES or head.startswith(_VIDEO_HEADS) or mpeg_ts
 
 
 def _parse(path: str, size: int, raw: str) -> MediaInfo:

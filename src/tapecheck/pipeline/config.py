@@ -38,7 +38,7 @@ from typing import Any, Mapping
 
 from ..errors import ConfigError
 from ..model import CATEGORIES, Severity
-from ..settings import Settings
+from ..settings import DEFAULT_FAIL_ON, Settings
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -162,7 +162,7 @@ def resolve(*, cli: Mapping[str, Any] | None = None, config_path: str | None = N
     for layer in (preset_layer, file_layer, cli_layer):
         _merge(merged, layer)
     settings = Settings(
-        fail_on=merged.fail_on or Severity.WARNING,
+        fail_on=merged.fail_on or DEFAULT_FAIL_ON,
         quick=bool(merged.quick),
         select=merged.select or (),
         ignore=merged.ignore or (),

@@ -120,7 +120,8 @@ def _file_report(info: MediaInfo, results: Results, out: _Outcome) -> FileReport
 
 
 def _skip(c: Check, reason: str) -> Skipped:
-    return Skipped(c.code, reason, category=c.category, blocks=c.blocks)
+    return Skipped(c.code, reason, category=c.category, blocks=c.blocks,
+                   problem=c.problem)
 
 
 def _run_check(c: Check, results: Results, settings: Settings, out: _Outcome) -> None:

@@ -30,7 +30,7 @@ def command(level: str, path: str, title: str, message: str) -> str:
             f"{escape_data(message)}")
 
 
-def file_lines(f: FileReport, fail_on: Severity = Severity.WARNING) -> list[str]:
+def file_lines(f: FileReport, fail_on: Severity) -> list[str]:
     if f.status != "judged":
         msg = f.error.message if f.error else "unknown error"
         return [command("error", f.path, "tapecheck: could not judge", msg)]

@@ -55,19 +55,31 @@ def render_file(f: FileReport, paint=None, verbose: bool = False) -> str:
         lines.append("")
         for e in f.check_errors:
             lines.append(f"  {paint('red', 'check failed')} {e.code}: {e.message}")
-    if f.skipped and verbose:
-        lines += ["", "  Not checked:"]
-        lines.extend(f"  - {s.code}: {s.reason}" for s in f.skipped)
-    elif f.skipped:
-        # only what could have changed the verdict is worth a line
-        n = sum(s.could_change(v) for s in f.skipped)
-        if n:
-            lines += ["", paint("dim", f"  {n} check{'s' if n != 1 else ''} that could change "
-                                       "this verdict could not run (-v lists them and why).")]
+    lines.extend(_unchecked_lines(f, paint, verbose))
     if verbose and f.measures:
         lines += ["", "  Measures:"]
         lines.extend(f"  - {name}: {number_text(value)}" for name, value in f.measures)
     return "\n".join(lines) + "\n"
+
+
+def _unchecked_lines(f: FileReport, paint, verbose: bool) -> list[str]:
+    """The checks that could not run: those that could change the verdict, counted and said
+    plainly (with -v: by code, with the exact reason); with -v also the rest."""
+    could, rest = f.unchecked()
+    out = []
+    if could:
+        n = len(could)
+        out += ["", f"  {n} check{'s' if n != 1 else ''} that could change this verdict could "
+                    "not run on this tape:"]
+        out += [_exact(s) if verbose else f"  - {s.said}" for s in could]
+    if rest and verbose:
+        out += ["", "  Also not run (they could not change this verdict):"]
+        out += [_exact(s) for s in rest]
+    return [paint("dim", line) if line.startswith("  - ") else line for line in out]
+
+
+def _exact(s) -> str:
+    return f"  - {f'{s.code} {s.problem}'.rstrip()}: {s.reason}"
 
 
 def _verdict_lines(v: Verdict, paint) -> list[str]:

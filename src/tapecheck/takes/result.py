@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from ..model import SCHEMA_VERSION, FileReport, Report, Severity, finite_or_none
+from ..settings import DEFAULT_FAIL_ON
 
 
 def _r(v, n: int = 3):
@@ -139,7 +140,7 @@ class TakesReport:
     delivery: tuple[TakeDelivery, ...]
     pairs: tuple[PairResult, ...]
     tool_version: str
-    fail_on: Severity = Severity.WARNING
+    fail_on: Severity = DEFAULT_FAIL_ON
     #: Comparisons that crashed (a bug in tapecheck): the exit code is then 2.
     errors: tuple[str, ...] = field(default_factory=tuple)
 

@@ -16,7 +16,11 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-function gb(n) { return (n / 1e9).toFixed(1) + " GB"; }
+// as uploads.size_text: GB from 1 GB, MB below (a 1 MB limit is "1.0 MB", not "0.0 GB")
+function size(n) {
+  if (n >= 1e9) return (n / 1e9).toFixed(1) + " GB";
+  return (n / 1e6).toFixed(n >= 1e7 ? 0 : 1) + " MB";
+}
 
 function card(name) {
   const bar = el("span");
@@ -39,7 +43,7 @@ function fail(c, message) {
 function check(file) {
   const c = card(file.name);
   if (file.size > limitBytes) {
-    fail(c, `This file is ${gb(file.size)}, more than this app accepts (${gb(limitBytes)}). ` +
+    fail(c, `This file is ${size(file.size)}, more than this app accepts (${size(limitBytes)}). ` +
             "Export it smaller, or start the app with a higher --max-upload.");
     return;
   }
@@ -256,6 +260,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   try {
     const r = await fetch("/api/limits");
     limitBytes = (await r.json()).max_upload_bytes;
-    document.getElementById("limit").textContent = `Tapes up to ${gb(limitBytes)}.`;
+    document.getElementById("limit").textContent = `Tapes up to ${size(limitBytes)}.`;
   } catch (e) { /* the server enforces the limit anyway */ }
 });

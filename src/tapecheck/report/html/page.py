@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 from dataclasses import replace
 from importlib.resources import files
+from pathlib import PurePath
 
 from ...model import FileReport, Finding, Report, Severity, Thumbnail
 from ...timecode import number_text, span_text, timecode
@@ -32,7 +33,8 @@ CSS = "".join(files(__package__).joinpath("style.css").read_text(encoding="utf-8
 
 
 def render(report: Report) -> str:
-    files = report.files
+    names = _shown_names([f.path for f in report.files])
+    files = [_named(f, names[f.path]) for f in report.files]
     title = (f"tapecheck: {files[0].path}" if len(files) == 1
              else f"tapecheck: {len(files)} tapes")
     parts = [
@@ -65,6 +67,24 @@ def render(report: Report) -> str:
                  "</p></footer>")
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)
+
+
+def _shown_names(paths: list[str]) -> dict[str, str]:
+    """Each tape as the page names it: the file name, not the folders it sits in (the page
+    goes to a coach; `/home/jane/auditions/…` is nobody else's business). Tapes of a batch
+    keep the folders below the one they share, so two `take1.mp4` stay apart."""
+    parts = {p: PurePath(p.replace("\\", "/")).parts for p in paths}
+    common = 0
+    folders = [q[:-1] for q in parts.values()]
+    while folders and all(len(q) > common for q in folders) \
+            and len({q[common] for q in folders}) == 1:
+        common += 1
+    return {p: "/".join(q[common:]) or p for p, q in parts.items()}
+
+
+def _named(f: FileReport, name: str) -> FileReport:
+    error = f.error and replace(f.error, message=f.error.message.replace(f.path, name))
+    return replace(f, path=name, error=error)
 
 
 # --- the overview of several tapes ---------------------------------------------------------
@@ -165,12 +185,7 @@ def _tape(f: FileReport, anchor: str) -> str:
                    "please report it)</h3><ul>")
         out += [f"<li><code>{e(x.code)}</code> {e(x.message)}</li>" for x in f.check_errors]
         out.append("</ul></div>")
-    if f.skipped:
-        out.append(f'<details class="skipped"><summary>{len(f.skipped)} check'
-                   f'{"s" if len(f.skipped) != 1 else ""} could not run on this tape</summary>'
-                   "<ul>")
-        out += [f"<li><code>{e(s.code)}</code> {e(s.reason)}</li>" for s in f.skipped]
-        out.append("</ul></details>")
+    out.append(_unchecked(f))
     if f.measures:
         out.append('<details class="measures"><summary>Measures</summary>'
                    '<table class="measures-table"><tbody>')
@@ -179,6 +194,30 @@ def _tape(f: FileReport, anchor: str) -> str:
         out.append("</tbody></table></details>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _unchecked(f: FileReport) -> str:
+    """The checks that could not run, counted as the text report counts them: those that
+    could change the verdict, in plain words (the exact reason folded under each), then the
+    rest."""
+    could, rest = f.unchecked()
+
+    def items(skipped) -> str:
+        return "".join(f'<li>{e(s.said)}<details class="exact"><summary>exact reason'
+                       f"</summary><code>{e(s.code)}</code> {e(s.reason)}</details></li>"
+                       for s in skipped)
+
+    out = []
+    if could:
+        n = len(could)
+        out.append(f'<details class="skipped" open><summary>{n} check'
+                   f'{"s" if n != 1 else ""} that could change this verdict could not run on '
+                   f"this tape</summary><ul>{items(could)}</ul></details>")
+    if rest:
+        out.append(f'<details class="skipped others"><summary>Also not run ({len(rest)}; '
+                   f"they could not change this verdict)</summary><ul>{items(rest)}</ul>"
+                   "</details>")
+    return "".join(out)
 
 
 def _media_line(f: FileReport) -> str:
@@ -194,8 +233,9 @@ def _media_line(f: FileReport) -> str:
 
 
 def _moments(f: FileReport) -> list[tuple[Thumbnail, str]]:
-    """A picture for each of the first fixes, at its moment: the start of its first finding
-    in time (half a second in), or the middle of the tape when the finding covers all of it.
+    """A picture for each moment the first fixes point at: the start of a fix's first finding
+    in time (half a second in). Problems of the whole tape are in every frame, so they share
+    one picture from its middle, and fixes whose moments fall on the same picture share it.
     A tape with nothing to fix gets one picture from its middle."""
     pictures = f.frames or f.thumbnails
     if not pictures or f.media is None:
@@ -205,16 +245,19 @@ def _moments(f: FileReport) -> list[tuple[Thumbnail, str]]:
     def nearest(t: float) -> Thumbnail:
         return min(pictures, key=lambda p: abs(p.t_s - t))
 
-    out: list[tuple[Thumbnail, str]] = []
+    if not f.verdict.fixes:
+        return [(nearest(middle), "your tape")]
+    shown: dict[float, tuple[Thumbnail, list[str], list[str]]] = {}  # at, whole tape
     for fx in f.verdict.fixes[:PICTURED_FIXES]:
         spans = sorted((s for _, fd in all_findings(f) if fd.code in fx.codes
                         and not whole(fd, f) for s in fd.spans), key=lambda s: s.start_s)
         t = min(spans[0].start_s + 0.5, (spans[0].start_s + spans[0].end_s) / 2) if spans \
             else middle
-        out.append((nearest(t), fx.problem or fx.category))
-    if not f.verdict.fixes:
-        out.append((nearest(middle), "your tape"))
-    return out
+        pic = nearest(t)
+        shown.setdefault(pic.t_s, (pic, [], []))[1 if spans else 2].append(
+            fx.problem or fx.category)
+    return [(pic, ", ".join(at + ([", ".join(all_of) + " (the whole tape)"] if all_of else [])))
+            for pic, at, all_of in shown.values()]
 
 
 def _thumb(t: Thumbnail, n: int, anchor: str, caption: str) -> str:

@@ -211,9 +211,10 @@ def _draw(f: FileReport, moments: list[tuple[int, Thumbnail]], lay: _Layout) -> 
     ticks = [f'<line class="axis" x1="{lay.left}" x2="{lay.left + lay.plot_w}" y1="{axis_y}" '
              f'y2="{axis_y}"/>']
     for t in _ticks(duration, 10 if lay.label_w else 5):
+        text = timecode(t)
         ticks.append(f'<line class="tick" x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{axis_y}" '
                      f'y2="{axis_y + 4}"/><text class="time" x="{x(t):.1f}" y="{axis_y + 15}" '
-                     f'text-anchor="middle">{e(timecode(t))}</text>')
+                     f'text-anchor="{_anchor(x(t), text, lay.width)}">{e(text)}</text>')
     height = axis_y + 22
     return (f'<svg class="timeline {lay.name}" viewBox="0 0 {lay.width} {height}" role="img" '
             f'aria-label="Timeline of problems, face and sound over the tape">'
@@ -380,6 +381,19 @@ def _paths(s: Series, x, y: float, h: float, lo: float, hi: float) -> list[str]:
 def _nudge(point: str) -> str:
     px, cy = point.split(",")
     return f"{int(px) + 2},{cy}"
+
+
+#: Half the width of a time label per character, in the SVG's units (10 px digits).
+_HALF_CHAR_W = 3.0
+
+
+def _anchor(x: float, text: str, width: int) -> str:
+    """Centre a time label on its tick unless that would cut it at an edge of the drawing (the
+    phone layout's tracks start 4 units in: a centred "0:00" lost its first characters)."""
+    half = len(text) * _HALF_CHAR_W
+    if x - half < 0:
+        return "start"
+    return "end" if x + half > width else "middle"
 
 
 def _ticks(duration: float, most: int = 10) -> list[float]:
