@@ -2,7 +2,8 @@
 
     @check(code="M006", name="portrait-orientation", category="orientation",
            severity=Severity.ERROR, reads=("media",), unit="ratio", warns="below",
-           params=(Param("min_aspect", 1.0, "ratio", "narrowest width ÷ height", 0.5, 2.0),),
+           params=(Param(name="min_aspect", default=1.0, unit="ratio", warns="below",
+                         help="narrowest width ÷ height", min=0.5, max=2.0),),
            problem="the portrait orientation",     # headline words: "fix … first"
            plain="The video is upright (portrait): casting asks for sideways video.",
            fix="Turn your phone sideways and record in landscape.")
@@ -35,16 +36,28 @@ from ..model import CATEGORIES, Finding, Severity, Span
 from . import phrasing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Param:
-    """A threshold, declared once: config validation, `tapecheck rule` and the docs read it."""
+    """A threshold, declared once: config validation, `tapecheck rule` and the docs read it.
+
+    `warns` is the side of the threshold where a measured value is the problem ("above" or
+    "below"): the name does not always say it (`max_bak` warns below, `min_black_s` above).
+    """
 
     name: str
     default: float
     unit: str
+    warns: str
     help: str
     min: float
     max: float
+
+    def __post_init__(self):
+        if self.warns not in ("above", "below"):
+            raise ValueError(f"{self.name}: warns must be 'above' or 'below', not "
+                             f"{self.warns!r}")
+        if not self.min <= self.default <= self.max:
+            raise ValueError(f"{self.name}: default {self.default:g} is outside its range")
 
     def validate(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -8,9 +8,9 @@ from .base import Hit, Param, check
 
 @check(code="A401", name="channel-imbalance", category="channels", severity=Severity.WARNING,
        reads=("channels",), unit="dB", reshoot=False, words=("more than", "less than"),
-       params=(Param("max_imbalance_db", 10.0, "dB",
-                     "level difference between left and right above which the voice is "
-                     "lopsided", 1.0, 60.0),),
+       params=(Param(name="max_imbalance_db", default=10.0, unit="dB", warns="above",
+                     help="level difference between left and right above which the voice is "
+                          "lopsided", min=1.0, max=60.0),),
        problem="the lopsided audio channels",
        fix="Export the audio as mono (or copy the good channel to both sides); next time "
            "plug the mic into a mono input or set the recorder to mono.")
@@ -40,10 +40,12 @@ def channel_imbalance(m, p):
 @check(code="A402", name="channels-out-of-phase", category="channels",
        severity=Severity.WARNING, reads=("channels",), unit="dB", reshoot=False,
        words=("more than", "less than"),
-       params=(Param("max_mono_loss_db", 6.0, "dB",
-                     "voice level lost in a mono mix beyond which it is a warning", 1.0, 60.0),
-               Param("error_mono_loss_db", 20.0, "dB",
-                     "voice level lost in a mono mix beyond which it is an error", 1.0, 120.0)),
+       params=(Param(name="max_mono_loss_db", default=6.0, unit="dB", warns="above",
+                     help="voice level lost in a mono mix beyond which it is a warning",
+                     min=1.0, max=60.0),
+               Param(name="error_mono_loss_db", default=20.0, unit="dB", warns="above",
+                     help="voice level lost in a mono mix beyond which it is an error",
+                     min=1.0, max=120.0)),
        problem="the out-of-phase audio channels",
        fix="Invert the phase (polarity) of one channel in an editor, or export mono from the "
            "good channel.")
@@ -78,9 +80,9 @@ def channels_out_of_phase(m, p):
 
 @check(code="A403", name="dc-offset", category="channels", severity=Severity.WARNING,
        reads=("channels",), unit="dBFS", reshoot=False,
-       params=(Param("max_dc_dbfs", -40.0, "dBFS",
-                     "DC offset (|mean| of a channel) above which it is a warning",
-                     -90.0, 0.0),),
+       params=(Param(name="max_dc_dbfs", default=-40.0, unit="dBFS", warns="above",
+                     help="DC offset (|mean| of a channel) above which it is a warning",
+                     min=-90.0, max=0.0),),
        problem="the off-centre audio (DC offset)",
        fix="Apply 'DC offset removal' or a high-pass filter in an editor; check the mic "
            "interface next time.")

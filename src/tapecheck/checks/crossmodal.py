@@ -28,9 +28,9 @@ from .plainly import milliseconds
 
 @check(code="X101", name="reader-too-loud", category="reader-balance",
        severity=Severity.WARNING, reads=("speakers",), unit="dB",
-       params=(Param("max_reader_to_actor_db", -2.0, "dB",
-                     "reader loudness minus yours above which it is a warning (the reader "
-                     "should be quieter than you)", -20.0, 20.0),),
+       params=(Param(name="max_reader_to_actor_db", default=-2.0, unit="dB", warns="above",
+                     help="reader loudness minus yours above which it is a warning (the reader "
+                          "should be quieter than you)", min=-20.0, max=20.0),),
        problem="your reader's level",
        fix="Move your reader behind the camera and ask them to speak at half volume.")
 def reader_too_loud(m, p):
@@ -90,14 +90,15 @@ def _offset_words(ms: float) -> str:
 
 @check(code="X102", name="lip-sync-offset", category="sync", severity=Severity.WARNING,
        reads=("sync",), unit="ms", quick=False, reshoot=False,
-       params=(Param("max_audio_late_ms", 125.0, "ms",
-                     "sound later than the lips by more than this is noticed (BT.1359)",
-                     0.0, 1000.0),
-               Param("max_audio_early_ms", 45.0, "ms",
-                     "sound earlier than the lips by more than this is noticed (BT.1359)",
-                     0.0, 1000.0),
-               Param("tolerance_ms", 40.0, "ms",
-                     "measurement tolerance added to both limits before warning", 0.0, 500.0)),
+       params=(Param(name="max_audio_late_ms", default=125.0, unit="ms", warns="above",
+                     help="sound later than the lips by more than this is noticed (BT.1359)",
+                     min=0.0, max=1000.0),
+               Param(name="max_audio_early_ms", default=45.0, unit="ms", warns="above",
+                     help="sound earlier than the lips by more than this is noticed (BT.1359)",
+                     min=0.0, max=1000.0),
+               Param(name="tolerance_ms", default=40.0, unit="ms", warns="above",
+                     help="measurement tolerance added to both limits before warning",
+                     min=0.0, max=500.0)),
        problem="the sound sync",
        fix="Export the take again straight from the camera app (not through a messaging app "
            "or screen recording); if it is still off, slide the sound in your editor until "
@@ -151,9 +152,9 @@ def lip_sync_offset(m, p):
 @check(code="X103", name="sync-drift", category="sync", severity=Severity.WARNING,
        reads=("sync",), unit="ms", quick=False, reshoot=False,
        words=("more than", "less than"),
-       params=(Param("max_drift_ms", 80.0, "ms",
-                     "change of the sound's offset from the start to the end of the take",
-                     10.0, 1000.0),),
+       params=(Param(name="max_drift_ms", default=80.0, unit="ms", warns="above",
+                     help="change of the sound's offset from the start to the end of the take",
+                     min=10.0, max=1000.0),),
        problem="the sound drifting out of sync",
        fix="Record with a constant frame rate (turn off variable or 'auto' frame rate in the "
            "camera app) or export again at a constant frame rate.")
@@ -242,9 +243,9 @@ def voice_not_on_camera(m, p):
 
 @check(code="X105", name="only-other-voices", category="reader-balance",
        severity=Severity.WARNING, reads=("lip_motion",), unit="LUFS", quick=False,
-       params=(Param("min_other_lufs", -30.0, "LUFS",
-                     "other voices at least this loud, with none of yours, are a warning",
-                     -60.0, -10.0),),
+       params=(Param(name="min_other_lufs", default=-30.0, unit="LUFS", warns="above",
+                     help="other voices at least this loud, with none of yours, are a warning",
+                     min=-60.0, max=-10.0),),
        problem="the other voices",
        fix="Record where no one else can be heard, with your reader behind the camera at half "
            "volume, and say your own lines in frame.")

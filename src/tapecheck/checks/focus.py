@@ -14,20 +14,20 @@ from .base import Hit, Param, Skip, check
 
 @check(code="V401", name="face-out-of-focus", category="focus", severity=Severity.WARNING,
        reads=("focus",), unit="1/px", warns="below",
-       params=(Param("min_sharpness", 1.0, "1/px",
-                     "face sharpness (at a 64 px face) below this warns", 0.1, 5.0),
-               Param("min_coarse", 1.6, "1/px",
-                     "face sharpness at the scale of the eyes (a 32 px face) below this warns",
-                     0.1, 5.0),
-               Param("error_coarse", 1.0, "1/px",
-                     "below this (at a 32 px face) the eyes are a smear: casting cannot see "
-                     "them (error)", 0.1, 5.0),
-               Param("background_ratio", 1.5, "ratio",
-                     "background this many times sharper than a softish face warns", 1.0,
-                     10.0),
-               Param("soft_sharpness", 1.3, "1/px",
-                     "a face below this is soft enough for the background comparison", 0.1,
-                     5.0)),
+       params=(Param(name="min_sharpness", default=1.0, unit="1/px", warns="below",
+                     help="face sharpness (at a 64 px face) below this warns", min=0.1, max=5.0),
+               Param(name="min_coarse", default=1.6, unit="1/px", warns="below",
+                     help="face sharpness at the scale of the eyes (a 32 px face) below this "
+                          "warns", min=0.1, max=5.0),
+               Param(name="error_coarse", default=1.0, unit="1/px", warns="below",
+                     help="below this (at a 32 px face) the eyes are a smear: casting cannot see "
+                          "them (error)", min=0.1, max=5.0),
+               Param(name="background_ratio", default=1.5, unit="ratio", warns="above",
+                     help="background this many times sharper than a softish face warns",
+                     min=1.0, max=10.0),
+               Param(name="soft_sharpness", default=1.3, unit="1/px", warns="below",
+                     help="a face below this is soft enough for the background comparison",
+                     min=0.1, max=5.0)),
        problem="the focus on your face",
        fix="Clean the lens, then tap your face on the phone screen to focus on it (hold to lock "
            "focus) before you start.")
@@ -84,9 +84,9 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
 
 @check(code="V410", name="camera-shake", category="stability", severity=Severity.WARNING,
        reads=("motion",), unit="px", quick=False,
-       params=(Param("max_shake_px", 3.0, "px",
-                     "median background motion between frames 0.5 s apart (at 640 px width) "
-                     "above this warns", 0.2, 50.0),),
+       params=(Param(name="max_shake_px", default=3.0, unit="px", warns="above",
+                     help="median background motion between frames 0.5 s apart (at 640 px width) "
+                          "above this warns", min=0.2, max=50.0),),
        problem="the camera shake",
        fix="Put the camera on a tripod or prop it on something steady (a shelf, a stack of "
            "books); don't hold it.")

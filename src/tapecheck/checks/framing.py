@@ -22,12 +22,12 @@ from .plainly import share as _share
 
 @check(code="V301", name="framed-too-wide", category="framing", severity=Severity.WARNING,
        reads=("framing",), unit="ratio",
-       params=(Param("min_face_height", 0.18, "ratio",
-                     "face (brow to chin) smaller than this share of the frame height warns",
-                     0.02, 0.6),
-               Param("max_body_below", 2.5, "face heights",
-                     "more of the body than this under the chin (in face heights) warns",
-                     0.5, 20.0)),
+       params=(Param(name="min_face_height", default=0.18, unit="ratio", warns="below",
+                     help="face (brow to chin) smaller than this share of the frame height warns",
+                     min=0.02, max=0.6),
+               Param(name="max_body_below", default=2.5, unit="face heights", warns="above",
+                     help="more of the body than this under the chin (in face heights) warns",
+                     min=0.5, max=20.0)),
        problem="the framing (you are too small)",
        fix="Move the camera closer (or step towards it) so the frame runs from mid-chest to "
            "just above your head.")
@@ -64,11 +64,12 @@ def framed_too_wide(m, p):
 
 @check(code="V302", name="framed-too-tight", category="framing", severity=Severity.WARNING,
        reads=("framing",), unit="ratio",
-       params=(Param("max_face_height", 0.65, "ratio",
-                     "face taller than this share of the frame height warns", 0.2, 1.0),
-               Param("min_head_room", 0.2, "face heights",
-                     "room above the brow line smaller than this (in face heights) means the "
-                     "frame cuts into the head; warns", 0.0, 1.0)),
+       params=(Param(name="max_face_height", default=0.65, unit="ratio", warns="above",
+                     help="face taller than this share of the frame height warns",
+                     min=0.2, max=1.0),
+               Param(name="min_head_room", default=0.2, unit="face heights", warns="below",
+                     help="room above the brow line smaller than this (in face heights) means the "
+                          "frame cuts into the head; warns", min=0.0, max=1.0)),
        problem="the framing (too tight)",
        fix="Move the camera back (or zoom out) so the frame runs from mid-chest to just above "
            "your head.")
@@ -106,9 +107,9 @@ def framed_too_tight(m, p):
 
 @check(code="V303", name="eyes-too-low", category="framing", severity=Severity.WARNING,
        reads=("framing",), unit="ratio", words=("more than", "less than"),
-       params=(Param("max_eye_line", 0.67, "ratio",
-                     "eye line lower than this share of the frame height (from the top) warns",
-                     0.3, 1.0),),
+       params=(Param(name="max_eye_line", default=0.67, unit="ratio", warns="above",
+                     help="eye line lower than this share of the frame height (from the top) "
+                          "warns", min=0.3, max=1.0),),
        problem="the framing (your eyes sit too low)",
        fix="Tilt the camera down or raise it to eye level so your eyes sit in the upper part of "
            "the frame, with only a little space above your head.")
@@ -137,9 +138,9 @@ def eyes_too_low(m, p):
 
 @check(code="V304", name="face-cut-off", category="framing", severity=Severity.WARNING,
        reads=("framing",), unit="ratio",
-       params=(Param("max_share", 0.2, "ratio",
-                     "share of the frames with your face cut by a frame edge that warns",
-                     0.0, 1.0),),
+       params=(Param(name="max_share", default=0.2, unit="ratio", warns="above",
+                     help="share of the frames with your face cut by a frame edge that warns",
+                     min=0.0, max=1.0),),
        problem="your face cut off by the frame",
        fix="Re-frame so your whole face is inside the picture with some space around it, and "
            "stay inside that space while you play the scene.")
@@ -169,9 +170,9 @@ def face_cut_off(m, p):
 
 @check(code="V305", name="off-centre", category="framing", severity=Severity.WARNING,
        reads=("framing",), unit="ratio",
-       params=(Param("max_offset", 0.25, "ratio",
-                     "face centre further than this share of the width from the middle warns",
-                     0.05, 0.5),),
+       params=(Param(name="max_offset", default=0.25, unit="ratio", warns="above",
+                     help="face centre further than this share of the width from the middle warns",
+                     min=0.05, max=0.5),),
        problem="the off-centre framing",
        fix="Move the camera (or yourself) so you are in the middle of the frame, or just off "
            "it towards your reader's side.")
@@ -197,9 +198,9 @@ def off_centre(m, p):
 
 @check(code="V306", name="black-bars", category="framing", severity=Severity.WARNING,
        reads=("framing",), unit="ratio",
-       params=(Param("max_bars", 0.05, "ratio",
-                     "black bars taking more than this share of the frame (both sides) warn",
-                     0.0, 0.5),),
+       params=(Param(name="max_bars", default=0.05, unit="ratio", warns="above",
+                     help="black bars taking more than this share of the frame (both sides) warn",
+                     min=0.0, max=0.5),),
        problem="the black bars around your picture",
        fix="Record and export at the camera's own shape (16:9 landscape) so the picture fills "
            "the frame; don't place it inside a 4:3 or square frame.")

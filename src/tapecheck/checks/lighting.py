@@ -23,10 +23,10 @@ from .plainly import share as _share
 
 @check(code="V201", name="face-too-dark", category="lighting", severity=Severity.WARNING,
        reads=("light",), unit="Y′", warns="below",
-       params=(Param("min_highlights", 80.0, "Y′",
-                     "the face's brightest 5 % below this (0–255) warns", 0.0, 255.0),
-               Param("error_highlights", 50.0, "Y′",
-                     "below this the face is far too dark (error)", 0.0, 255.0)),
+       params=(Param(name="min_highlights", default=80.0, unit="Y′", warns="below",
+                     help="the face's brightest 5 % below this (0–255) warns", min=0.0, max=255.0),
+               Param(name="error_highlights", default=50.0, unit="Y′", warns="below",
+                     help="below this the face is far too dark (error)", min=0.0, max=255.0)),
        problem="the dim light on your face",
        fix="Add light in front of you — a lamp behind the camera or face a window — or raise "
            "the exposure (tap your face on the phone screen and slide the brightness up).")
@@ -62,14 +62,15 @@ def face_too_dark(m, p):
 
 @check(code="V202", name="backlit", category="lighting", severity=Severity.WARNING,
        reads=("light",), unit="ratio", warns="below",
-       params=(Param("max_ratio", 0.65, "ratio",
-                     "face ÷ background brightness below this counts as backlit", 0.05, 1.0),
-               Param("min_background", 180.0, "Y′",
-                     "only when the background's bright tenth is at least this (a window)",
-                     0.0, 255.0),
-               Param("lit_highlights", 120.0, "Y′",
-                     "a face whose highlights reach this is lit well enough anyway", 0.0,
-                     255.0)),
+       params=(Param(name="max_ratio", default=0.65, unit="ratio", warns="below",
+                     help="face ÷ background brightness below this counts as backlit",
+                     min=0.05, max=1.0),
+               Param(name="min_background", default=180.0, unit="Y′", warns="above",
+                     help="only when the background's bright tenth is at least this (a window)",
+                     min=0.0, max=255.0),
+               Param(name="lit_highlights", default=120.0, unit="Y′", warns="below",
+                     help="a face whose highlights reach this is lit well enough anyway",
+                     min=0.0, max=255.0)),
        problem="the light behind you",
        fix="Turn so the window or lamp is in front of you, not behind you, or close the "
            "curtains behind you and light your face.")
@@ -107,8 +108,9 @@ def backlit(m, p):
 
 @check(code="V203", name="face-overexposed", category="lighting", severity=Severity.WARNING,
        reads=("light",), unit="ratio",
-       params=(Param("max_clipped", 0.10, "ratio",
-                     "share of the face blown to white (Y′ ≥ 250) that warns", 0.0, 1.0),),
+       params=(Param(name="max_clipped", default=0.10, unit="ratio", warns="above",
+                     help="share of the face blown to white (Y′ ≥ 250) that warns",
+                     min=0.0, max=1.0),),
        problem="the blown-out light on your face",
        fix="Lower the exposure (tap your face on the screen and slide the brightness down) or "
            "move the light further away or diffuse it.")
@@ -136,9 +138,9 @@ def face_overexposed(m, p):
 
 @check(code="V204", name="uneven-light", category="lighting", severity=Severity.WARNING,
        reads=("light",), unit="stops",
-       params=(Param("max_stops", 2.0, "stops",
-                     "one cheek darker than the other by more than this warns",
-                     0.5, 6.0),),
+       params=(Param(name="max_stops", default=2.0, unit="stops", warns="above",
+                     help="one cheek darker than the other by more than this warns",
+                     min=0.5, max=6.0),),
        problem="the shadow on one side of your face",
        fix="Add a second, softer light (or a white card or wall) on the darker side of your "
            "face, or turn towards your main light.")

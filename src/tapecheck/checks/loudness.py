@@ -36,10 +36,10 @@ def _speech_or_integrated(m) -> tuple[float, str]:
 
 @check(code="A101", name="voice-too-quiet", category="loudness", severity=Severity.WARNING,
        reads=("loudness",), unit="LUFS", reshoot=False, warns="below",
-       params=(Param("min_lufs", -30.0, "LUFS", "speech quieter than this is a warning",
-                     -60.0, -10.0),
-               Param("error_lufs", -40.0, "LUFS", "speech quieter than this is an error",
-                     -70.0, -10.0)),
+       params=(Param(name="min_lufs", default=-30.0, unit="LUFS", warns="below",
+                     help="speech quieter than this is a warning", min=-60.0, max=-10.0),
+               Param(name="error_lufs", default=-40.0, unit="LUFS", warns="below",
+                     help="speech quieter than this is an error", min=-70.0, max=-10.0)),
        problem="the quiet voice",
        fix="Move the microphone closer (an arm's length at most) and speak at performance "
            "level, or raise the level of your take in an editor.")
@@ -70,8 +70,8 @@ def voice_too_quiet(m, p):
 
 @check(code="A102", name="voice-too-loud", category="loudness", severity=Severity.WARNING,
        reads=("loudness",), unit="LUFS", reshoot=False,
-       params=(Param("max_lufs", -10.0, "LUFS", "speech louder than this is a warning",
-                     -30.0, 0.0),),
+       params=(Param(name="max_lufs", default=-10.0, unit="LUFS", warns="above",
+                     help="speech louder than this is a warning", min=-30.0, max=0.0),),
        problem="the very loud voice",
        fix="Lower the recording level (or step back from the mic) so the loudest lines stay "
            "clean, or turn the take down in an editor (most editors: Normalize).")
@@ -92,12 +92,12 @@ def voice_too_loud(m, p):
 
 @check(code="A103", name="loudness-off-target", category="loudness", severity=Severity.INFO,
        reads=("loudness",), unit="LUFS", reshoot=False,
-       params=(Param("low_lufs", -23.0, "LUFS", "bottom of the recommended speech range",
-                     -40.0, -10.0),
-               Param("high_lufs", -16.0, "LUFS", "top of the recommended speech range",
-                     -30.0, 0.0),
-               Param("tolerance_lu", 1.0, "LU", "how far outside the range before the note",
-                     0.0, 10.0)),
+       params=(Param(name="low_lufs", default=-23.0, unit="LUFS", warns="below",
+                     help="bottom of the recommended speech range", min=-40.0, max=-10.0),
+               Param(name="high_lufs", default=-16.0, unit="LUFS", warns="above",
+                     help="top of the recommended speech range", min=-30.0, max=0.0),
+               Param(name="tolerance_lu", default=1.0, unit="LU", warns="above",
+                     help="how far outside the range before the note", min=0.0, max=10.0)),
        problem="the speech level",
        fix="Even out the level of the take in an editor (most editors: Normalize, or "
            "'loudness normalisation').")
@@ -130,8 +130,8 @@ def loudness_off_target(m, p):
 
 @check(code="A104", name="true-peak-high", category="clipping", severity=Severity.INFO,
        reads=("loudness",), unit="dBTP", reshoot=False,
-       params=(Param("max_dbtp", -1.0, "dBTP", "highest true peak without a note",
-                     -12.0, 3.0),),
+       params=(Param(name="max_dbtp", default=-1.0, unit="dBTP", warns="above",
+                     help="highest true peak without a note", min=-12.0, max=3.0),),
        problem="the peaks",
        fix="Turn the take down slightly (1 or 2 dB) so its loudest peaks keep a little room "
            "below the maximum.")
@@ -153,10 +153,10 @@ def true_peak_high(m, p):
 
 @check(code="A105", name="clipped-audio", category="clipping", severity=Severity.WARNING,
        reads=("clipping",), unit="%",
-       params=(Param("max_percent", 0.01, "%", "share of clipped samples that is a warning",
-                     0.0, 100.0),
-               Param("error_percent", 0.5, "%", "share of clipped samples that is an error",
-                     0.0, 100.0)),
+       params=(Param(name="max_percent", default=0.01, unit="%", warns="above",
+                     help="share of clipped samples that is a warning", min=0.0, max=100.0),
+               Param(name="error_percent", default=0.5, unit="%", warns="above",
+                     help="share of clipped samples that is an error", min=0.0, max=100.0)),
        problem="the distorted (clipped) sound",
        fix="Record again with the input level lower (or the mic further away): loud lines "
            "hit the ceiling and distort.")

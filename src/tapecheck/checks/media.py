@@ -36,9 +36,9 @@ def no_audio_track(m, p):
 
 @check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
        reads=("signal", "r128"), unit="dBFS", blocks="voice", absent=True, warns="below",
-       params=(Param("max_peak_dbfs", SILENT_PEAK_DBFS, "dBFS",
-                     "a track whose loudest sample stays at or below this is silent",
-                     -120.0, -20.0),),
+       params=(Param(name="max_peak_dbfs", default=SILENT_PEAK_DBFS, unit="dBFS", warns="below",
+                     help="a track whose loudest sample stays at or below this is silent",
+                     min=-120.0, max=-20.0),),
        problem="the silent audio track",
        fix="Check the microphone is connected and not muted, then record again.")
 def silent_audio_track(m, p):
@@ -64,7 +64,8 @@ def silent_audio_track(m, p):
 
 @check(code="M003", name="too-short", category="media", severity=Severity.ERROR,
        reads=("media",), unit="s", warns="below", words=("longer than", "shorter than"),
-       params=(Param("min_duration_s", 1.0, "s", "shortest tape that can be judged", 0.1, 60.0),),
+       params=(Param(name="min_duration_s", default=1.0, unit="s", warns="below",
+                     help="shortest tape that can be judged", min=0.1, max=60.0),),
        problem="the length of the file", halts="the tape is too short to judge",
        fix="Export the whole take; this file is too short to be an audition.")
 def too_short(m, p):
@@ -84,9 +85,9 @@ def too_short(m, p):
 
 @check(code="M004", name="variable-frame-rate", category="media", severity=Severity.WARNING,
        reads=("media",), unit="ratio", reshoot=False,
-       params=(Param("max_irregular", 0.2, "ratio",
-                     "share of frame intervals off the usual spacing (by over 15 %) that warns",
-                     0.0, 1.0),),
+       params=(Param(name="max_irregular", default=0.2, unit="ratio", warns="above",
+                     help="share of frame intervals off the usual spacing (by over 15 %) that "
+                          "warns", min=0.0, max=1.0),),
        problem="the variable frame rate",
        fix="Export again at a constant frame rate (most editors: 'constant frame rate' or "
            "HandBrake's 'Constant Framerate').")
@@ -142,8 +143,8 @@ def hdr_video(m, p):
 
 @check(code="M006", name="portrait-orientation", category="orientation", severity=Severity.ERROR,
        reads=("media",), unit="ratio", warns="below",
-       params=(Param("min_aspect", 1.0, "ratio",
-                     "lowest width ÷ height accepted as landscape", 0.5, 2.0),),
+       params=(Param(name="min_aspect", default=1.0, unit="ratio", warns="below",
+                     help="lowest width ÷ height accepted as landscape", min=0.5, max=2.0),),
        problem="the portrait orientation",
        fix="Turn your phone sideways and record in landscape.")
 def portrait_orientation(m, p):
@@ -164,8 +165,9 @@ def portrait_orientation(m, p):
 
 @check(code="M007", name="low-resolution", category="resolution", severity=Severity.WARNING,
        reads=("media",), unit="px", warns="below",
-       params=(Param("min_height_px", 720.0, "px",
-                     "smallest picture height (short side) accepted", 144.0, 4320.0),),
+       params=(Param(name="min_height_px", default=720.0, unit="px", warns="below",
+                     help="smallest picture height (short side) accepted",
+                     min=144.0, max=4320.0),),
        problem="the low resolution",
        fix="Record at 1080p (Full HD); at least 720p.")
 def low_resolution(m, p):

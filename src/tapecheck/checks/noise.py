@@ -19,13 +19,15 @@ def _bak(m) -> float | None:
 
 @check(code="A201", name="noisy-background", category="noise", severity=Severity.WARNING,
        reads=("noise",), unit="dB",
-       params=(Param("min_weighted_snr_db", 15.0, "dB",
-                     "intelligibility-weighted speech-to-noise ratio below which it is a warning",
-                     -15.0, 30.0),
-               Param("error_sii", 0.45, "", "Speech Intelligibility Index below which the noise "
-                     "covers words (error)", 0.0, 1.0),
-               Param("max_bak", BAK_INTRUSIVE, "", "DNSMOS background score (P.835, 1–5) below "
-                     "which the background is intrusive whatever the SNR (warning)", 1.0, 5.0)),
+       params=(Param(name="min_weighted_snr_db", default=15.0, unit="dB", warns="below",
+                     help="intelligibility-weighted speech-to-noise ratio below which it is a "
+                          "warning", min=-15.0, max=30.0),
+               Param(name="error_sii", default=0.45, unit="", warns="below",
+                     help="Speech Intelligibility Index below which the noise covers words "
+                          "(error)", min=0.0, max=1.0),
+               Param(name="max_bak", default=BAK_INTRUSIVE, unit="", warns="below",
+                     help="DNSMOS background score (P.835, 1–5) below which the background is "
+                          "intrusive whatever the SNR (warning)", min=1.0, max=5.0)),
        problem="the background noise",
        fix="Turn off fans, fridges and appliances, close the windows, and move the mic closer "
            "to your mouth.")
@@ -83,8 +85,9 @@ def noisy_background(m, p):
 
 @check(code="A202", name="mains-hum", category="hum", severity=Severity.WARNING,
        reads=("hum",), unit="dB",
-       params=(Param("max_hum_db", -35.0, "dB",
-                     "hum closer than this to the voice level is a warning", -80.0, 0.0),),
+       params=(Param(name="max_hum_db", default=-35.0, unit="dB", warns="above",
+                     help="hum closer than this to the voice level is a warning",
+                     min=-80.0, max=0.0),),
        problem="the electrical hum",
        fix="Move the mic and its cable away from power supplies, lamps with dimmers and "
            "chargers; run the camera or recorder on battery.")

@@ -14,8 +14,8 @@ from .plainly import seconds as _seconds
 
 @check(code="V501", name="black-frames", category="edit", severity=Severity.WARNING,
        reads=("picture",), unit="s", reshoot=False, words=("longer than", "shorter than"),
-       params=(Param("min_black_s", 1.0, "s", "black picture at least this long warns", 0.5,
-                     60.0),),
+       params=(Param(name="min_black_s", default=1.0, unit="s", warns="above",
+                     help="black picture at least this long warns", min=0.5, max=60.0),),
        problem="the black frames",
        fix="Trim the black part out in your editor, or export the take again.")
 def black_frames(m, p):
@@ -41,8 +41,8 @@ def black_frames(m, p):
 
 @check(code="V502", name="frozen-video", category="edit", severity=Severity.WARNING,
        reads=("picture",), unit="s", words=("longer than", "shorter than"),
-       params=(Param("min_frozen_s", 1.0, "s", "a still picture at least this long warns",
-                     0.5, 60.0),),
+       params=(Param(name="min_frozen_s", default=1.0, unit="s", warns="above",
+                     help="a still picture at least this long warns", min=0.5, max=60.0),),
        problem="the frozen picture",
        fix="Free up storage, turn off battery saver and record again (a frozen picture is frames "
            "the phone dropped); if it froze in an edit, export the take again.")

@@ -16,8 +16,8 @@ def _silent(m) -> bool:
 @check(code="A501", name="no-speech", category="speech", severity=Severity.ERROR,
        reads=("speech", "signal", "r128"), unit="s", absent=True, warns="below",
        words=("more than", "less than"),
-       params=(Param("min_speech_s", 1.0, "s", "less speech than this is 'no speech'",
-                     0.1, 60.0),),
+       params=(Param(name="min_speech_s", default=1.0, unit="s", warns="below",
+                     help="less speech than this is 'no speech'", min=0.1, max=60.0),),
        problem="the missing voice",
        fix="Check the microphone picked up your voice (not muted, not the wrong input) and "
            "record again.")
@@ -52,8 +52,9 @@ def no_speech(m, p):
 
 @check(code="A502", name="little-speech", category="speech", severity=Severity.WARNING,
        reads=("speech", "signal", "r128"), unit="%", warns="below",
-       params=(Param("min_speech_percent", 15.0, "%",
-                     "share of the tape with speech below which it is a warning", 0.0, 100.0),),
+       params=(Param(name="min_speech_percent", default=15.0, unit="%", warns="below",
+                     help="share of the tape with speech below which it is a warning",
+                     min=0.0, max=100.0),),
        problem="how little of the tape has speech",
        fix="Check the whole scene was recorded with sound and that your lines are audible.")
 def little_speech(m, p):
@@ -77,8 +78,8 @@ def little_speech(m, p):
 
 @check(code="A503", name="long-lead-in", category="edit", severity=Severity.WARNING,
        reads=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
-       params=(Param("max_lead_in_s", 3.0, "s", "longest wait before the first word", 0.5,
-                     60.0),),
+       params=(Param(name="max_lead_in_s", default=3.0, unit="s", warns="above",
+                     help="longest wait before the first word", min=0.5, max=60.0),),
        problem="the long wait before your first line",
        fix="Trim the start so your first line (or slate) comes within a second or two.")
 def long_lead_in(m, p):
@@ -101,7 +102,8 @@ def long_lead_in(m, p):
 
 @check(code="A504", name="long-tail", category="edit", severity=Severity.WARNING,
        reads=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
-       params=(Param("max_tail_s", 5.0, "s", "longest time after the last word", 0.5, 60.0),),
+       params=(Param(name="max_tail_s", default=5.0, unit="s", warns="above",
+                     help="longest time after the last word", min=0.5, max=60.0),),
        problem="the dead air after your last line",
        fix="Trim the end: hold a beat after your last line, then cut.")
 def long_tail(m, p):
@@ -124,8 +126,8 @@ def long_tail(m, p):
 
 @check(code="A505", name="audio-dropout", category="edit", severity=Severity.WARNING,
        reads=("dead_air",), unit="dropouts", words=("more than", "fewer than"),
-       params=(Param("max_dropouts", 0.0, "dropouts", "more dropouts than this is a warning",
-                     0.0, 100.0),),
+       params=(Param(name="max_dropouts", default=0.0, unit="dropouts", warns="above",
+                     help="more dropouts than this is a warning", min=0.0, max=100.0),),
        problem="the sound dropouts",
        fix="Record again: check the wireless mic's battery and range, and close other apps "
            "while recording.")

@@ -33,10 +33,11 @@ def _judged(faces) -> tuple[float, list[bool]]:
 
 @check(code="V101", name="face-not-visible", category="face", severity=Severity.WARNING,
        reads=("faces",), unit="ratio", warns="below",
-       params=(Param("min_visible", 0.9, "ratio",
-                     "share of sampled frames showing your face below which it warns", 0.0, 1.0),
-               Param("error_visible", 0.5, "ratio",
-                     "share below which casting cannot see you (error)", 0.0, 1.0)),
+       params=(Param(name="min_visible", default=0.9, unit="ratio", warns="below",
+                     help="share of sampled frames showing your face below which it warns",
+                     min=0.0, max=1.0),
+               Param(name="error_visible", default=0.5, unit="ratio", warns="below",
+                     help="share below which casting cannot see you (error)", min=0.0, max=1.0)),
        problem="your face missing from the shot",
        fix="Stay in the frame facing the camera for the whole take; check the framing on the "
            "screen before you start.")
@@ -69,8 +70,9 @@ def face_not_visible(m, p):
 
 @check(code="V102", name="face-lost", category="face", severity=Severity.WARNING,
        reads=("faces",), unit="s", words=("longer than", "shorter than"),
-       params=(Param("min_lost_s", 1.0, "s",
-                     "a stretch without your face at least this long warns", 0.5, 30.0),),
+       params=(Param(name="min_lost_s", default=1.0, unit="s", warns="above",
+                     help="a stretch without your face at least this long warns",
+                     min=0.5, max=30.0),),
        problem="your face leaving the shot",
        fix="Keep your face in the frame and towards the camera; if you move in the scene, "
            "frame wider or mark where you stand.")
@@ -123,11 +125,12 @@ def _hidden(m, p, state: str, what: str, plain: str):
 
 
 _HIDDEN_PARAMS = (
-    Param("max_share", 0.2, "ratio",
-          "share of the frames with your face in which hidden eyes warn", 0.0, 1.0),
-    Param("max_span_s", 3.0, "s", "hidden this long in a row warns on its own", 0.5, 60.0),
-    Param("error_share", 0.5, "ratio",
-          "share of the whole tape with hidden eyes that is an error", 0.0, 1.0),
+    Param(name="max_share", default=0.2, unit="ratio", warns="above",
+          help="share of the frames with your face in which hidden eyes warn", min=0.0, max=1.0),
+    Param(name="max_span_s", default=3.0, unit="s", warns="above",
+          help="hidden this long in a row warns on its own", min=0.5, max=60.0),
+    Param(name="error_share", default=0.5, unit="ratio", warns="above",
+          help="share of the whole tape with hidden eyes that is an error", min=0.0, max=1.0),
 )
 
 
@@ -183,19 +186,20 @@ def _pose_spans(eyes, values, limit: float, min_s: float):
 
 @check(code="V112", name="eyeline-turned-away", category="eyes", severity=Severity.WARNING,
        reads=("eyes",), unit="°",
-       params=(Param("max_yaw_deg", 35.0, "°",
-                     "head turned further than this from the lens (left or right) counts", 10.0,
-                     90.0),
-               Param("max_span_s", 3.0, "s", "turned away this long in a row warns", 0.5, 60.0),
-               Param("off_lens_deg", 25.0, "°",
-                     "head turned further than this counts as playing well off the lens", 5.0,
-                     90.0),
-               Param("max_off_share", 0.6, "ratio",
-                     "share of the frames (with a measurable head turn) played that far off "
-                     "the lens that warns", 0.0, 1.0),
-               Param("error_share", 0.5, "ratio",
-                     "share of the tape in profile (one eye hidden) that is an error", 0.0,
-                     1.0)),
+       params=(Param(name="max_yaw_deg", default=35.0, unit="°", warns="above",
+                     help="head turned further than this from the lens (left or right) counts",
+                     min=10.0, max=90.0),
+               Param(name="max_span_s", default=3.0, unit="s", warns="above",
+                     help="turned away this long in a row warns", min=0.5, max=60.0),
+               Param(name="off_lens_deg", default=25.0, unit="°", warns="above",
+                     help="head turned further than this counts as playing well off the lens",
+                     min=5.0, max=90.0),
+               Param(name="max_off_share", default=0.6, unit="ratio", warns="above",
+                     help="share of the frames (with a measurable head turn) played that far off "
+                          "the lens that warns", min=0.0, max=1.0),
+               Param(name="error_share", default=0.5, unit="ratio", warns="above",
+                     help="share of the tape in profile (one eye hidden) that is an error",
+                     min=0.0, max=1.0)),
        problem="your head turned away from the camera",
        fix="Place your reader (or the eyeline mark) right beside the camera lens so you play "
            "just off it, not to the side.")
@@ -255,9 +259,10 @@ def eyeline_turned_away(m, p):
 
 @check(code="V113", name="looking-down", category="eyes", severity=Severity.WARNING,
        reads=("eyes",), unit="°",
-       params=(Param("max_pitch_deg", 20.0, "°", "head tipped further down than this counts",
-                     5.0, 80.0),
-               Param("max_span_s", 3.0, "s", "looking down this long in a row warns", 0.5, 60.0)),
+       params=(Param(name="max_pitch_deg", default=20.0, unit="°", warns="above",
+                     help="head tipped further down than this counts", min=5.0, max=80.0),
+               Param(name="max_span_s", default=3.0, unit="s", warns="above",
+                     help="looking down this long in a row warns", min=0.5, max=60.0)),
        problem="looking down at the script",
        fix="Hold your sides at eye level just beside the lens (or learn the lines) so you read "
            "them without dropping your head.")
@@ -288,8 +293,8 @@ def looking_down(m, p):
 
 @check(code="V120", name="second-face", category="extra-face", severity=Severity.WARNING,
        reads=("faces",), unit="s", words=("longer than", "shorter than"),
-       params=(Param("min_span_s", 1.0, "s",
-                     "a second face in shot this long in a row warns", 0.5, 60.0),),
+       params=(Param(name="min_span_s", default=1.0, unit="s", warns="above",
+                     help="a second face in shot this long in a row warns", min=0.5, max=60.0),),
        problem="the second face in the shot",
        fix="Have your reader sit beside the camera, out of the shot, and check nobody else "
            "(or a poster or photo of a face) is in the frame.")
