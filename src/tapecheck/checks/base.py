@@ -8,11 +8,15 @@
            plain="The video is upright (portrait): casting asks for sideways video.",
            fix="Turn your phone sideways and record in landscape.")
     def portrait_orientation(m, p):
-        '''What it checks. Why casting cares (and the source of the threshold). How to fix.'''
+        '''The picture is narrower than {min_aspect} × its height. Why casting cares (and the
+        source of the threshold). How to fix.'''
         aspect = m["media"].width / m["media"].height
         if aspect < p.min_aspect:
             return Hit("The picture is {} as wide as it is high", measured=aspect,
                        threshold=p.min_aspect)
+
+A docstring names a threshold as `{min_aspect}` (`{share:%}` for a ratio in per cent): shown
+by `tapecheck rule` and the docs as the Param's default, so the number is written once.
 
 The function gets the finished measures `m` and the resolved parameters `p` (attributes
 named after its `Param`s) and returns `None`, one `Hit` or a list of them. It raises `Skip`
@@ -28,12 +32,17 @@ the hit's `plain=` (when it needs the numbers: "raise it by about 8 dB") or the 
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
 from ..model import CATEGORIES, Finding, Severity, Span
 from . import phrasing
+
+#: A threshold named in a check's docstring: "{min_lufs}" is written as that Param's default,
+#: "{min_visible:%}" as a ratio's default in per cent; the number then is stated once.
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(:%)?\}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,7 +139,17 @@ class Check:
 
     @property
     def doc(self) -> str:
+        """The docstring as shown, each `{param}` written as that Param's default."""
+        return PLACEHOLDER.sub(self._default_text, self.raw_doc)
+
+    @property
+    def raw_doc(self) -> str:
         return inspect.cleandoc(self.func.__doc__ or "")
+
+    def _default_text(self, match: re.Match) -> str:
+        value = self.param(match[1]).default
+        text = f"{value * 100:g} %" if match[2] else f"{value:g}"
+        return text.replace("-", "−")  # the prose's minus sign
 
     @property
     def summary(self) -> str:

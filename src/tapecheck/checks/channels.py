@@ -18,9 +18,9 @@ def channel_imbalance(m, p):
     """One channel is much quieter than the other, or dead (a lav on one side of the input).
 
     `channel_imbalance_db` is |level(L) − level(R)| over the speech (measures/channels.py).
-    Threshold: an interaural level difference of about 10 dB already pulls a voice almost
-    completely to one side (J. Blauert, Spatial Hearing, MIT Press 1997, ch. 2.4: lateralisation
-    saturates near 10–15 dB ILD); ≥ 60 dB means one side is silent.
+    Threshold {max_imbalance_db} dB: an interaural level difference of about 10 dB already pulls a
+    voice almost completely to one side (J. Blauert, Spatial Hearing, MIT Press 1997, ch. 2.4:
+    lateralisation saturates near 10–15 dB ILD); ≥ 60 dB means one side is silent.
     Why casting cares: on headphones the voice sits in one ear, which is distracting and
     reads as a technical fault. How to fix: make it mono in an editor; it needs no new take.
     """
@@ -55,8 +55,9 @@ def channels_out_of_phase(m, p):
     `mono_loss_db` is how much quieter the voice gets in (L+R)/2 than in the channels
     themselves (measures/channels.py): 0 dB for dual mono, 3 dB for unrelated sides, and
     −∞ for one side inverted. Phone speakers, many laptops and some web players play mono.
-    Thresholds: a loss over 6 dB cannot come from two unrelated mics (3 dB) — the sides work
-    against each other; over 20 dB the voice all but vanishes in mono (error).
+    Thresholds: a loss over {max_mono_loss_db} dB cannot come from two unrelated mics (3 dB) — the
+    sides work against each other; over {error_mono_loss_db} dB the voice all but vanishes in mono
+    (error).
     Why casting cares: on a phone the read may be nearly silent.
     How to fix: flip the polarity of one channel, or use one channel as mono.
     """
@@ -89,9 +90,9 @@ def channels_out_of_phase(m, p):
 def dc_offset(m, p):
     """The waveform is off-centre (DC offset): a faulty interface or mic preamp.
 
-    Threshold: 1 % of full scale (−40 dBFS). A healthy converter sits near zero: the corpus
-    speech and clips measure −48 dBFS at most (speechbrain's VAD sample; the GRID clips −53 …
-    −57 dBFS, which their ready tapes keep).
+    Threshold: 1 % of full scale ({max_dc_dbfs} dBFS). A healthy converter sits near zero: the
+    corpus speech and clips measure −48 dBFS at most (speechbrain's VAD sample; the GRID clips −53
+    … −57 dBFS, which their ready tapes keep).
     Why casting cares: an offset this large wastes headroom, makes clicks at every cut and
     fade, and points to hardware trouble that may also add noise.
     How to fix: remove it in an editor (DC offset removal / 20 Hz high-pass).

@@ -25,7 +25,7 @@ def muffled_voice(m, p):
     Threshold, measured on the corpus (scripts/calibrate_audio.py): clean speech and the GRID
     and other talking-head clips read −2.7 … −16.4 dB; the same speech low-passed at 2 kHz
     reads −18 … −25 dB and at 1.5 kHz (a lav under a shirt, a phone mic covered by a hand)
-    −27 … −34 dB. −22 dB leaves 5 dB of margin over the dullest clean voice.
+    −27 … −34 dB. {min_hf_balance_db} dB leaves 5 dB of margin over the dullest clean voice.
     Why casting cares: consonants carry the words (ANSI S3.5 gives the 1–5 kHz bands most of
     the intelligibility weight); a muffled read sounds distant and is tiring to follow.
     How to fix: uncover the mic, face it, switch off aggressive noise suppression.
@@ -79,7 +79,7 @@ def narrow_band_audio(m, p):
        fix="Record in a smaller, furnished room (a bedroom, a closet of clothes), hang "
            "blankets near you, and bring the mic closer.")
 def room_echo(m, p):
-    """The room echoes: the estimated reverberation time (RT60) is above 0.6 s.
+    """The room echoes: the estimated reverberation time (RT60) is above {max_rt60_s} s.
 
     `reverb_rt60_s` is a blind estimate from the voice's own decays, calibrated on corpus
     speech convolved with measured room responses (rms error 0.11 s; measures/clarity.py).

@@ -40,15 +40,16 @@ def face_out_of_focus(m, p):
 11 corpus talking heads, 5 photos, 8 real recordings, each blurred by σ = a share of its
 own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–1.33 / 1.45–2.14,
 2 % 0.70–0.94 / 1.10–1.57, 3 % 0.57–0.87 / 0.91–1.28, 4 % 0.54–0.90 / 0.79–1.08, 6 %
-0.52–1.08 / 0.67–0.90 (the 64 px value stops falling past 3 %). Warned below 1.0 at 64 px
-    (a blur of more than about 1 % of the face height) or below 1.6 at 32 px (about 2 %; real
-    tapes as recorded read 1.68 and up, a soft 224 px face-track crop labelled soft 1.50); also
-    warned when the face is below 1.3 and the background, where it shows enough detail to
-    measure, is 1.5 × sharper — the camera focused behind you. An error below 1.0 at 32 px: a
-    blur of ≈ 3–4 % of the face height or more, whose width (2.4 σ ≈ 7–9 %) is the iris's
-    own (12 mm of a ≈ 14 cm brow-to-chin face) — the eyes are a smear, and casting cannot
-    read them (the defect-focus_blurred sample: 0.93).
-    Faces under 48 px in the sampled frame are not judged (too few pixels; framing's business).
+0.52–1.08 / 0.67–0.90 (the 64 px value stops falling past 3 %). Warned below {min_sharpness} at 64
+px
+    (a blur of more than about 1 % of the face height) or below {min_coarse} at 32 px (about 2 %;
+    real tapes as recorded read 1.68 and up, a soft 224 px face-track crop labelled soft 1.50);
+    also warned when the face is below {soft_sharpness} and the background, where it shows enough
+    detail to measure, is {background_ratio} × sharper — the camera focused behind you. An error
+    below {error_coarse} at 32 px: a blur of ≈ 3–4 % of the face height or more, whose width (2.4 σ
+    ≈ 7–9 %) is the iris's own (12 mm of a ≈ 14 cm brow-to-chin face) — the eyes are a smear, and
+    casting cannot read them (the defect-focus_blurred sample: 0.93). Faces under 48 px in the
+    sampled frame are not judged (too few pixels; framing's business).
     Why casting cares: soft eyes read as a soft performance on a large screen, and autofocus
     that hunts to the bookshelf behind you is a classic phone self-tape fault.
     How to fix: clean the lens, tap to focus on your face and lock it (AE/AF lock).
@@ -98,7 +99,7 @@ def camera_shake(m, p):
     motion.py). Corpus: tripod talking heads 0.02–0.4 px (GRID's curly-haired speaker 1.2 px,
     hair at the edge of her mask), the ready sample tapes ≤ 0.3 px; a moving crop of 1 % of
     the width: 4.7–12.7 px; the stock clips filmed with a moving camera (LivePortrait
-    s13/s20/s32): 13.6–32 px. Warned above 3 px (0.5 % of the width every half second).
+    s13/s20/s32): 13.6–32 px. Warned above {max_shake_px} px (0.5 % of the width every half second).
     Not judged with `--quick`: keyframes seconds apart measure drift, not shake.
     Why casting cares: a wobbling frame is tiring to watch and reads as careless; casting
     guides ask for a tripod or a steady surface.

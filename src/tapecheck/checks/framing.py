@@ -34,15 +34,15 @@ from .plainly import share as _share
 def framed_too_wide(m, p):
     """You are too small in the frame (the shot is too wide).
 
-    Two readings of the same thing. The face height (brow to chin) below 0.18 of the frame
-    height: wider than a waist-up shot, where the face is ≈ 0.2 (corpus: the full-body clip
+    Two readings of the same thing. The face height (brow to chin) below {min_face_height} of the
+    frame height: wider than a waist-up shot, where the face is ≈ 0.2 (corpus: the full-body clip
     0.10, the football photo 0.13, a standing portrait 0.18; talking heads 0.46–0.70; pictures
-    shrunk to 28 % 0.13–0.19). And the shot size, whatever the picture's shape: how much body
-    shows under the chin, in face heights (measures/framing.py) — with body proportions in
-    head lengths, a chest-up frame ends ≈ 2 face heights under the chin and the waist is
-    ≈ 2.8, so more than 2.5 is a waist-up shot or wider. Real set: a seated interview framed
-    from the knees up 2.63, a portrait phone tape from mid-thigh up 2.97 (both labelled too
-    wide); a chest-up two-shot 2.33, a presenter 1.45, webcam tapes 0.0–0.9 (not).
+    shrunk to 28 % 0.13–0.19). And the shot size, whatever the picture's shape: how much body shows
+    under the chin, in face heights (measures/framing.py) — with body proportions in head lengths,
+    a chest-up frame ends ≈ 2 face heights under the chin and the waist is ≈ 2.8, so more than
+    {max_body_below} is a waist-up shot or wider. Real set: a seated interview framed from the
+    knees up 2.63, a portrait phone tape from mid-thigh up 2.97 (both labelled too wide); a
+    chest-up two-shot 2.33, a presenter 1.45, webcam tapes 0.0–0.9 (not).
     Why casting cares: casting needs to read your eyes; in a wide shot they are a few pixels
     on a laptop, and self-tape guidance asks for a medium close-up.
     How to fix: bring the camera closer — frame from mid-chest to just above the head.
@@ -77,15 +77,15 @@ def framed_too_tight(m, p):
     """You are framed too close: the face fills the frame or the frame cuts into your head.
 
     One rule for tight framing and head cuts, both from the face box (brow to chin):
-    the face taller than 0.65 of the frame height, or less room above the box top than 0.2
-    face heights. The hair top sits ≈ 0.38 face heights above the box top (GRID, whole heads
-    in frame), so hair touching the top edge leaves ≈ 0.3–0.4 and passes, while under 0.2 the
-    edge cuts through the skull or the forehead. Corpus: the SadTalker crops (0.69–0.70) are
-    flagged — SOURCES.md calls them the "too close" case; GRID head-and-shoulders shots reach
-    0.58 with 0.44 room and are not; videoretalking_face5 (0.61, whole head, 0.45 room) is
-    not; zoomed ×2: 0.88–1.0. Real set, labelled head cut / too close: 0.73 (room 0.19),
-    0.71 (0.14), 0.68 (0.03), 0.68 (0.39); labelled fine: 0.49–0.59 with room 0.24–0.58
-    (an address crop whose hair touches the edge: 0.58, room 0.37).
+    the face taller than {max_face_height} of the frame height, or less room above the box top than
+    {min_head_room} face heights. The hair top sits ≈ 0.38 face heights above the box top (GRID,
+    whole heads in frame), so hair touching the top edge leaves ≈ 0.3–0.4 and passes, while under
+    {min_head_room} the edge cuts through the skull or the forehead. Corpus: the SadTalker crops
+    (0.69–0.70) are flagged — SOURCES.md calls them the "too close" case; GRID head-and-shoulders
+    shots reach 0.58 with 0.44 room and are not; videoretalking_face5 (0.61, whole head, 0.45 room)
+    is not; zoomed ×2: 0.88–1.0. Real set, labelled head cut / too close: 0.73 (room 0.19), 0.71
+    (0.14), 0.68 (0.03), 0.68 (0.39); labelled fine: 0.49–0.59 with room 0.24–0.58 (an address crop
+    whose hair touches the edge: 0.58, room 0.37).
     Why casting cares: casting wants to see your shoulders and some space above the head — a
     face crammed into the frame feels claustrophobic and every movement leaves the shot.
     How to fix: step back or move the camera back until there is a little space above your
@@ -116,11 +116,11 @@ def framed_too_tight(m, p):
 def eyes_too_low(m, p):
     """Your eyes sit low in the frame (too much space above your head).
 
-    Eye line in the lower third of the picture (below 0.67 of its height from the top). The
-    rule of thirds puts the eyes on the upper third line (0.33); the corpus' studio talking
-    heads sit at 0.43–0.58 (GRID's level camera puts eyes near the middle), webcam tapes of
-    the real set labelled well framed at 0.44–0.64; a webcam tape labelled "too close and
-    low" 0.71; the picture moved down 28 %: 0.72–0.82. Measured inside black bars.
+    Eye line in the lower third of the picture (below {max_eye_line} of its height from the top).
+    The rule of thirds puts the eyes on the upper third line (0.33); the corpus' studio talking
+    heads sit at 0.43–0.58 (GRID's level camera puts eyes near the middle), webcam tapes of the
+    real set labelled well framed at 0.44–0.64; a webcam tape labelled "too close and low" 0.71;
+    the picture moved down 28 %: 0.72–0.82. Measured inside black bars.
     Why casting cares: a frame that is mostly wall above the head pushes you to the bottom of
     the screen and usually means the camera is too low or tilted up at you.
     How to fix: raise the camera to eye level and tilt it so the eyes sit about a third of
@@ -148,7 +148,7 @@ def face_cut_off(m, p):
     """Part of your face is cut off by an edge of the frame.
 
     A face box that reaches an edge of the picture (within 1 % of its size) means the face
-    runs out of the frame there. Warned when it happens in 20 % of the frames with a face.
+    runs out of the frame there. Warned when it happens in {max_share:%} of the frames with a face.
     Corpus: no clean clip (0 %); faces shifted to the edge 89–100 %; the partial-face photo.
     Why casting cares: half a face is half an audition — and the half missing is often an eye.
     How to fix: centre yourself with room to move; mark your position.
@@ -179,7 +179,7 @@ def face_cut_off(m, p):
 def off_centre(m, p):
     """You are far off-centre in the frame.
 
-    Face centre more than a quarter of the frame width from the middle (in the outer quarter
+    Face centre more than {max_offset} of the frame width from the middle (in the outer quarter
     of the picture). Corpus: clean clips within 0.09 of the middle; the two-people photo's
     larger face 0.22; the partial-face photo 0.31; faces moved to 82 % of the width 0.29–0.32.
     Why casting cares: self-tapes are framed centred (or slightly off towards the reader);
@@ -209,8 +209,8 @@ def black_bars(m, p):
 
     Black bars are rows or columns at the frame's edges that are black and flat in every
     sampled frame, in a centred pair (measures/framing.py); warned when they take more than
-    5 % of the frame. Real set: a 640×360 webcam picture inside a 640×480 frame (60 px bars
-    top and bottom, 25 % of the frame) is flagged; no other clip, including dark backdrops at
+    {max_bars:%} of the frame. Real set: a 640×360 webcam picture inside a 640×480 frame (60 px
+    bars top and bottom, 25 % of the frame) is flagged; no other clip, including dark backdrops at
     one side, has bars. The other framing checks judge the picture inside the bars.
     Why casting cares: a letterboxed picture plays smaller still inside the casting site's
     own player, and bars read as a conversion mistake.

@@ -37,9 +37,10 @@ def face_too_dark(m, p):
     brightest planes of forehead, nose and cheekbones — not on its average, so darker skin in
     good light is not called dark: on the corpus grid_swiz3n (dark skin, studio light) has
     highlights at 144 and the darkest clean clip is a light-skinned face in a dim office (107).
-    Warned below 80, which every corpus face reaches only 2 stops underexposed or worse
-    (−2 stops: 55–103; −3 stops: 40–75); an error below 50, a face so dark its brightest
-    parts sit in the bottom fifth of the range (−4.5 stops: 25–46) and the eyes are lost.
+    Warned below {min_highlights}, which every corpus face reaches only 2 stops underexposed or
+    worse (−2 stops: 55–103; −3 stops: 40–75); an error below {error_highlights}, a face so dark
+    its brightest parts sit in the bottom fifth of the range (−4.5 stops: 25–46) and the eyes are
+    lost.
     Why casting cares: casting watches on laptops, often in bright offices; a dark face hides
     the eyes and every small reaction, and brightening it afterwards brings up noise.
     How to fix: light the face from the front (a lamp or window behind the camera); lock the
@@ -78,16 +79,16 @@ def backlit(m, p):
     """The light is behind you: your face is much darker than a bright background.
 
     Three conditions, all medians over the frames with a face: face mean ÷ background mean
-    below 0.65; the background's brightest tenth at least 180 (a window, a lamp, the sky);
-    and the face itself not well exposed (highlights below 120). The last keeps faces that
-    are lit well enough from being called backlit whatever is behind them: grid_swiz3n's
-    darker skin is 0.64 of its bright cyan background with highlights at 144 (one stop down:
-    103, against a background then at 165); real webcam tapes in front of a white wall blown
-    to 229–254 keep highlights at 131–138 and are labelled acceptably lit. Corpus: clean
-    clips 0.55–2.09 (none backlit; videoretalking_face5's bright window sits beside a
-    well-lit face, 1.15); windows drawn beside the head with the face 1.5 stops down:
-    0.26–0.42, highlights 64–113. Real set: a webcam tape backlit by a bright curtain and
-    window, labelled underexposed: 0.61, window 189, highlights 115.
+    below {max_ratio}; the background's brightest tenth at least {min_background} (a window, a
+    lamp, the sky); and the face itself not well exposed (highlights below {lit_highlights}). The
+    last keeps faces that are lit well enough from being called backlit whatever is behind them:
+    grid_swiz3n's darker skin is 0.64 of its bright cyan background with highlights at 144 (one
+    stop down: 103, against a background then at 165); real webcam tapes in front of a white wall
+    blown to 229–254 keep highlights at 131–138 and are labelled acceptably lit. Corpus: clean
+    clips 0.55–2.09 (none backlit; videoretalking_face5's bright window sits beside a well-lit
+    face, 1.15); windows drawn beside the head with the face 1.5 stops down: 0.26–0.42, highlights
+    64–113. Real set: a webcam tape backlit by a bright curtain and window, labelled underexposed:
+    0.61, window 189, highlights 115.
     Why casting cares: a camera exposes for the bright window and leaves the face a
     silhouette — the most common self-tape lighting mistake.
     How to fix: face the window (put it behind the camera); close blinds behind you.
@@ -122,7 +123,7 @@ def face_overexposed(m, p):
     light face 12.8 %, +1.5 stops 34.7 % (on the GRID studio faces ≤ 1 %, washed out but not
     blown). Real set: a studio interview under a hard key shows shine hotspots on forehead
     and nose over 6.7 % of the face, labelled well lit — specular shine, not a lost face.
-    Warned from 10 % of the face: a face a stop over.
+    Warned from {max_clipped:%} of the face: a face a stop over.
     Why casting cares: blown skin looks flat and plastic and erases expression lines.
     How to fix: expose for the face (lock it on your face), soften or move back the light.
     """
@@ -150,10 +151,10 @@ def uneven_light(m, p):
     The two cheeks are compared in linear light (stops: 1 stop = twice the light;
     measures/light.py), on faces turned less than 20° from the lens. Portrait lighting calls
     a 2:1 key-to-fill ratio (1 stop) flat, 3:1 (1.6 stops) a modelling light that casting
-    directors call good, and 4:1 (2 stops) dramatic; beyond 2 stops is warned. Corpus: clean
-    clips 0.06–0.27 stops; half the picture darkened by 2.5 stops: 2.22–2.69 stops. Real set:
-    0.07–0.65 on every clip but a dark car crop with hair over one cheek (1.49) and a webcam
-    tape lit from one side (1.04).
+    directors call good, and 4:1 (2 stops) dramatic; beyond {max_stops} stops is warned. Corpus:
+    clean clips 0.06–0.27 stops; half the picture darkened by 2.5 stops: 2.22–2.69 stops. Real set:
+    0.07–0.65 on every clip but a dark car crop with hair over one cheek (1.49) and a webcam tape
+    lit from one side (1.04).
     Why casting cares: a face half in shadow hides one eye and reads as a mood choice nobody
     asked for; self-tape guidance asks for soft, even, frontal light.
     How to fix: fill the dark side — a lamp, a reflector, a white wall — or face the light.

@@ -44,16 +44,16 @@ def _speech_or_integrated(m) -> tuple[float, str]:
        fix="Move the microphone closer (an arm's length at most) and speak at performance "
            "level, or raise the level of your take in an editor.")
 def voice_too_quiet(m, p):
-    """The voice is too quiet: its loudness (speech only, BS.1770-4) is below −30 LUFS.
+    """The voice is too quiet: its loudness (speech only, BS.1770-4) is below {min_lufs} LUFS.
 
     Thresholds: 7 LU under the EBU R128 broadcast target (−23 LUFS) and 14 LU under the AES
     TD1004 online speech range (−16 … −20), where turning the volume up brings up the noise
-    too; the error at −40 LUFS is the level of EBU's own "too quiet" reference file
+    too; the error at {error_lufs} LUFS is the level of EBU's own "too quiet" reference file
     (../shared/corpus/loudness).
     Measured on the speech only (`speech_lufs`); skipped when no speech was found (A501).
     Why casting cares: casting watches one tape after another at one volume setting,
     between online clips played near −14 LUFS; a voice at −30 LUFS is 16 LU quieter, and below
-    −40 LUFS it is hard to hear at all on laptop speakers.
+    {error_lufs} LUFS it is hard to hear at all on laptop speakers.
     How to fix: record closer to the mic, or normalise the take to about −20 LUFS in an editor.
     """
     value, what = _speech_or_integrated(m)
@@ -76,7 +76,7 @@ def voice_too_quiet(m, p):
        fix="Lower the recording level (or step back from the mic) so the loudest lines stay "
            "clean, or turn the take down in an editor (most editors: Normalize).")
 def voice_too_loud(m, p):
-    """The voice is very loud: above −10 LUFS (speech only, BS.1770-4).
+    """The voice is very loud: above {max_lufs} LUFS (speech only, BS.1770-4).
 
     Why casting cares: −10 LUFS is 4 LU above the loudest normalisation target in common use
     (−14 LUFS, YouTube/Spotify) and 13 LU above EBU R128's −23; tapes this hot are almost always
@@ -102,13 +102,14 @@ def voice_too_loud(m, p):
        fix="Even out the level of the take in an editor (most editors: Normalize, or "
            "'loudness normalisation').")
 def loudness_off_target(m, p):
-    """The speech loudness is more than 1 LU outside the recommended −23 … −16 LUFS (a note).
+    """The speech loudness is more than {tolerance_lu} LU outside the recommended {low_lufs} …
+    {high_lufs} LUFS (a note).
 
     Why casting cares: −23 LUFS is the EBU R128 broadcast target, −16 LUFS the top of AES
     TD1004's range for online speech; inside that range your voice sits where casting's volume
-    already is. The 1 LU tolerance is EBU R128's own (±1 LU where exact normalisation is not
-    achievable): nobody hears a tape 0.3 LU outside the range, so it is no reason to re-export.
-    Only a note when the voice is not already too quiet (A101) or too loud (A102): those
+    already is. The {tolerance_lu} LU tolerance is EBU R128's own (±1 LU where exact normalisation
+    is not achievable): nobody hears a tape 0.3 LU outside the range, so it is no reason to
+    re-export. Only a note when the voice is not already too quiet (A101) or too loud (A102): those
     carry the same fix. Recommended, not required: casting platforms publish no loudness rule.
     How to fix: loudness-normalise the take to about −20 LUFS.
     """
@@ -136,12 +137,12 @@ def loudness_off_target(m, p):
        fix="Turn the take down slightly (1 or 2 dB) so its loudest peaks keep a little room "
            "below the maximum.")
 def true_peak_high(m, p):
-    """The true peak (BS.1770-4 Annex 2, 4× oversampled) is above −1 dBTP.
+    """The true peak (BS.1770-4 Annex 2, 4× oversampled) is above {max_dbtp} dBTP.
 
-    Why casting cares: EBU R128 and AES TD1008 cap true peak at −1 dBTP because lossy re-encoding — which
-    every casting platform does on upload — overshoots and clips peaks that sit closer to
+    Why casting cares: EBU R128 and AES TD1008 cap true peak at −1 dBTP because lossy re-encoding —
+    which every casting platform does on upload — overshoots and clips peaks that sit closer to
     full scale. A note: clipping you can hear is A105.
-    How to fix: lower the take by the excess, or use a true-peak limiter at −1 dBTP.
+    How to fix: lower the take by the excess, or use a true-peak limiter at {max_dbtp} dBTP.
     """
     tp = m["loudness"].true_peak_dbtp
     if math.isfinite(tp) and tp > p.max_dbtp:
@@ -166,9 +167,9 @@ def clipped_audio(m, p):
     A sample is clipped when it is in a run of ≥ 2 samples at ≥ 99 % of full scale
     (measures/loudness.py). Thresholds measured here: CMU ARCTIC speech driven 10 dB past full
     scale and saved as AAC has 0.07 % clipped samples and sounds harsh on every stressed
-    syllable; clean takes, even normalised to their peak, stay under 0.001 %. 0.01 % (about 5
-    samples a second) is where crackle on the loudest syllables starts; 0.5 % is distortion
-    throughout.
+    syllable; clean takes, even normalised to their peak, stay under 0.001 %. {max_percent} %
+    (about 5 samples a second) is where crackle on the loudest syllables starts; {error_percent} %
+    is distortion throughout.
     Why casting cares: clipped consonants and shouted lines crackle; it cannot be repaired.
     How to fix: record again with the level lower; phones: turn off "loudness boost" modes.
     """

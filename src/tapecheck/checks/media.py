@@ -44,8 +44,8 @@ def no_audio_track(m, p):
 def silent_audio_track(m, p):
     """The audio track is there but carries no sound.
 
-    Silent means either no sample louder than `max_peak_dbfs` (default −60 dBFS: a voice
-    even from a phone across the room peaks tens of dB above it) or no 400 ms block above
+    Silent means either no sample louder than `max_peak_dbfs` (default {max_peak_dbfs} dBFS: a
+    voice even from a phone across the room peaks tens of dB above it) or no 400 ms block above
     BS.1770-4's absolute gate of −70 LUFS — the standard's own definition of "no programme".
     Why casting cares: the file looks fine but casting hears nothing.
     How to fix: an external mic that is unplugged or muted, or a mute switch on the phone,
@@ -71,7 +71,7 @@ def silent_audio_track(m, p):
 def too_short(m, p):
     """The tape is too short to judge.
 
-    Why casting cares: under one second there is no read to judge. It is also too little
+    Why casting cares: under {min_duration_s} s there is no read to judge. It is also too little
     picture and sound for any measure (a BS.1770 loudness block alone is 0.4 s), so the
     other checks are skipped.
     How to fix: export or trim the take again; something cut it short.
@@ -95,13 +95,13 @@ def variable_frame_rate(m, p):
     """The frame timing is irregular through the file, not just a dropped frame here and there.
 
     Measured from the packet timestamps of the first minute (ingest/probe.py): the share of
-    frame intervals more than 15 % away from the median interval. Warned from 20 %: timing
-    that wobbles through a fifth of the tape. Real set (corpus/real): a phone tape that drops
-    single frames (39 doubled intervals in 725, 5.4 %, each a 33 ms hiccup nobody sees) and
-    another with 0.5 % are not flagged; browser MediaRecorder webcam files whose ~10 fps
-    frames arrive 96 or 115 ms apart (26 % and 32 % of intervals) are. A 2 s clip with 2
-    doubled intervals (3 %) is not. Files that are technically variable but steady still say
-    so in `media.variable_fps`.
+    frame intervals more than 15 % away from the median interval. Warned from {max_irregular:%}:
+    timing that wobbles through that much of the tape. Real set (corpus/real): a phone tape that
+    drops single frames (39 doubled intervals in 725, 5.4 %, each a 33 ms hiccup nobody sees) and
+    another with 0.5 % are not flagged; browser MediaRecorder webcam files whose ~10 fps frames
+    arrive 96 or 115 ms apart (26 % and 32 % of intervals) are. A 2 s clip with 2 doubled intervals
+    (3 %) is not. Files that are technically variable but steady still say so in
+    `media.variable_fps`.
     Why casting cares: sustained irregular timing judders on screen and is the variable-frame-
     rate video editors drift out of sync with — and sync problems make casting stop watching.
     How to fix: re-export at a constant frame rate.
@@ -171,12 +171,11 @@ def portrait_orientation(m, p):
        problem="the low resolution",
        fix="Record at 1080p (Full HD); at least 720p.")
 def low_resolution(m, p):
-    """The picture is smaller than 720p.
+    """The picture is smaller than {min_height_px}p.
 
-    Why casting cares: casting watches on laptops and large screens; below 720p faces go
-    soft and eyes lose detail. Casting platforms recommend 1080p; 720p is the accepted floor.
-    Measured on the short side of the displayed picture, so portrait clips are not penalised
-    twice.
+    Why casting cares: casting watches on laptops and large screens; below {min_height_px}p faces
+    go soft and eyes lose detail. Casting platforms recommend 1080p; 720p is the accepted floor.
+    Measured on the short side of the displayed picture, so portrait clips are not penalised twice.
     How to fix: set the camera to 1080p (Full HD); do not export smaller than you recorded.
     """
     info = m["media"]

@@ -41,12 +41,13 @@ def noisy_background(m, p):
     when the speech never pauses, from minimum statistics. Evidence from a listener model:
     DNSMOS P.835's background score `dnsmos_bak` (measures/dnsmos.py).
     Thresholds:
-    * error — `sii` under 0.45: on the Connected Speech Test a normal-hearing listener then
+    * error — `sii` under {error_sii}: on the Connected Speech Test a normal-hearing listener then
       follows under 90 % of the words (Sherbecoe & Studebaker, Int. J. Audiol. 42, 2003, the
       SII-to-score transfer function; 0.45 → 90 %, 0.30 → 60 %): casting loses words.
-    * warning — `snr_weighted_db` under 15 dB: ANSI S3.5 counts a band's speech cues fully
+    * warning — `snr_weighted_db` under {min_weighted_snr_db} dB: ANSI S3.5 counts a band's speech
+    cues fully
       audible only once speech is 15 dB above the noise in it, so below that the room takes
-      part of the voice away; or DNSMOS BAK under 2.0, where P.835 listeners call the
+      part of the voice away; or DNSMOS BAK under {max_bak}, where P.835 listeners call the
       background "somewhat intrusive" or worse (it also judges a tape with no voice to compare).
     Checked on constructed mixtures (scripts/calibrate_audio.py weighted, dnsmos) and on
     corpus/real: the two phone tapes labelled noisy read 1.1–7.9 dB weighted (SII 0.54–0.76,
@@ -104,7 +105,7 @@ def mains_hum(m, p):
     rule: up to −52 dB, GRID's faint 100 Hz mains −58 … −98 dB); a 50/100/150 Hz hum mixed
     under corpus speech that is plainly heard in the pauses reads −31 dB (the defect-hum sample
     tape); corpus/real's tapes −78 dB or lower (the low-angle phone's 100 Hz line, "hum
-    unsure" in its label, read −37 dB before the prominence rule, −95 dB now). −35 dB sits
+    unsure" in its label, read −37 dB before the prominence rule, −95 dB now). {max_hum_db} dB sits
     between.
     Why casting cares: a steady buzz under the read marks the tape as amateur and tires the
     ear. How to fix: find the source (charger, dimmer, ground loop in an audio interface).

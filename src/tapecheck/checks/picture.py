@@ -22,9 +22,9 @@ def black_frames(m, p):
     """The picture goes black for a while.
 
     A sampled frame is black when 98 % of its pixels are at or below 10 % of the luma range
-    (ffmpeg blackdetect's defaults); a run of them lasting 1 s or more (two sampled frames in
-    a row) is reported. Corpus: no clip has black frames; a tape blacked out from 1.0 to 2.3 s
-    is found as one span.
+    (ffmpeg blackdetect's defaults); a run of them lasting {min_black_s} s or more (two sampled
+    frames in a row) is reported. Corpus: no clip has black frames; a tape blacked out from 1.0 to
+    2.3 s is found as one span.
     Why casting cares: black at the head of a tape makes casting wonder whether it plays;
     black in the middle looks like a broken export or a lens cover.
     How to fix: trim it in an editor (no new take needed) and check the export plays through.
@@ -51,9 +51,9 @@ def frozen_video(m, p):
 
     Consecutive sampled frames with no difference (no cell of an 8 × 8 grid changes by more
     than 1 grey level on average; measures/picture.py) form a frozen stretch from the
-    first identical frame's predecessor; 1 s or more is reported (two sampled frames in a
-    row). Corpus: the busiest cell changes by ≥ 3.5 levels between frames 0.5 s apart on
-    every clip; a frame held for 1.6 s is found.
+    first identical frame's predecessor; {min_frozen_s} s or more is reported (two sampled frames
+    in a row). Corpus: the busiest cell changes by ≥ 3.5 levels between frames 0.5 s apart on every
+    clip; a frame held for 1.6 s is found.
     Why casting cares: a frozen face while the voice goes on looks like a broken file, and
     the moment it covers is lost.
     How to fix: frozen frames are frames the phone dropped (full storage, overheating, a

@@ -26,8 +26,9 @@ def no_speech(m, p):
 
     Speech is found by a learned voice detector (Silero VAD) whose voice must also stand out
     from the room (measures/speech.py): the corpus's noises, its music and a tape of room
-    noise with distant voices give none. Under 1 s of speech cannot be a read. A silent track
-    (M002) has no speech either: it is reported here too, so the missing voice is named.
+    noise with distant voices give none. Under {min_speech_s} s of speech cannot be a read. A
+    silent track (M002) has no speech either: it is reported here too, so the missing voice is
+    named.
     Why casting cares: an audition without a voice cannot be judged.
     How to fix: check the mic input and that you are in range, and that you are close enough
     to be louder than the room.
@@ -58,11 +59,11 @@ def no_speech(m, p):
        problem="how little of the tape has speech",
        fix="Check the whole scene was recorded with sound and that your lines are audible.")
 def little_speech(m, p):
-    """Very little of the tape has speech (under 15 %).
+    """Very little of the tape has speech (under {min_speech_percent} %).
 
     A self-tape is a read: even a scene with long reactions is mostly dialogue (the corpus
     talking-head clips run 44–97 %, GRID clips with their lead-in and tail 44–75 %). Under
-    15 % usually means the mic dropped out or the lines are too quiet to detect.
+    {min_speech_percent} % usually means the mic dropped out or the lines are too quiet to detect.
     Why casting cares: they may hear almost nothing of your read.
     How to fix: check the sound of the whole take before sending.
     """
@@ -86,8 +87,9 @@ def long_lead_in(m, p):
     """Long dead air before the first word.
 
     Why casting cares: casting guidance says start the slate or scene promptly; directors
-    scrub past or stop a tape that opens on several seconds of nothing. 3 s allows a breath and a beat before the first
-    line (the GRID clips, like most takes, start speaking within 0.3–0.5 s).
+    scrub past or stop a tape that opens on several seconds of nothing. {max_lead_in_s} s allows a
+    breath and a beat before the first line (the GRID clips, like most takes, start speaking within
+    0.3–0.5 s).
     How to fix: trim the head of the clip in any editor; no new take needed.
     """
     d = m["dead_air"]
@@ -110,7 +112,7 @@ def long_tail(m, p):
     """Long dead air after the last word.
 
     Why casting cares: casting guidance asks actors to hold the moment for a beat after the
-    last line; 5 s allows that hold (2–3 s is usual) without the tape running on and on.
+    last line; {max_tail_s} s allows that hold (2–3 s is usual) without the tape running on and on.
     How to fix: trim the tail; no new take needed.
     """
     d = m["dead_air"]

@@ -45,10 +45,10 @@ def face_not_visible(m, p):
     """Your face is missing from much of the tape.
 
     Share of sampled frames (2 per second) in which the face detector finds the actor's face;
-    black frames are left out (V501 reports them). Thresholds: a warning below 90 % — on the
-    corpus every talking-head clip shows the face in 100 % of its frames (105 of 105
-    talking-head frames; 170 of 170 frames of all face clips) and the no-face clip in 0 % —
-    and an error below 50 %, when the face is missing for most of the tape.
+    black frames are left out (V501 reports them). Thresholds: a warning below {min_visible:%} — on
+    the corpus every talking-head clip shows the face in 100 % of its frames (105 of 105
+    talking-head frames; 170 of 170 frames of all face clips) and the no-face clip in 0 % — and an
+    error below {error_visible:%}, when the face is missing for most of the tape.
     Why casting cares: casting judges the read through your face; every second it is gone (out
     of frame, turned away, covered) is a second of the audition they cannot see.
     How to fix: frame yourself from mid-chest up, centred, and play the scene towards the
@@ -79,7 +79,7 @@ def face_not_visible(m, p):
 def face_lost(m, p):
     """Your face leaves the picture for a moment (turned away, out of frame, covered).
 
-    Stretches of at least 1 s (two sampled frames in a row) without the actor's face.
+    Stretches of at least {min_lost_s} s (two sampled frames in a row) without the actor's face.
     Only judged when the face shows in at least half the tape: below that V101 reports it as
     an error and these moments are the whole tape.
     Why casting cares: a turn away from the lens or a step out of frame in the middle of a
@@ -149,8 +149,8 @@ def eyes_in_shadow(m, p):
     measure 0.28–0.49 and are flagged in 44–86 % of frames.
     Why casting cares: "the eyes are the audition" — casting reads thought in the eyes, and
     top light (a ceiling lamp, midday sun) turns them into dark holes. Warned when it holds
-    for a fifth of the frames or 3 s in a row (a glance down is not a problem); an error when
-    the eyes are hidden for half the tape.
+    for {max_share:%} of the frames or {max_span_s} s in a row (a glance down is not a problem); an
+    error when the eyes are hidden for {error_share:%} of the tape.
     How to fix: add a frontal, soft light at eye level — a lamp behind the camera bounced off
     a wall, or face a window.
     """
@@ -213,13 +213,13 @@ def eyeline_turned_away(m, p):
     Why casting cares: casting wants the eyeline just off the lens — the reader sits beside
     the camera, 10–20° of gaze off axis at a normal distance, of which the head turns about
     two thirds (the eyes do the rest), so the head stays within ≈ 15° — and both eyes read.
-    Warned: a head turned past 35° for more than 3 s in a row (the issue: profile "tolerated
-    for a few seconds"), or past 25° (a gaze ≈ 35–40° off: a reader beside the camera
-    operator, an interviewer, not beside the lens) in 60 % or more of the frames. Real set:
-    median head turn 1–16° on every clip, and no clip past 25° in more than 17 % of its
-    frames but a TV interview answering an interviewer off camera (median 24°, 50 % —
-    labelled a normal interview eyeline, and left unflagged). In profile for half the tape
-    casting loses your eyes altogether (error).
+    Warned: a head turned past {max_yaw_deg}° for more than {max_span_s} s in a row (the issue:
+    profile "tolerated for a few seconds"), or past {off_lens_deg}° (a gaze ≈ 35–40° off: a reader
+    beside the camera operator, an interviewer, not beside the lens) in {max_off_share:%} or more
+    of the frames. Real set: median head turn 1–16° on every clip, and no clip past 25° in more
+    than 17 % of its frames but a TV interview answering an interviewer off camera (median 24°, 50
+    % — labelled a normal interview eyeline, and left unflagged). In profile for {error_share:%} of
+    the tape casting loses your eyes altogether (error).
     How to fix: put your reader or eyeline mark next to the lens, at eye height.
     """
     eyes = m["eyes"]
@@ -273,8 +273,9 @@ def looking_down(m, p):
     and mouth, against a generic head; the corpus' talking heads have medians of −5…+5°;
     a head tipped 20° down moves the nose to 0.69 of the eye–mouth height.
     Why casting cares: casting directors' most common note on self-tapes is "you're reading the
-    sides" — eyes dropped to a script in the lap hide them under the lids. Warned for 20° or
-    more, 3 s in a row (a glance down at the page between lines is normal).
+    sides" — eyes dropped to a script in the lap hide them under the lids. Warned for
+    {max_pitch_deg}° or more, {max_span_s} s in a row (a glance down at the page between lines is
+    normal).
     How to fix: put your pages at eye level beside the camera, or be off-book.
     """
     eyes = m["eyes"]
@@ -302,8 +303,8 @@ def second_face(m, p):
     """A second face is in the shot: your reader, someone passing, a face on a poster.
 
     Counted when the detector finds another face at least a quarter the height of the
-    actor's (smaller ones are too far back to compete) in two sampled frames in a row (1 s).
-    The corpus' single-actor clips have none; the two-people photo has one in every frame.
+    actor's (smaller ones are too far back to compete) in two sampled frames in a row ({min_span_s}
+    s). The corpus' single-actor clips have none; the two-people photo has one in every frame.
     Why casting cares: self-tape guidance from casting directors and platforms alike: the
     reader is heard, not seen; a second face pulls the eye from yours.
     How to fix: seat the reader next to the camera, out of frame; check the background.
