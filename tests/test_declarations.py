@@ -7,6 +7,7 @@ import inspect
 import re
 import textwrap
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
@@ -116,3 +117,39 @@ def test_a_placeholder_is_rendered_from_the_default():
     moved = replace(a101, params=(replace(a101.param("min_lufs"), default=-33.0),
                                   a101.param("error_lufs")))
     assert "below −33 LUFS" in moved.summary
+
+
+def test_a_check_reads_only_the_measures_it_declares():
+    """The view a check gets refuses the rest: an undeclared read fails the check (the
+    pipeline reports it as a bug in `check_errors`), it never quietly reads the measure."""
+    from tapecheck.checks.base import Hit, Severity, UndeclaredRead, check
+    from tapecheck.measures import Results
+
+    @check(code="A299", name="sneaky", category="noise", severity=Severity.WARNING,
+           reads=("noise",), optional=("dnsmos",), unit="dB", fix="None.")
+    def sneaky(m, p):
+        """Reads the hum it did not declare."""
+        return Hit("hum", measured=m["hum"].hum_db)
+
+    results = Results()
+    results.set("noise", object())
+    results.set("hum", SimpleNamespace(hum_db=-20.0))
+    with pytest.raises(UndeclaredRead, match="'hum'"):
+        sneaky.run(results, {})
+
+    declared = replace(sneaky, reads=("noise", "hum"))
+    assert [h.measured for h in declared.run(results, {})] == [-20.0]
+
+
+def test_an_optional_read_is_none_when_the_measure_is_absent():
+    from tapecheck.checks.base import Measures
+    from tapecheck.measures import Missing, Results
+
+    results = Results()
+    results.set("noise", "n")
+    view = Measures(results, ("noise",), ("dnsmos",))
+    assert view.get("dnsmos") is None
+    results.set("dnsmos", Missing("the model is not installed", failed=True))
+    assert view.get("dnsmos") is None
+    results.set("dnsmos", "d")
+    assert view.get("dnsmos") == "d" and view["noise"] == "n"

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
+from ..measures.base import Missing
 from ..model import CATEGORIES, Finding, Severity, Span
 from . import phrasing
 
@@ -104,6 +105,39 @@ class Skip(Exception):
     """Raised by a check that cannot judge this file; the reason goes into `skipped`."""
 
 
+class UndeclaredRead(KeyError):
+    """A check read a measure it did not declare: a bug in the check, not in the file."""
+
+
+class Measures:
+    """What a check sees of the finished measures: those it declared, and no others.
+
+    `m["name"]` is one of its `reads` (the pipeline runs them, and skips the check when one
+    is missing); `m.get("name")` one of its `optional` reads (or a read), None when that
+    measure is absent for this file. Any other name raises `UndeclaredRead`, so what a
+    check depends on is what its declaration says (the pipeline plans the measures from it).
+    """
+
+    def __init__(self, results: Any, reads: tuple[str, ...], optional: tuple[str, ...] = ()):
+        self._results = results
+        self._reads = reads
+        self._optional = optional
+
+    def __getitem__(self, name: str) -> Any:
+        self._declared(name)
+        return self._results[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._declared(name)
+        value = self._results.get(name, default)
+        return default if isinstance(value, Missing) else value
+
+    def _declared(self, name: str) -> None:
+        if name not in self._reads and name not in self._optional:
+            raise UndeclaredRead(f"measure {name!r} is not among this check's reads "
+                                 f"{self._reads} or optional reads {self._optional}")
+
+
 @dataclass(frozen=True)
 class Check:
     code: str
@@ -136,6 +170,8 @@ class Check:
     words: tuple[str, str] = ("above", "below")
     #: What the actor reads when a hit brings no `plain` sentence of its own.
     plain: str = ""
+    #: Measures it reads when they are there (`m.get`): run with it, but no reason to skip.
+    optional: tuple[str, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -178,7 +214,7 @@ class Check:
         return self.unit if hit.unit is None else hit.unit
 
     def run(self, results: Any, values: dict[str, float]) -> list[Hit]:
-        out = self.func(results, SimpleNamespace(**values))
+        out = self.func(Measures(results, self.reads, self.optional), SimpleNamespace(**values))
         if out is None:
             return []
         if isinstance(out, Hit):
@@ -190,7 +226,7 @@ def check(*, code: str, name: str, category: str, severity: Severity, reads: Ite
           unit: str, fix: str, params: Iterable[Param] = (), reshoot: bool = True,
           quick: bool = True, blocks: str = "", problem: str = "", halts: str = "",
           absent: bool = False, warns: str = "above", words: tuple[str, str] = ("above", "below"),
-          plain: str = "") -> Callable[[Callable], Check]:
+          plain: str = "", optional: Iterable[str] = ()) -> Callable[[Callable], Check]:
     if category not in CATEGORIES:
         raise ValueError(f"{code}: unknown category {category!r}")
     if warns not in ("above", "below"):
@@ -201,7 +237,7 @@ def check(*, code: str, name: str, category: str, severity: Severity, reads: Ite
                      reads=tuple(reads), unit=unit, fix=fix, func=func, params=tuple(params),
                      reshoot=reshoot, quick=quick, blocks=blocks, problem=problem,
                      halts=halts, absent=absent, warns=warns, words=tuple(words),
-                     plain=plain)
+                     plain=plain, optional=tuple(optional))
 
     return wrap
 

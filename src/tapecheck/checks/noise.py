@@ -18,7 +18,7 @@ def _bak(m) -> float | None:
 
 
 @check(code="A201", name="noisy-background", category="noise", severity=Severity.WARNING,
-       reads=("noise",), unit="dB",
+       reads=("noise",), optional=("dnsmos",), unit="dB",
        params=(Param(name="min_weighted_snr_db", default=15.0, unit="dB", warns="below",
                      help="intelligibility-weighted speech-to-noise ratio below which it is a "
                           "warning", min=-15.0, max=30.0),

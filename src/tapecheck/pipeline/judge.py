@@ -92,7 +92,7 @@ def _judge(info: MediaInfo, plan: Plan, on_progress: Progress | None) -> FileRep
                            for c in rest if not c.quick)
         rest = [c for c in rest if c.quick]
 
-    measure(ctx, results, closure({n for c in rest for n in c.reads}), on_progress)
+    measure(ctx, results, closure({n for c in rest for n in c.reads + c.optional}), on_progress)
     for c in rest:
         _run_check(c, results, s, out)
     return _file_report(info, results, out)
