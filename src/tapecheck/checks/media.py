@@ -35,7 +35,7 @@ def no_audio_track(m, p):
 
 
 @check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
-       reads=("signal", "r128"), unit="dBFS", blocks="voice", absent=True, warns="below",
+       reads=("signal", "r128", "media"), unit="dBFS", blocks="voice", absent=True, warns="below",
        params=(Param(name="max_peak_dbfs", default=SILENT_PEAK_DBFS, unit="dBFS", warns="below",
                      help="a track whose loudest sample stays at or below this is silent",
                      min=-120.0, max=-20.0),),
