@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable
 
 from ..measures.base import Missing
 from ..model import CATEGORIES, Finding, Severity, Span
-from . import phrasing
+from .phrasing import message as phrase
 
 #: A threshold named in a check's docstring: "{min_lufs}" is written as that Param's default,
 #: "{min_visible:%}" as a ratio's default in per cent; the number then is stated once.
@@ -199,8 +199,8 @@ class Check:
 
     def message(self, hit: Hit) -> str:
         """The hit's technical sentence, its numbers written by the one formatter."""
-        return phrasing.message(hit.text, hit.measured, hit.threshold, self.unit_of(hit),
-                                hit.warns or self.warns, self.words, hit.detail)
+        return phrase(hit.text, hit.measured, hit.threshold, self.unit_of(hit),
+                      hit.warns or self.warns, self.words, hit.detail)
 
     def finding(self, hit: Hit, severity: Severity) -> Finding:
         """The hit as a report's Finding, at the severity the pipeline settled on."""
