@@ -23,6 +23,7 @@ import math
 from ..measures.lipmotion import BEHIND, SPEAKING_MIN, STILL, STILL_MAX, UNKNOWN
 from ..model import Severity, Span
 from .base import Hit, Param, Skip, check
+from .loudness import voice_too_quiet
 from .plainly import milliseconds
 
 
@@ -242,7 +243,8 @@ def voice_not_on_camera(m, p):
 
 @check(code="X105", name="only-other-voices", category="reader-balance",
        severity=Severity.WARNING, reads=("lip_motion",), unit="LUFS", quick=False,
-       params=(Param(name="min_other_lufs", default=-30.0, unit="LUFS", warns="above",
+       params=(Param(name="min_other_lufs", default=voice_too_quiet.param("min_lufs").default,
+                     unit="LUFS", warns="above",
                      help="other voices at least this loud, with none of yours, are a warning",
                      min=-60.0, max=-10.0),),
        problem="the other voices",

@@ -22,11 +22,14 @@ from .plainly import decibels
 #: The level the plain advice aims for: the middle of the recommended −23 … −16 LUFS range.
 AIM_LUFS = -20.0
 RECOMMENDED = "-23 … -16 LUFS recommended"
+#: Fewer gated 400 ms speech blocks than this are too little speech to call its loudness
+#: (measures/loudness.py `speech_blocks`): the checks then skip and say why.
+MIN_SPEECH_BLOCKS = 3
 
 
 def _speech_or_integrated(m) -> tuple[float, str]:
     loud = m["loudness"]
-    if math.isfinite(loud.speech_lufs) and loud.speech_blocks >= 3:
+    if math.isfinite(loud.speech_lufs) and loud.speech_blocks >= MIN_SPEECH_BLOCKS:
         return loud.speech_lufs, "Speech loudness"
     if not (math.isfinite(loud.integrated_lufs) and loud.integrated_lufs > ABSOLUTE_GATE_LUFS):
         raise Skip("no sound above BS.1770's −70 LUFS gate (the track is silent: see M002)")

@@ -71,7 +71,7 @@ def little_speech(m, p):
         raise Skip("the track is silent (M002 reports it)")
     s = m["speech"]
     pct = 100.0 * s.speech_ratio
-    if s.speech_s >= 1.0 and pct < p.min_speech_percent:
+    if s.speech_s >= no_speech.param("min_speech_s").default and pct < p.min_speech_percent:
         return Hit("Speech in {} of the tape", measured=pct, threshold=p.min_speech_percent,
                    plain=f"Only {_share(s.speech_ratio)} of the tape has speech: casting may "
                    "hear almost nothing of your read.")

@@ -80,8 +80,8 @@ def face_lost(m, p):
     """Your face leaves the picture for a moment (turned away, out of frame, covered).
 
     Stretches of at least {min_lost_s} s (two sampled frames in a row) without the actor's face.
-    Only judged when the face shows in at least half the tape: below that V101 reports it as
-    an error and these moments are the whole tape.
+    Only judged when the face shows in enough of the tape for V101 not to call it an error
+    (its `error_visible`): below that these moments are the whole tape.
     Why casting cares: a turn away from the lens or a step out of frame in the middle of a
     line loses the moment casting is watching for. One second is the issue's "longer than
     about a second"; single sampled frames without a face are ignored (a blink of the detector).
@@ -89,8 +89,8 @@ def face_lost(m, p):
     """
     faces = m["faces"]
     ratio, lost_mask = _judged(faces)
-    if ratio < 0.5:
-        return None
+    if ratio < face_not_visible.param("error_visible").default:
+        return None  # V101's error says it: the whole tape is these moments
     lost = spans(faces.times, lost_mask, faces.duration_s, p.min_lost_s)
     if lost:
         worst = longest(lost)
