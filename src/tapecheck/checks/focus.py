@@ -99,8 +99,8 @@ def camera_shake(m, p):
     motion.py). Corpus: tripod talking heads 0.02–0.4 px (GRID's curly-haired speaker 1.2 px,
     hair at the edge of her mask), the ready sample tapes ≤ 0.3 px; a moving crop of 1 % of
     the width: 4.7–12.7 px; the stock clips filmed with a moving camera (LivePortrait
-    s13/s20/s32): 13.6–32 px. Warned above {max_shake_px} px (0.5 % of the width every half second).
-    Not judged with `--quick`: keyframes seconds apart measure drift, not shake.
+    s13/s20/s32): 13.6–32 px. Warned above {max_shake_px} px (0.5 % of the width every half
+    second). Not judged with `--quick`: keyframes seconds apart measure drift, not shake.
     Why casting cares: a wobbling frame is tiring to watch and reads as careless; casting
     guides ask for a tripod or a steady surface.
     How to fix: use a tripod, a phone clamp, or prop the phone on a steady surface.
