@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import ARTIFACTS, FLAGS, chromium
+from browser import ARTIFACTS, FLAGS
 from test_app import App
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
@@ -21,9 +21,9 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium):
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium(), args=list(FLAGS))
+        b = p.chromium.launch(executable_path=chromium, args=list(FLAGS))
         yield b
         b.close()
 

@@ -113,8 +113,14 @@ def test_cli_cache_clear_and_identical_json(tmp_path, tapes):
     assert off.out == a.out and "cache off" in off.err
 
 
-def test_jsonl_streams_one_files_object_per_line(tapes):
-    run = tapecheck("check", "--format", "jsonl", "-j", "2", tapes)
+@pytest.fixture(scope="module")
+def tapes_cache(tmp_path_factory) -> dict:
+    """The tapes are judged once for the output formats: later runs answer from this cache."""
+    return {**CACHE_ON, "TAPECHECK_CACHE_DIR": str(tmp_path_factory.mktemp("formats"))}
+
+
+def test_jsonl_streams_one_files_object_per_line(tapes, tapes_cache):
+    run = tapecheck("check", "--format", "jsonl", "-j", "2", tapes, env=tapes_cache)
     lines = run.out.splitlines()
     assert len(lines) == 3
     objs = [json.loads(line) for line in lines]
@@ -123,8 +129,8 @@ def test_jsonl_streams_one_files_object_per_line(tapes):
     assert run.code == 1  # no-audio is an error finding
 
 
-def test_text_ends_with_a_summary_table(tapes):
-    run = tapecheck("check", "-j", "2", tapes)
+def test_text_ends_with_a_summary_table(tapes, tapes_cache):
+    run = tapecheck("check", "-j", "2", tapes, env=tapes_cache)
     lines = run.out.splitlines()
     table = lines[next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["file", "verdict"]):]
     assert table[0].split() == ["file", "verdict", "score", "top", "fix"]

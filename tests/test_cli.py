@@ -29,8 +29,14 @@ def no_audio(media_dir):
     return tape(media_dir / "mute.mp4", seconds=2, size="1280x720", audio=None)
 
 
-def test_json_document_shape(portrait):
-    run = tapecheck("check", "--format", "json", portrait)
+@pytest.fixture(scope="module")
+def portrait_json(portrait):
+    """The portrait tape judged once, for the tests that read the same document."""
+    return tapecheck("check", "--format", "json", portrait)
+
+
+def test_json_document_shape(portrait_json):
+    run = portrait_json
     doc = run.json
     assert doc["schema_version"] == 1 and doc["tool"]["name"] == "tapecheck"
     f = doc["files"][0]
@@ -86,17 +92,17 @@ def test_too_short_is_an_error_and_skips_the_rest(media_dir):
     assert any("too short" in s["reason"] for s in f["skipped"])
 
 
-def test_same_file_same_json(portrait):
-    a = tapecheck("check", "--format", "json", portrait).out
-    b = tapecheck("check", "--format", "json", portrait).out
-    assert a == b
+def test_same_file_same_json(portrait, portrait_json):
+    again = tapecheck("check", "--format", "json", portrait).out  # another process
+    assert again == portrait_json.out
 
 
-def test_output_file_and_nothing_written_next_to_input(tmp_path, portrait):
+def test_output_file_and_nothing_written_next_to_input(tmp_path, portrait, portrait_json):
     out = tmp_path / "report.json"
     listing = sorted(p.name for p in portrait.parent.iterdir())
     run = tapecheck("check", "--format", "json", "-o", out, portrait)
     assert run.out == "" and json.loads(out.read_text())["files"][0]["path"] == str(portrait)
+    assert out.read_text() == portrait_json.out  # the document stdout would have had
     assert sorted(p.name for p in portrait.parent.iterdir()) == listing
 
 

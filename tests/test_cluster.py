@@ -32,7 +32,7 @@ CACHE_ON = {"TAPECHECK_NO_CACHE": ""}
 
 
 @pytest.fixture(scope="module")
-def address():
+def dask_scheduler():
     client, cluster = dask_backend.connect("local:2")
     client.close()  # each run connects as its own client, as the CLI does
     yield cluster.scheduler_address
@@ -60,24 +60,24 @@ DEFECTS = ("defect-media_no-audio.mp4", "defect-resolution_360p.mp4",
            "defect-noise_fan.mp4")
 
 
-def test_sample_tapes_give_the_local_batchs_json_and_exit_codes(address, sample_tapes,
+def test_sample_tapes_give_the_local_batchs_json_and_exit_codes(dask_scheduler, sample_tapes,
                                                                  sample_run):
     ready = sorted(sample_tapes.glob("ready_*.mp4"))
-    run = tapecheck("check", "--format", "json", "--scheduler", address, *ready)
+    run = tapecheck("check", "--format", "json", "--scheduler", dask_scheduler, *ready)
     assert (run.code, run.out) == (sample_run["ready"].code, sample_run["ready"].out), run.err
     picked = [str(sample_tapes / n) for n in DEFECTS]
-    run = tapecheck("check", "--format", "json", "--scheduler", address, *picked)
+    run = tapecheck("check", "--format", "json", "--scheduler", dask_scheduler, *picked)
     local = {f["path"]: f for f in sample_run["defects"].json["files"]}
     assert run.json["files"] == [local[p] for p in picked], run.err
     assert run.code == 1  # each has a finding at the fail level, as in the local run
 
 
-def test_a_worker_killed_mid_file_costs_one_retry_then_an_error(tmp_path, tiny, address):
+def test_a_worker_killed_mid_file_costs_one_retry_then_an_error(tmp_path, tiny, dask_scheduler):
     d = _folder(tmp_path, tiny, ["die-once.mp4", "die-always.mp4"])
     paths = [str(d / "die-once.mp4"), str(d / "die-always.mp4")]
     stats = BatchStats()
     report = judge_paths(paths, Plan(QUICK), judge_fn=cluster_faults.faulty, stats=stats,
-                         scheduler=address)
+                         scheduler=dask_scheduler)
     once, always = report.files
     # the file whose first worker died is judged once, on the retry, exactly as here
     assert once.status == "judged"
@@ -90,7 +90,7 @@ def test_a_worker_killed_mid_file_costs_one_retry_then_an_error(tmp_path, tiny, 
     assert (stats.judged, stats.crashed) == (1, 1) and report.exit_code() == 2
 
 
-def test_bad_hung_and_crashing_files_are_isolated(tmp_path, tiny, address):
+def test_bad_hung_and_crashing_files_are_isolated(tmp_path, tiny, dask_scheduler):
     d = _folder(tmp_path, tiny, ["good.mp4"])
     for name in ("hang.mp4", "raise.mp4"):
         shutil.copy(tiny, d / name)
@@ -99,7 +99,7 @@ def test_bad_hung_and_crashing_files_are_isolated(tmp_path, tiny, address):
     stats = BatchStats()
     plan = Plan(replace(QUICK, file_timeout_s=10.0))
     report = judge_paths(paths, plan, judge_fn=cluster_faults.faulty, stats=stats,
-                         scheduler=address)
+                         scheduler=dask_scheduler)
     bad, hang, good, bug = report.files
     assert [f.path for f in report.files] == paths  # input order, whatever finished first
     assert bad.to_dict() == judge(paths[0], plan).to_dict() and bad.error.code == "not-media"
@@ -110,12 +110,12 @@ def test_bad_hung_and_crashing_files_are_isolated(tmp_path, tiny, address):
 
 
 def test_a_rerun_with_the_cache_submits_nothing_and_inputs_stay_untouched(tmp_path, tiny,
-                                                                          address):
+                                                                          dask_scheduler):
     d = _folder(tmp_path, tiny, ["a.mp4"])
     tape(d / "b.mp4", seconds=1.5, size="320x240", audio=None)
     before = sorted(p.name for p in d.iterdir())
     env = {**CACHE_ON, "TAPECHECK_CACHE_DIR": str(tmp_path / "cache")}
-    first = tapecheck("check", "--quick", "--format", "jsonl", "-v", "--scheduler", address, d,
+    first = tapecheck("check", "--quick", "--format", "jsonl", "-v", "--scheduler", dask_scheduler, d,
                       env=env)
     assert "2 judged, 0 from the cache" in first.err
     # nothing listens on port 9: a run that tried to submit would fail to connect
@@ -129,38 +129,42 @@ def test_a_rerun_with_the_cache_submits_nothing_and_inputs_stay_untouched(tmp_pa
     assert sorted(p.name for p in d.iterdir()) == before  # workers wrote nothing beside it
 
 
-def test_workers_with_other_versions_are_refused(tmp_path, tiny, address, monkeypatch):
+def test_workers_with_other_versions_are_refused(tmp_path, tiny, dask_scheduler, monkeypatch):
     real = dask_backend.versions()
     other = tuple((k, "4.4.1 (other)" if k == "ffmpeg" else v) for k, v in real)
     monkeypatch.setattr(dask_backend, "versions", lambda: other)  # this client, not the workers
     with pytest.raises(ClusterError) as err:
-        judge_paths([str(tiny)], Plan(QUICK), scheduler=address)
+        judge_paths([str(tiny)], Plan(QUICK), scheduler=dask_scheduler)
     text = str(err.value)
     assert "Dask worker(s) at" in text and "differ from this machine" in text
     assert f"ffmpeg = {dict(real)['ffmpeg']} (here: 4.4.1 (other))" in text
 
 
-def test_scheduler_gone_keeps_the_lines_written_and_says_so(tmp_path, tiny):
-    """A cluster of its own, in this process (one worker thread), so the test can stop its
-    scheduler while the CLI is judging the second of three files."""
+@pytest.fixture
+def dask_own_cluster():
+    """A cluster of its own, in this process (one worker thread), for a test that stops it."""
     from distributed import LocalCluster
 
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
+                           dashboard_address=":0")
+    yield cluster
+    cluster.close()
+
+
+def test_scheduler_gone_keeps_the_lines_written_and_says_so(tmp_path, tiny, dask_own_cluster):
+    """The scheduler stops while the CLI is judging the second of three files."""
+    cluster = dask_own_cluster
     d = _folder(tmp_path, tiny, ["a.mp4"])
     for name in ("b.mp4", "c.mp4"):  # long enough to be mid-file when the scheduler stops
         tape(d / name, seconds=8, size="320x240")
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
-                           dashboard_address=":0")
     env = {"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s"}
-    try:
-        cli = subprocess.Popen([sys.executable, "-m", "tapecheck", "check", "--format", "jsonl",
-                                "--scheduler", cluster.scheduler_address, str(d)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**__import__("os").environ, **env})
-        first = cli.stdout.readline()
-        cluster.close()
-        rest, err = cli.communicate(timeout=120)
-    finally:
-        cluster.close()
+    cli = subprocess.Popen([sys.executable, "-m", "tapecheck", "check", "--format", "jsonl",
+                            "--scheduler", cluster.scheduler_address, str(d)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env={**__import__("os").environ, **env})
+    first = cli.stdout.readline()
+    cluster.close()
+    rest, err = cli.communicate(timeout=120)
     assert first and json.loads(first)["path"] == str(d / "a.mp4"), err
     assert rest == ""  # b and c were never reported
     assert cli.returncode == 2

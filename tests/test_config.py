@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cli_run import tapecheck
+from tapecheck.checks import REGISTRY
 from tapecheck.pipeline.config import PRESETS, find_config, resolve
 from tapecheck.errors import ConfigError
 from tapecheck.model import Severity
@@ -57,8 +58,10 @@ severity = "warning"
 
 
 def test_every_preset_validates_against_the_registry():
+    names = {c.name for c in REGISTRY}
     for name in PRESETS:
         resolve(cli={"preset": name}, use_config=False)
+        assert set(PRESETS[name].get("checks", {})) <= names, name  # names, not codes
 
 
 @pytest.mark.parametrize("text, words", [

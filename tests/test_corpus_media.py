@@ -7,8 +7,6 @@ import subprocess
 import pytest
 
 
-pytestmark = pytest.mark.corpus
-
 
 @pytest.fixture(scope="module")
 def corpus_report(corpus, corpus_run):

@@ -353,7 +353,6 @@ def reader_tapes(corpus, media_dir):
     return out
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("db", sorted(READER_CASES))
 def test_reader_balance_is_recovered_within_3_db(reader_tapes, db):
     rep = check_file(str(reader_tapes[db]), Settings(select=("reader-balance",)))
@@ -378,7 +377,6 @@ def test_reader_balance_is_recovered_within_3_db(reader_tapes, db):
     assert reader and 3.0 < min(reader) and max(reader) < rep.media.duration_s - 3.0
 
 
-@pytest.mark.corpus
 def test_a_monologue_has_no_reader_finding_and_says_so(sample_tapes):
     rep = check_file(str(sample_tapes / "ready_grid-man-denim.mp4"),
                             Settings(select=("reader-balance",)))
@@ -400,7 +398,6 @@ def sync_tapes(corpus, media_dir):
     return {s: ct.shifted_tape(loop, s, media_dir / f"sync_{s:+d}.mp4") for s in SYNC_CASES}
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("shift", SYNC_CASES)
 def test_lip_sync_offset_is_recovered_within_40_ms(sync_tapes, shift):
     rep = check_file(str(sync_tapes[shift]), Settings(select=("sync",)))
@@ -418,7 +415,6 @@ def test_lip_sync_offset_is_recovered_within_40_ms(sync_tapes, shift):
     assert "shorter than 20 s" in drift.reason
 
 
-@pytest.mark.corpus
 def test_the_window_decoded_beside_the_video_pass_is_not_decoded_again(sync_tapes):
     info = probe(str(sync_tapes[200]))
     res = Results(info)
@@ -429,7 +425,6 @@ def test_the_window_decoded_beside_the_video_pass_is_not_decoded_again(sync_tape
     assert sy.decoded_s == pytest.approx(w.end_s - w.start_s, abs=0.01)
 
 
-@pytest.mark.corpus
 def test_sync_checks_need_full_rate_and_skip_in_quick_mode(sync_tapes):
     rep = check_file(str(sync_tapes[0]), Settings(select=("sync",), quick=True))
     reasons = {s.code: s.reason for s in rep.skipped}
@@ -437,7 +432,6 @@ def test_sync_checks_need_full_rate_and_skip_in_quick_mode(sync_tapes):
     assert "av_offset_ms" not in dict(rep.measures)
 
 
-@pytest.mark.corpus
 def test_drift_over_a_long_take_is_found(corpus, media_dir):
     import crossmodal_tapes as ct
 
@@ -453,7 +447,6 @@ def test_drift_over_a_long_take_is_found(corpus, media_dir):
     assert "later" in f.message
 
 
-@pytest.mark.corpus
 def test_without_a_face_nothing_is_attributed_and_the_reasons_say_why(corpus, media_dir):
     from synth import ffmpeg
 

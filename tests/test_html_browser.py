@@ -6,6 +6,7 @@ import re
 import shutil
 
 import numpy as np
+import pytest
 
 from browser import load_in_browser, screenshot
 from cli_run import tapecheck
@@ -47,6 +48,7 @@ def assert_not_blank(png) -> None:
     assert float(np.std(img)) > 10, "the screenshot is blank"
 
 
+@pytest.mark.usefixtures("chromium")
 def test_cli_html_report_of_a_defect_tape_in_chromium(sample_tapes, tmp_path):
     tape = defect_tape(sample_tapes)
     hostile = tmp_path / XSS_NAME
@@ -77,6 +79,7 @@ def test_cli_html_report_of_a_defect_tape_in_chromium(sample_tapes, tmp_path):
     assert_not_blank(shot)
 
 
+@pytest.mark.usefixtures("chromium")
 def test_handmade_report_with_moments_timeline_and_clips_in_chromium(tmp_path):
     defect = defect_file(XSS_NAME, with_segments=True)
     page = tmp_path / "handmade.html"

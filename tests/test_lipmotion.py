@@ -208,7 +208,6 @@ def test_x105_flags_other_voices_only_when_they_are_loud_enough_to_drown_anyone(
 
 # --- a listening face over a voice, through the pipeline -------------------------------------
 
-@pytest.mark.corpus
 def test_a_silent_face_over_someone_elses_speech_is_said_not_to_be_the_actor(corpus, tmp_path):
     """LivePortrait s20 (a real face, still and silent) over a LibriSpeech reader: the actor
     listening while only the reader was recorded."""
@@ -223,7 +222,6 @@ def test_a_silent_face_over_someone_elses_speech_is_said_not_to_be_the_actor(cor
     assert not rep.verdict.can_hear_voice
 
 
-@pytest.mark.corpus
 def test_loud_voices_off_camera_over_a_silent_face_are_not_taken_for_the_actor(corpus):
     """corpus/real car vlog: the framed woman is silent while passengers talk over car noise.
     speech.py finds no voice standing out of the room (A501); her still mouth through those

@@ -77,9 +77,14 @@ def test_clips_found_at_the_known_boundaries(reel):
 
 
 @pytest.fixture(scope="module")
-def judged(reel):
-    run = tapecheck("reel", "--format", "json", "--profile", "backstage", reel)
-    return run
+def reel_cache(tmp_path_factory) -> dict:
+    """The reel is judged once: later runs with the same settings answer from this cache."""
+    return {"TAPECHECK_NO_CACHE": "", "TAPECHECK_CACHE_DIR": str(tmp_path_factory.mktemp("c"))}
+
+
+@pytest.fixture(scope="module")
+def judged(reel, reel_cache):
+    return tapecheck("reel", "--format", "json", "--profile", "backstage", reel, env=reel_cache)
 
 
 def test_each_clip_is_judged_on_its_own(judged):
@@ -105,17 +110,17 @@ def test_each_clip_is_judged_on_its_own(judged):
     assert not any(fd["code"].startswith(("M", "P")) for s in segs for fd in s["findings"])
 
 
-def test_split_text_and_csv_show_the_clips(reel, tmp_path):
-    cached = {"TAPECHECK_NO_CACHE": "", "TAPECHECK_CACHE_DIR": str(tmp_path)}  # judged once
-    text = tapecheck("check", "--split", reel, env=cached)
+def test_split_text_and_csv_show_the_clips(reel, reel_cache):
+    split = ("check", "--split", "--profile", "backstage")  # `reel`'s settings: its cache
+    text = tapecheck(*split, reel, env=reel_cache)
     assert "Clips:" in text.out
     rows = list(csv.DictReader(io.StringIO(
-        tapecheck("check", "--split", "--format", "csv", reel, env=cached).out)))
+        tapecheck(*split, "--format", "csv", reel, env=reel_cache).out)))
     clips = [r for r in rows if r["clip"]]
     assert [r["clip"] for r in clips] == ["1", "2", "3", "4", "5"]
     assert float(clips[3]["start_s"]) == pytest.approx(12.88, abs=TOLERANCE_S)
 
 
-def test_a_single_take_without_split_has_no_segments(sample_tapes):
-    run = tapecheck("check", "--format", "json", sample_tapes / "ready_grid-man-denim.mp4")
-    assert run.json["files"][0]["segments"] == []
+def test_a_single_take_without_split_has_no_segments(sample_run):
+    files = sample_run["ready"].json["files"]
+    assert files and all(f["segments"] == [] for f in files)

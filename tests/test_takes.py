@@ -92,7 +92,6 @@ def _pair(arctic, name):
     return compare_deliveries(arctic["base"][0], arctic[name][0])
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("name", ["self", "reencode"])
 def test_a_take_and_its_copy_are_identical(arctic, name):
     r = _pair(arctic, name)
@@ -108,7 +107,6 @@ def test_a_take_and_its_copy_are_identical(arctic, name):
     assert "same read twice" in r.summary
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("name,rate", [("stretch0.8", 0.8), ("stretch1.2", 1.2)])
 def test_time_stretch_is_recovered_as_pace(arctic, name, rate):
     r = _pair(arctic, name)
@@ -119,7 +117,6 @@ def test_time_stretch_is_recovered_as_pace(arctic, name, rate):
     assert word in r.summary
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("name,st", [("shift-2", -2.0), ("shift+2", 2.0)])
 def test_pitch_shift_is_recovered_in_semitones(arctic, name, st):
     r = _pair(arctic, name)
@@ -129,7 +126,6 @@ def test_pitch_shift_is_recovered_in_semitones(arctic, name, st):
     assert ("higher" if st > 0 else "lower") in r.summary
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("name,db", [("gain+6", 6.0), ("gain-6", -6.0)])
 def test_gain_is_recovered(arctic, name, db):
     r = _pair(arctic, name)
@@ -138,7 +134,6 @@ def test_gain_is_recovered(arctic, name, db):
     assert ("louder" if db > 0 else "quieter") in r.summary
 
 
-@pytest.mark.corpus
 def test_a_reshaped_loudness_contour_is_recovered_phrase_by_phrase(arctic):
     r = _pair(arctic, "ramp")
     dur = len(arctic["base"][1]) / SR
@@ -148,7 +143,6 @@ def test_a_reshaped_loudness_contour_is_recovered_phrase_by_phrase(arctic):
         assert ln.loudness_diff_db == pytest.approx(-6.0 + 12.0 * mid / dur, abs=1.5)
 
 
-@pytest.mark.corpus
 def test_inserted_pauses_are_found_where_they_were_put(arctic):
     d = arctic["pauses"][0]
     for k, t in enumerate(arctic["pause_at"]):
@@ -161,7 +155,6 @@ def test_inserted_pauses_are_found_where_they_were_put(arctic):
     assert "pauses in different places" in r.summary
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("name", ["other", "other_speaker"])
 def test_different_sentences_are_not_the_same_text(arctic, name):
     r = _pair(arctic, name)

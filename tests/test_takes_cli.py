@@ -51,7 +51,6 @@ def two_takes(slow_take):
     return tapecheck("takes", "--format", "json", *slow_take)
 
 
-@pytest.mark.corpus
 def test_two_takes_of_the_same_read_are_aligned_and_compared(two_takes):
     assert two_takes.code in (0, 1), two_takes.err  # judged; exit as for check
     doc = two_takes.json
@@ -69,7 +68,6 @@ def test_two_takes_of_the_same_read_are_aligned_and_compared(two_takes):
     assert pair["mouth_motion_ratio"] is not None and pair["head_motion_ratio"] is not None
 
 
-@pytest.mark.corpus
 def test_text_and_html_show_the_comparison(slow_take, tmp_path):
     text = tapecheck("takes", "--no-color", *slow_take)
     assert text.code in (0, 1), text.err

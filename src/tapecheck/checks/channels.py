@@ -9,9 +9,9 @@ from .base import Hit, Param, check
 @check(code="A401", name="channel-imbalance", category="channels", severity=Severity.WARNING,
        reads=("channels",), unit="dB", reshoot=False, words=("more than", "less than"),
        repair="channels",
-       params=(Param("max_imbalance_db", 10.0, "dB",
-                     "level difference between left and right above which the voice is "
-                     "lopsided", 1.0, 60.0),),
+       params=(Param(name="max_imbalance_db", default=10.0, unit="dB", warns="above",
+                     help="level difference between left and right above which the voice is "
+                          "lopsided", min=1.0, max=60.0),),
        problem="the lopsided audio channels",
        fix="Export the audio as mono (or copy the good channel to both sides); next time "
            "plug the mic into a mono input or set the recorder to mono.")
@@ -19,9 +19,9 @@ def channel_imbalance(m, p):
     """One channel is much quieter than the other, or dead (a lav on one side of the input).
 
     `channel_imbalance_db` is |level(L) − level(R)| over the speech (measures/channels.py).
-    Threshold: an interaural level difference of about 10 dB already pulls a voice almost
-    completely to one side (J. Blauert, Spatial Hearing, MIT Press 1997, ch. 2.4: lateralisation
-    saturates near 10–15 dB ILD); ≥ 60 dB means one side is silent.
+    Threshold {max_imbalance_db} dB: an interaural level difference of about 10 dB already pulls a
+    voice almost completely to one side (J. Blauert, Spatial Hearing, MIT Press 1997, ch. 2.4:
+    lateralisation saturates near 10–15 dB ILD); ≥ 60 dB means one side is silent.
     Why casting cares: on headphones the voice sits in one ear, which is distracting and
     reads as a technical fault. How to fix: make it mono in an editor; it needs no new take.
     """
@@ -41,10 +41,12 @@ def channel_imbalance(m, p):
 @check(code="A402", name="channels-out-of-phase", category="channels",
        severity=Severity.WARNING, reads=("channels",), unit="dB", reshoot=False, repair="channels",
        words=("more than", "less than"),
-       params=(Param("max_mono_loss_db", 6.0, "dB",
-                     "voice level lost in a mono mix beyond which it is a warning", 1.0, 60.0),
-               Param("error_mono_loss_db", 20.0, "dB",
-                     "voice level lost in a mono mix beyond which it is an error", 1.0, 120.0)),
+       params=(Param(name="max_mono_loss_db", default=6.0, unit="dB", warns="above",
+                     help="voice level lost in a mono mix beyond which it is a warning",
+                     min=1.0, max=60.0),
+               Param(name="error_mono_loss_db", default=20.0, unit="dB", warns="above",
+                     help="voice level lost in a mono mix beyond which it is an error",
+                     min=1.0, max=120.0)),
        problem="the out-of-phase audio channels",
        fix="Invert the phase (polarity) of one channel in an editor, or export mono from the "
            "good channel.")
@@ -54,8 +56,9 @@ def channels_out_of_phase(m, p):
     `mono_loss_db` is how much quieter the voice gets in (L+R)/2 than in the channels
     themselves (measures/channels.py): 0 dB for dual mono, 3 dB for unrelated sides, and
     −∞ for one side inverted. Phone speakers, many laptops and some web players play mono.
-    Thresholds: a loss over 6 dB cannot come from two unrelated mics (3 dB) — the sides work
-    against each other; over 20 dB the voice all but vanishes in mono (error).
+    Thresholds: a loss over {max_mono_loss_db} dB cannot come from two unrelated mics (3 dB) — the
+    sides work against each other; over {error_mono_loss_db} dB the voice all but vanishes in mono
+    (error).
     Why casting cares: on a phone the read may be nearly silent.
     How to fix: flip the polarity of one channel, or use one channel as mono.
     """
@@ -79,18 +82,18 @@ def channels_out_of_phase(m, p):
 
 @check(code="A403", name="dc-offset", category="channels", severity=Severity.WARNING,
        reads=("channels",), unit="dBFS", reshoot=False, repair="dc",
-       params=(Param("max_dc_dbfs", -40.0, "dBFS",
-                     "DC offset (|mean| of a channel) above which it is a warning",
-                     -90.0, 0.0),),
+       params=(Param(name="max_dc_dbfs", default=-40.0, unit="dBFS", warns="above",
+                     help="DC offset (|mean| of a channel) above which it is a warning",
+                     min=-90.0, max=0.0),),
        problem="the off-centre audio (DC offset)",
        fix="Apply 'DC offset removal' or a high-pass filter in an editor; check the mic "
            "interface next time.")
 def dc_offset(m, p):
     """The waveform is off-centre (DC offset): a faulty interface or mic preamp.
 
-    Threshold: 1 % of full scale (−40 dBFS). A healthy converter sits near zero: the corpus
-    speech and clips measure −48 dBFS at most (speechbrain's VAD sample; the GRID clips −53 …
-    −57 dBFS, which their ready tapes keep).
+    Threshold: 1 % of full scale ({max_dc_dbfs} dBFS). A healthy converter sits near zero: the
+    corpus speech and clips measure −48 dBFS at most (speechbrain's VAD sample; the GRID clips −53
+    … −57 dBFS, which their ready tapes keep).
     Why casting cares: an offset this large wastes headroom, makes clicks at every cut and
     fade, and points to hardware trouble that may also add noise.
     How to fix: remove it in an editor (DC offset removal / 20 Hz high-pass).

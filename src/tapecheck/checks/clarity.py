@@ -12,9 +12,9 @@ MUFFLED_HF_DB = -22.0
 
 @check(code="A301", name="muffled-voice", category="clarity", severity=Severity.WARNING,
        reads=("clarity",), unit="dB",
-       params=(Param("min_hf_balance_db", MUFFLED_HF_DB, "dB",
-                     "2–5 kHz speech level relative to 0.3–1 kHz below which the voice is "
-                     "muffled", -60.0, 0.0),),
+       params=(Param(name="min_hf_balance_db", default=MUFFLED_HF_DB, unit="dB", warns="below",
+                     help="2–5 kHz speech level relative to 0.3–1 kHz below which the voice is "
+                          "muffled", min=-60.0, max=0.0),),
        problem="the muffled voice",
        fix="Keep the mic uncovered and pointed at your mouth (not under clothing or behind "
            "the phone case), and turn off heavy noise reduction.")
@@ -25,7 +25,7 @@ def muffled_voice(m, p):
     Threshold, measured on the corpus (scripts/calibrate_audio.py): clean speech and the GRID
     and other talking-head clips read −2.7 … −16.4 dB; the same speech low-passed at 2 kHz
     reads −18 … −25 dB and at 1.5 kHz (a lav under a shirt, a phone mic covered by a hand)
-    −27 … −34 dB. −22 dB leaves 5 dB of margin over the dullest clean voice.
+    −27 … −34 dB. {min_hf_balance_db} dB leaves 5 dB of margin over the dullest clean voice.
     Why casting cares: consonants carry the words (ANSI S3.5 gives the 1–5 kHz bands most of
     the intelligibility weight); a muffled read sounds distant and is tiring to follow.
     How to fix: uncover the mic, face it, switch off aggressive noise suppression.
@@ -41,8 +41,9 @@ def muffled_voice(m, p):
 
 @check(code="A302", name="narrow-band-audio", category="clarity", severity=Severity.WARNING,
        reads=("clarity",), unit="Hz",
-       params=(Param("min_bandwidth_hz", 5000.0, "Hz",
-                     "audio bandwidth below this sounds like a phone call", 1000.0, 20000.0),),
+       params=(Param(name="min_bandwidth_hz", default=5000.0, unit="Hz", warns="below",
+                     help="audio bandwidth below this sounds like a phone call",
+                     min=1000.0, max=20000.0),),
        problem="the phone-call sound",
        fix="Record with the camera or phone's own video app (not a call or voice-message app), "
            "and export with the sound at full quality (44.1 or 48 thousand samples a second).")
@@ -71,13 +72,14 @@ def narrow_band_audio(m, p):
 
 @check(code="A303", name="room-echo", category="clarity", severity=Severity.WARNING,
        reads=("clarity",), unit="s", words=("longer than", "shorter than"),
-       params=(Param("max_rt60_s", 0.6, "s", "estimated reverberation time above which the "
-                     "room echoes", 0.1, 5.0),),
+       params=(Param(name="max_rt60_s", default=0.6, unit="s", warns="above",
+                     help="estimated reverberation time above which the room echoes",
+                     min=0.1, max=5.0),),
        problem="the room echo",
        fix="Record in a smaller, furnished room (a bedroom, a closet of clothes), hang "
            "blankets near you, and bring the mic closer.")
 def room_echo(m, p):
-    """The room echoes: the estimated reverberation time (RT60) is above 0.6 s.
+    """The room echoes: the estimated reverberation time (RT60) is above {max_rt60_s} s.
 
     `reverb_rt60_s` is a blind estimate from the voice's own decays, calibrated on corpus
     speech convolved with measured room responses (rms error 0.11 s; measures/clarity.py).
@@ -99,8 +101,9 @@ def room_echo(m, p):
 @check(code="A304", name="handling-or-wind-noise", category="clarity",
        severity=Severity.WARNING, reads=("clarity",), unit="bursts",
        words=("more than", "fewer than"),
-       params=(Param("max_bursts", 1.0, "bursts",
-                     "more bursts than this is a warning (fewer are a remark)", 0.0, 100.0),),
+       params=(Param(name="max_bursts", default=1.0, unit="bursts", warns="above",
+                     help="more bursts than this is a warning (fewer are a remark)",
+                     min=0.0, max=100.0),),
        problem="the thumps and wind noise",
        fix="Keep hands and clothing off the mic and phone, use a foam windscreen outdoors, "
            "and put the phone on a stand.")

@@ -23,14 +23,15 @@ import math
 from ..measures.lipmotion import BEHIND, SPEAKING_MIN, STILL, STILL_MAX, UNKNOWN
 from ..model import Severity, Span
 from .base import Hit, Param, Skip, check
+from .loudness import voice_too_quiet
 from .plainly import milliseconds
 
 
 @check(code="X101", name="reader-too-loud", category="reader-balance",
        severity=Severity.WARNING, reads=("speakers",), unit="dB",
-       params=(Param("max_reader_to_actor_db", -2.0, "dB",
-                     "reader loudness minus yours above which it is a warning (the reader "
-                     "should be quieter than you)", -20.0, 20.0),),
+       params=(Param(name="max_reader_to_actor_db", default=-2.0, unit="dB", warns="above",
+                     help="reader loudness minus yours above which it is a warning (the reader "
+                          "should be quieter than you)", min=-20.0, max=20.0),),
        problem="your reader's level",
        fix="Move your reader behind the camera and ask them to speak at half volume.")
 def reader_too_loud(m, p):
@@ -46,11 +47,11 @@ def reader_too_loud(m, p):
     common sound problem of self-tapes (Erica Sbream Casting); the reader stands beside the
     phone, nearer its microphone than the actor, and should keep their volume down so the
     actor's voice leads (Acting Coach Scotland). Guidance says "quieter" without a number,
-    ideally several dB. The warning starts at −2 dB: a reader measured within 2 dB of the
-    actor cannot be shown to be quieter. On 33 constructed exchanges (7 GRID actors and 4
-    corpus talking heads, corpus readers at +6, 0 and −10 dB; scripts/calibrate_crossmodal.py
-    reader) 30 were measured, errors −0.7…+0.5 dB (median |error| 0.25 dB), 3 not measured;
-    real rooms add error that constructed tapes do not have, so the margin stays at 2 dB.
+    ideally several dB. The warning starts at {max_reader_to_actor_db} dB: a reader measured within
+    2 dB of the actor cannot be shown to be quieter. On 33 constructed exchanges (7 GRID actors and
+    4 corpus talking heads, corpus readers at +6, 0 and −10 dB; scripts/calibrate_crossmodal.py
+    reader) 30 were measured, errors −0.7…+0.5 dB (median |error| 0.25 dB), 3 not measured; real
+    rooms add error that constructed tapes do not have, so the margin stays at 2 dB.
     How to fix: put the reader behind the camera (not beside the phone's microphone) and have
     them read at half volume; a clip-on mic on the actor helps most.
     """
@@ -90,14 +91,15 @@ def _offset_words(ms: float) -> str:
 
 @check(code="X102", name="lip-sync-offset", category="sync", severity=Severity.WARNING,
        reads=("sync",), unit="ms", quick=False, reshoot=False, repair="sync",
-       params=(Param("max_audio_late_ms", 125.0, "ms",
-                     "sound later than the lips by more than this is noticed (BT.1359)",
-                     0.0, 1000.0),
-               Param("max_audio_early_ms", 45.0, "ms",
-                     "sound earlier than the lips by more than this is noticed (BT.1359)",
-                     0.0, 1000.0),
-               Param("tolerance_ms", 40.0, "ms",
-                     "measurement tolerance added to both limits before warning", 0.0, 500.0)),
+       params=(Param(name="max_audio_late_ms", default=125.0, unit="ms", warns="above",
+                     help="sound later than the lips by more than this is noticed (BT.1359)",
+                     min=0.0, max=1000.0),
+               Param(name="max_audio_early_ms", default=45.0, unit="ms", warns="above",
+                     help="sound earlier than the lips by more than this is noticed (BT.1359)",
+                     min=0.0, max=1000.0),
+               Param(name="tolerance_ms", default=40.0, unit="ms", warns="above",
+                     help="measurement tolerance added to both limits before warning",
+                     min=0.0, max=500.0)),
        problem="the sound sync",
        fix="Export the take again straight from the camera app (not through a messaging app "
            "or screen recording); if it is still off, slide the sound in your editor until "
@@ -115,7 +117,7 @@ def lip_sync_offset(m, p):
     Why casting cares: casting directors call sound out of sync the #1 thing that makes them
     turn off a self-tape (Erica Sbream Casting). ITU-R BT.1359 puts the threshold of
     detection at sound 125 ms late or 45 ms early (tapecheck's sign: +125 / −45 ms); a warning
-    needs the estimate beyond that by the measurement tolerance (40 ms: on the
+    needs the estimate beyond that by the measurement tolerance ({tolerance_ms} ms: on the
     studio-synchronised GRID clips shifted by −200…+400 ms every confident estimate was
     within ±30 ms, scripts/calibrate_crossmodal.py), so only offsets that are surely
     noticeable are reported. EBU R37's tighter +60/−40 ms is a budget for
@@ -151,9 +153,9 @@ def lip_sync_offset(m, p):
 @check(code="X103", name="sync-drift", category="sync", severity=Severity.WARNING,
        reads=("sync",), unit="ms", quick=False, reshoot=False,
        words=("more than", "less than"),
-       params=(Param("max_drift_ms", 80.0, "ms",
-                     "change of the sound's offset from the start to the end of the take",
-                     10.0, 1000.0),),
+       params=(Param(name="max_drift_ms", default=80.0, unit="ms", warns="above",
+                     help="change of the sound's offset from the start to the end of the take",
+                     min=10.0, max=1000.0),),
        problem="the sound drifting out of sync",
        fix="Record with a constant frame rate (turn off variable or 'auto' frame rate in the "
            "camera app) or export again at a constant frame rate.")
@@ -164,19 +166,18 @@ def sync_drift(m, p):
     For takes of 20 s or more the offset is measured near the start and near the end
     (measures/sync.py); drift is their difference.
     Why casting cares: a tape that starts in sync and slides out of it looks like a dubbed
-    film by the end (Erica Sbream Casting: sync is what makes casting turn off a tape). 80 ms
-    is about half of ITU-R BT.1359's window of unnoticed offsets (−45…+125 ms, 170 ms wide):
-    a take drifting more than that cannot be in sync at both ends. It is also twice the
-    measurement tolerance of each estimate (40 ms); on the corpus the same clip's estimate
-    moves by ≤ 20 ms when the whole sound is shifted, and takes built to drift by 0 and
-    300 ms read −3…+1 and +212…+216 ms between the windows (true 0 and 225–227 ms).
-    Both windows must be confident on their own: two independent readings, which is what an
-    offset needs to become a finding (X102). Of the 72 pairs of one take's picture with
-    another's sound long enough for two windows, none had both confident
-    (scripts/calibrate_crossmodal.py chance); asking each window's halves to agree as well
-    lost the 300 ms drift tape (halves at z 0.6 and 1.2).
-    The usual cause is variable frame rate (phones lower it in dim light) or a separate
-    recorder whose clock runs at a slightly different speed.
+    film by the end (Erica Sbream Casting: sync is what makes casting turn off a tape).
+    {max_drift_ms} ms is about half of ITU-R BT.1359's window of unnoticed offsets (−45…+125 ms,
+    170 ms wide): a take drifting more than that cannot be in sync at both ends. It is also twice
+    the measurement tolerance of each estimate (40 ms); on the corpus the same clip's estimate
+    moves by ≤ 20 ms when the whole sound is shifted, and takes built to drift by 0 and 300 ms read
+    −3…+1 and +212…+216 ms between the windows (true 0 and 225–227 ms). Both windows must be
+    confident on their own: two independent readings, which is what an offset needs to become a
+    finding (X102). Of the 72 pairs of one take's picture with another's sound long enough for two
+    windows, none had both confident (scripts/calibrate_crossmodal.py chance); asking each window's
+    halves to agree as well lost the 300 ms drift tape (halves at z 0.6 and 1.2). The usual cause
+    is variable frame rate (phones lower it in dim light) or a separate recorder whose clock runs
+    at a slightly different speed.
     How to fix: set a constant frame rate before recording, or re-export at constant frame
     rate; sound from a separate recorder needs aligning at the end as well as the start.
     """
@@ -242,9 +243,10 @@ def voice_not_on_camera(m, p):
 
 @check(code="X105", name="only-other-voices", category="reader-balance",
        severity=Severity.WARNING, reads=("lip_motion",), unit="LUFS", quick=False,
-       params=(Param("min_other_lufs", -30.0, "LUFS",
-                     "other voices at least this loud, with none of yours, are a warning",
-                     -60.0, -10.0),),
+       params=(Param(name="min_other_lufs", default=voice_too_quiet.param("min_lufs").default,
+                     unit="LUFS", warns="above",
+                     help="other voices at least this loud, with none of yours, are a warning",
+                     min=-60.0, max=-10.0),),
        problem="the other voices",
        fix="Record where no one else can be heard, with your reader behind the camera at half "
            "volume, and say your own lines in frame.")
@@ -255,9 +257,9 @@ def only_other_voices(m, p):
     measures/lipmotion.py), so every voice heard is someone else's: the reader's, or people
     off camera. That includes voices no louder than the room, which speech.py does not take
     for a performance (A501 then says no speech was found): the mouth says whose they are not.
-    Reported when those voices are at least −30 LUFS (BS.1770-4, gated over their spans):
-    the level below which A101 already calls a voice too quiet to follow, so quieter
-    sound — room tone, a distant TV — is not said to drown anyone.
+    Reported when those voices are at least {min_other_lufs} LUFS (BS.1770-4, gated over their
+    spans): the level below which A101 already calls a voice too quiet to follow, so quieter sound
+    — room tone, a distant TV — is not said to drown anyone.
     Why casting cares: casting directors name an off-camera voice louder than the actor as
     the most common sound problem of self-tapes (Erica Sbream Casting, see X101); here the
     off-camera voices are all there is.

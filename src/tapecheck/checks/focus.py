@@ -14,20 +14,20 @@ from .base import Hit, Param, Skip, check
 
 @check(code="V401", name="face-out-of-focus", category="focus", severity=Severity.WARNING,
        reads=("focus",), unit="1/px", warns="below",
-       params=(Param("min_sharpness", 1.0, "1/px",
-                     "face sharpness (at a 64 px face) below this warns", 0.1, 5.0),
-               Param("min_coarse", 1.6, "1/px",
-                     "face sharpness at the scale of the eyes (a 32 px face) below this warns",
-                     0.1, 5.0),
-               Param("error_coarse", 1.0, "1/px",
-                     "below this (at a 32 px face) the eyes are a smear: casting cannot see "
-                     "them (error)", 0.1, 5.0),
-               Param("background_ratio", 1.5, "ratio",
-                     "background this many times sharper than a softish face warns", 1.0,
-                     10.0),
-               Param("soft_sharpness", 1.3, "1/px",
-                     "a face below this is soft enough for the background comparison", 0.1,
-                     5.0)),
+       params=(Param(name="min_sharpness", default=1.0, unit="1/px", warns="below",
+                     help="face sharpness (at a 64 px face) below this warns", min=0.1, max=5.0),
+               Param(name="min_coarse", default=1.6, unit="1/px", warns="below",
+                     help="face sharpness at the scale of the eyes (a 32 px face) below this "
+                          "warns", min=0.1, max=5.0),
+               Param(name="error_coarse", default=1.0, unit="1/px", warns="below",
+                     help="below this (at a 32 px face) the eyes are a smear: casting cannot see "
+                          "them (error)", min=0.1, max=5.0),
+               Param(name="background_ratio", default=1.5, unit="ratio", warns="above",
+                     help="background this many times sharper than a softish face warns",
+                     min=1.0, max=10.0),
+               Param(name="soft_sharpness", default=1.3, unit="1/px", warns="below",
+                     help="a face below this is soft enough for the background comparison",
+                     min=0.1, max=5.0)),
        problem="the focus on your face",
        fix="Clean the lens, then tap your face on the phone screen to focus on it (hold to lock "
            "focus) before you start.")
@@ -40,15 +40,16 @@ def face_out_of_focus(m, p):
 11 corpus talking heads, 5 photos, 8 real recordings, each blurred by σ = a share of its
 own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–1.33 / 1.45–2.14,
 2 % 0.70–0.94 / 1.10–1.57, 3 % 0.57–0.87 / 0.91–1.28, 4 % 0.54–0.90 / 0.79–1.08, 6 %
-0.52–1.08 / 0.67–0.90 (the 64 px value stops falling past 3 %). Warned below 1.0 at 64 px
-    (a blur of more than about 1 % of the face height) or below 1.6 at 32 px (about 2 %; real
-    tapes as recorded read 1.68 and up, a soft 224 px face-track crop labelled soft 1.50); also
-    warned when the face is below 1.3 and the background, where it shows enough detail to
-    measure, is 1.5 × sharper — the camera focused behind you. An error below 1.0 at 32 px: a
-    blur of ≈ 3–4 % of the face height or more, whose width (2.4 σ ≈ 7–9 %) is the iris's
-    own (12 mm of a ≈ 14 cm brow-to-chin face) — the eyes are a smear, and casting cannot
-    read them (the defect-focus_blurred sample: 0.93).
-    Faces under 48 px in the sampled frame are not judged (too few pixels; framing's business).
+0.52–1.08 / 0.67–0.90 (the 64 px value stops falling past 3 %). Warned below {min_sharpness}
+    at 64 px (a blur of more than about 1 % of the face height) or below {min_coarse} at 32 px
+    (about 2 %; real tapes as recorded read 1.68 and up, a soft 224 px face-track crop
+    labelled soft 1.50); also warned when the face is below {soft_sharpness} and the
+    background, where it shows enough detail to measure, is {background_ratio} × sharper — the
+    camera focused behind you. An error below {error_coarse} at 32 px: a blur of ≈ 3–4 % of
+    the face height or more, whose width (2.4 σ ≈ 7–9 %) is the iris's own (12 mm of a ≈ 14 cm
+    brow-to-chin face) — the eyes are a smear, and casting cannot read them (the
+    defect-focus_blurred sample: 0.93). Faces under 48 px in the sampled frame are not judged
+    (too few pixels; framing's business).
     The background comparison needs a face of at least 64 px (measured at the canonical
     scale): a smaller face has none of the fine detail a textured background at the same
     scale keeps, so it always reads softer. corpus/real2's full-length garage testimonial (a
@@ -91,12 +92,12 @@ own face height), 64 px / 32 px: clean 1.22–2.21 / 1.73–2.71, σ 1 % 0.96–
 
 @check(code="V410", name="camera-shake", category="stability", severity=Severity.WARNING,
        reads=("motion",), unit="px", quick=False,
-       params=(Param("max_shake_px", 6.0, "px",
-                     "median background motion between frames 0.5 s apart (at 640 px width) "
-                     "above this warns", 0.2, 50.0),
-               Param("remark_shake_px", 3.0, "px",
-                     "above this (and up to max_shake_px) the motion is remarked on (info)",
-                     0.2, 50.0)),
+       params=(Param(name="max_shake_px", default=6.0, unit="px", warns="above",
+                     help="median background motion between frames 0.5 s apart (at 640 px width) "
+                          "above this warns", min=0.2, max=50.0),
+               Param(name="remark_shake_px", default=3.0, unit="px", warns="above",
+                     help="above this (and up to max_shake_px) the motion is remarked on (info)",
+                     min=0.2, max=50.0)),
        problem="the camera shake",
        fix="Put the camera on a tripod or prop it on something steady (a shelf, a stack of "
            "books); don't hold it.")
@@ -109,13 +110,14 @@ def camera_shake(m, p):
     hair at the edge of her mask), the ready sample tapes ≤ 0.3 px; a moving crop of 1 % of
     the width: 4.7–12.7 px; the stock clips filmed with a moving camera (LivePortrait
     s13/s20/s32): 13.6–32 px.
-    Warned above 6 px (1 % of the width every half second); from 3 px to 6 px it is a remark
-    (info). One real positive only (corpus/real2's hand-held phone walking outdoors, 26.5 px,
-    half A), so the warning stands where the synthetic calibration is unambiguous: the
-    labelled real clips without shake read 0.0–1.8 px, but a static laptop webcam with a
-    moving person (blind set, 5.6 px) and a social-media interview reel with cuts (real2, 3.6
-    px, half A) read above the old 3 px line — a person moving fast, auto-exposure and
-    rolling shutter move the few background corners a fixed camera leaves.
+    Warned above {max_shake_px} px (1 % of the width every half second); from
+    {remark_shake_px} px up to it the motion is a remark (info). One real positive only
+    (corpus/real2's hand-held phone walking outdoors, 26.5 px, half A), so the warning stands
+    where the synthetic calibration is unambiguous: the labelled real clips without shake read
+    0.0–1.8 px, but a static laptop webcam with a moving person (blind set, 5.6 px) and a
+    social-media interview reel with cuts (real2, 3.6 px, half A) read above the old 3 px
+    line — a person moving fast, auto-exposure and rolling shutter move the few background
+    corners a fixed camera leaves.
     Not judged with `--quick`: keyframes seconds apart measure drift, not shake.
     Why casting cares: a wobbling frame is tiring to watch and reads as careless; casting
     guides ask for a tripod or a steady surface.

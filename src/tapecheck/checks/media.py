@@ -36,17 +36,17 @@ def no_audio_track(m, p):
 
 
 @check(code="M002", name="silent-audio-track", category="media", severity=Severity.ERROR,
-       reads=("signal", "r128"), unit="dBFS", blocks="voice", absent=True, warns="below",
-       params=(Param("max_peak_dbfs", SILENT_PEAK_DBFS, "dBFS",
-                     "a track whose loudest sample stays at or below this is silent",
-                     -120.0, -20.0),),
+       reads=("signal", "r128", "media"), unit="dBFS", blocks="voice", absent=True, warns="below",
+       params=(Param(name="max_peak_dbfs", default=SILENT_PEAK_DBFS, unit="dBFS", warns="below",
+                     help="a track whose loudest sample stays at or below this is silent",
+                     min=-120.0, max=-20.0),),
        problem="the silent audio track",
        fix="Check the microphone is connected and not muted, then record again.")
 def silent_audio_track(m, p):
     """The audio track is there but carries no sound.
 
-    Silent means either no sample louder than `max_peak_dbfs` (default −60 dBFS: a voice
-    even from a phone across the room peaks tens of dB above it) or no 400 ms block above
+    Silent means either no sample louder than `max_peak_dbfs` (default {max_peak_dbfs} dBFS: a
+    voice even from a phone across the room peaks tens of dB above it) or no 400 ms block above
     BS.1770-4's absolute gate of −70 LUFS — the standard's own definition of "no programme".
     Why casting cares: the file looks fine but casting hears nothing.
     How to fix: an external mic that is unplugged or muted, or a mute switch on the phone,
@@ -65,13 +65,14 @@ def silent_audio_track(m, p):
 
 @check(code="M003", name="too-short", category="media", severity=Severity.ERROR,
        reads=("media",), unit="s", warns="below", words=("longer than", "shorter than"),
-       params=(Param("min_duration_s", 1.0, "s", "shortest tape that can be judged", 0.1, 60.0),),
+       params=(Param(name="min_duration_s", default=1.0, unit="s", warns="below",
+                     help="shortest tape that can be judged", min=0.1, max=60.0),),
        problem="the length of the file", halts="the tape is too short to judge",
        fix="Export the whole take; this file is too short to be an audition.")
 def too_short(m, p):
     """The tape is too short to judge.
 
-    Why casting cares: under one second there is no read to judge. It is also too little
+    Why casting cares: under {min_duration_s} s there is no read to judge. It is also too little
     picture and sound for any measure (a BS.1770 loudness block alone is 0.4 s), so the
     other checks are skipped.
     How to fix: export or trim the take again; something cut it short.
@@ -86,9 +87,9 @@ def too_short(m, p):
 @check(code="M008", name="file-cut-short", category="media", severity=Severity.ERROR,
        reads=("integrity",), unit="s", warns="below", words=("later than", "earlier than"),
        reshoot=False,
-       params=(Param("max_missing_s", 1.0, "s",
-                     "length the file may lack against what it announces before it is cut "
-                     "short", 0.1, 60.0),),
+       params=(Param(name="max_missing_s", default=1.0, unit="s", warns="above",
+                     help="length the file may lack against what it announces before it is "
+                          "cut short", min=0.1, max=60.0),),
        problem="the unfinished file",
        fix="Export the tape again and let the export, copy or upload finish; play the new "
            "file to the end before you send it.")
@@ -101,7 +102,7 @@ def file_cut_short(m, p):
     before the file's own index says it ends, "corrupt input packet", "Invalid NAL unit",
     "concealing … errors" for damaged data.
     Thresholds: an error when the demuxer says the data was cut, or when the decode stops more
-    than `max_missing_s` (1 s) before the announced end (beyond the sampling step, so a tape
+    than {max_missing_s} s before the announced end (beyond the sampling step, so a tape
     whose sound stops a little before its picture is not a cut); a warning for damaged data
     alone. Evidence: every cut of the truncation matrix (MP4 with and without faststart, MOV,
     MKV, WebM at 10/50/90/99 % of their bytes, tests/test_truncated.py) logs one of those
@@ -133,9 +134,9 @@ def file_cut_short(m, p):
 
 @check(code="M004", name="variable-frame-rate", category="media", severity=Severity.WARNING,
        reads=("media",), unit="ratio", reshoot=False, repair="frame-rate",
-       params=(Param("max_irregular", 0.2, "ratio",
-                     "share of frame intervals off the usual spacing (by over 15 %) that warns",
-                     0.0, 1.0),),
+       params=(Param(name="max_irregular", default=0.2, unit="ratio", warns="above",
+                     help="share of frame intervals off the usual spacing (by over 15 %) that "
+                          "warns", min=0.0, max=1.0),),
        problem="the variable frame rate",
        fix="Export again at a constant frame rate (most editors: 'constant frame rate' or "
            "HandBrake's 'Constant Framerate').")
@@ -143,13 +144,13 @@ def variable_frame_rate(m, p):
     """The frame timing is irregular through the file, not just a dropped frame here and there.
 
     Measured from the packet timestamps of the first minute (ingest/probe.py): the share of
-    frame intervals more than 15 % away from the median interval. Warned from 20 %: timing
-    that wobbles through a fifth of the tape. Real set (corpus/real): a phone tape that drops
-    single frames (39 doubled intervals in 725, 5.4 %, each a 33 ms hiccup nobody sees) and
-    another with 0.5 % are not flagged; browser MediaRecorder webcam files whose ~10 fps
-    frames arrive 96 or 115 ms apart (26 % and 32 % of intervals) are. A 2 s clip with 2
-    doubled intervals (3 %) is not. Files that are technically variable but steady still say
-    so in `media.variable_fps`.
+    frame intervals more than 15 % away from the median interval. Warned from {max_irregular:%}:
+    timing that wobbles through that much of the tape. Real set (corpus/real): a phone tape that
+    drops single frames (39 doubled intervals in 725, 5.4 %, each a 33 ms hiccup nobody sees) and
+    another with 0.5 % are not flagged; browser MediaRecorder webcam files whose ~10 fps frames
+    arrive 96 or 115 ms apart (26 % and 32 % of intervals) are. A 2 s clip with 2 doubled intervals
+    (3 %) is not. Files that are technically variable but steady still say so in
+    `media.variable_fps`.
     Why casting cares: sustained irregular timing judders on screen and is the variable-frame-
     rate video editors drift out of sync with — and sync problems make casting stop watching.
     How to fix: re-export at a constant frame rate.
@@ -191,8 +192,8 @@ def hdr_video(m, p):
 
 @check(code="M006", name="portrait-orientation", category="orientation", severity=Severity.ERROR,
        reads=("media",), unit="ratio", warns="below",
-       params=(Param("min_aspect", 1.0, "ratio",
-                     "lowest width ÷ height accepted as landscape", 0.5, 2.0),),
+       params=(Param(name="min_aspect", default=1.0, unit="ratio", warns="below",
+                     help="lowest width ÷ height accepted as landscape", min=0.5, max=2.0),),
        problem="the portrait orientation",
        fix="Turn your phone sideways and record in landscape.")
 def portrait_orientation(m, p):
@@ -213,17 +214,17 @@ def portrait_orientation(m, p):
 
 @check(code="M007", name="low-resolution", category="resolution", severity=Severity.WARNING,
        reads=("media",), unit="px", warns="below",
-       params=(Param("min_height_px", 720.0, "px",
-                     "smallest picture height (short side) accepted", 144.0, 4320.0),),
+       params=(Param(name="min_height_px", default=720.0, unit="px", warns="below",
+                     help="smallest picture height (short side) accepted",
+                     min=144.0, max=4320.0),),
        problem="the low resolution",
        fix="Record at 1080p (Full HD); at least 720p.")
 def low_resolution(m, p):
-    """The picture is smaller than 720p.
+    """The picture is smaller than {min_height_px}p.
 
-    Why casting cares: casting watches on laptops and large screens; below 720p faces go
-    soft and eyes lose detail. Casting platforms recommend 1080p; 720p is the accepted floor.
-    Measured on the short side of the displayed picture, so portrait clips are not penalised
-    twice.
+    Why casting cares: casting watches on laptops and large screens; below {min_height_px}p faces
+    go soft and eyes lose detail. Casting platforms recommend 1080p; 720p is the accepted floor.
+    Measured on the short side of the displayed picture, so portrait clips are not penalised twice.
     How to fix: set the camera to 1080p (Full HD); do not export smaller than you recorded.
     """
     info = m["media"]

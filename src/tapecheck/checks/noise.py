@@ -18,14 +18,16 @@ def _bak(m) -> float | None:
 
 
 @check(code="A201", name="noisy-background", category="noise", severity=Severity.WARNING,
-       reads=("noise",), unit="dB",
-       params=(Param("min_weighted_snr_db", 15.0, "dB",
-                     "intelligibility-weighted speech-to-noise ratio below which it is a warning",
-                     -15.0, 30.0),
-               Param("error_sii", 0.45, "", "Speech Intelligibility Index below which the noise "
-                     "covers words (error)", 0.0, 1.0),
-               Param("max_bak", BAK_INTRUSIVE, "", "DNSMOS background score (P.835, 1–5) below "
-                     "which the background is remarked on as intrusive (info)", 1.0, 5.0)),
+       reads=("noise",), optional=("dnsmos",), unit="dB",
+       params=(Param(name="min_weighted_snr_db", default=15.0, unit="dB", warns="below",
+                     help="intelligibility-weighted speech-to-noise ratio below which it is a "
+                          "warning", min=-15.0, max=30.0),
+               Param(name="error_sii", default=0.45, unit="", warns="below",
+                     help="Speech Intelligibility Index below which the noise covers words "
+                          "(error)", min=0.0, max=1.0),
+               Param(name="max_bak", default=BAK_INTRUSIVE, unit="", warns="below",
+                     help="DNSMOS background score (P.835, 1–5) below which the background is "
+                          "remarked on as intrusive (info)", min=1.0, max=5.0)),
        problem="the background noise",
        fix="Turn off fans, fridges and appliances, close the windows, and move the mic closer "
            "to your mouth.")
@@ -39,13 +41,14 @@ def noisy_background(m, p):
     when the speech never pauses, from minimum statistics. Evidence from a listener model:
     DNSMOS P.835's background score `dnsmos_bak` (measures/dnsmos.py).
     Thresholds:
-    * error — `sii` under 0.45: on the Connected Speech Test a normal-hearing listener then
+    * error — `sii` under {error_sii}: on the Connected Speech Test a normal-hearing listener then
       follows under 90 % of the words (Sherbecoe & Studebaker, Int. J. Audiol. 42, 2003, the
       SII-to-score transfer function; 0.45 → 90 %, 0.30 → 60 %): casting loses words.
-    * warning — `snr_weighted_db` under 15 dB: ANSI S3.5 counts a band's speech cues fully
+    * warning — `snr_weighted_db` under {min_weighted_snr_db} dB: ANSI S3.5 counts a band's speech
+    cues fully
       audible only once speech is 15 dB above the noise in it, so below that the room takes
       part of the voice away.
-    * info — DNSMOS BAK under 2.0, where P.835 listeners call the background "somewhat
+    * info — DNSMOS BAK under {max_bak}, where P.835 listeners call the background "somewhat
       intrusive" or worse, while the words stand clear of it. A remark, not a warning: on the
       42 labelled real clips (corpus/real and real2) BAK alone raised no true alarm and two
       false ones (a film line at 16.4 dB weighted, BAK 1.8; music taken for speech, BAK 1.6),
@@ -86,8 +89,9 @@ def noisy_background(m, p):
 
 @check(code="A202", name="mains-hum", category="hum", severity=Severity.WARNING,
        reads=("hum",), unit="dB",
-       params=(Param("max_hum_db", -35.0, "dB",
-                     "hum closer than this to the voice level is a warning", -80.0, 0.0),),
+       params=(Param(name="max_hum_db", default=-35.0, unit="dB", warns="above",
+                     help="hum closer than this to the voice level is a warning",
+                     min=-80.0, max=0.0),),
        problem="the electrical hum",
        fix="Move the mic and its cable away from power supplies, lamps with dimmers and "
            "chargers; run the camera or recorder on battery.")
@@ -104,7 +108,7 @@ def mains_hum(m, p):
     rule: up to −52 dB, GRID's faint 100 Hz mains −58 … −98 dB); a 50/100/150 Hz hum mixed
     under corpus speech that is plainly heard in the pauses reads −31 dB (the defect-hum sample
     tape); corpus/real's tapes −78 dB or lower (the low-angle phone's 100 Hz line, "hum
-    unsure" in its label, read −37 dB before the prominence rule, −95 dB now). −35 dB sits
+    unsure" in its label, read −37 dB before the prominence rule, −95 dB now). {max_hum_db} dB sits
     between.
     Why casting cares: a steady buzz under the read marks the tape as amateur and tires the
     ear. How to fix: find the source (charger, dimmer, ground loop in an audio interface).

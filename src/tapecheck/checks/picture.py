@@ -15,17 +15,17 @@ from .plainly import times as _times
 
 @check(code="V501", name="black-frames", category="edit", severity=Severity.WARNING,
        reads=("picture",), unit="s", reshoot=False, words=("longer than", "shorter than"),
-       params=(Param("min_black_s", 1.0, "s", "black picture at least this long warns", 0.5,
-                     60.0),),
+       params=(Param(name="min_black_s", default=1.0, unit="s", warns="above",
+                     help="black picture at least this long warns", min=0.5, max=60.0),),
        problem="the black frames",
        fix="Trim the black part out in your editor, or export the take again.")
 def black_frames(m, p):
     """The picture goes black for a while.
 
     A sampled frame is black when 98 % of its pixels are at or below 10 % of the luma range
-    (ffmpeg blackdetect's defaults); a run of them lasting 1 s or more (two sampled frames in
-    a row) is reported. Corpus: no clip has black frames; a tape blacked out from 1.0 to 2.3 s
-    is found as one span.
+    (ffmpeg blackdetect's defaults); a run of them lasting {min_black_s} s or more (two sampled
+    frames in a row) is reported. Corpus: no clip has black frames; a tape blacked out from 1.0 to
+    2.3 s is found as one span.
     Why casting cares: black at the head of a tape makes casting wonder whether it plays;
     black in the middle looks like a broken export or a lens cover.
     How to fix: trim it in an editor (no new take needed) and check the export plays through.
@@ -42,8 +42,8 @@ def black_frames(m, p):
 
 @check(code="V502", name="frozen-video", category="edit", severity=Severity.WARNING,
        reads=("picture",), unit="s", words=("longer than", "shorter than"),
-       params=(Param("min_frozen_s", 1.0, "s", "a still picture at least this long warns",
-                     0.5, 60.0),),
+       params=(Param(name="min_frozen_s", default=1.0, unit="s", warns="above",
+                     help="a still picture at least this long warns", min=0.5, max=60.0),),
        problem="the frozen picture",
        fix="Free up storage, turn off battery saver and record again (a frozen picture is frames "
            "the phone dropped); if it froze in an edit, export the take again.")
@@ -52,9 +52,9 @@ def frozen_video(m, p):
 
     Consecutive sampled frames with no difference (no cell of an 8 × 8 grid changes by more
     than 1 grey level on average; measures/picture.py) form a frozen stretch from the
-    first identical frame's predecessor; 1 s or more is reported (two sampled frames in a
-    row). Corpus: the busiest cell changes by ≥ 3.5 levels between frames 0.5 s apart on
-    every clip; a frame held for 1.6 s is found.
+    first identical frame's predecessor; {min_frozen_s} s or more is reported (two sampled frames
+    in a row). Corpus: the busiest cell changes by ≥ 3.5 levels between frames 0.5 s apart on every
+    clip; a frame held for 1.6 s is found.
     Why casting cares: a frozen face while the voice goes on looks like a broken file, and
     the moment it covers is lost.
     How to fix: frozen frames are frames the phone dropped (full storage, overheating, a
@@ -90,8 +90,8 @@ def _runs(times, flags, duration, min_s) -> tuple[Span, ...]:
 
 @check(code="V503", name="cuts-in-take", category="edit", severity=Severity.WARNING,
        reads=("shot_changes",), unit="cuts", words=("more than", "fewer than"), quick=False,
-       params=(Param("max_cuts", 0.0, "cuts", "more cuts between shots than this warns",
-                     0.0, 100.0),),
+       params=(Param(name="max_cuts", default=0.0, unit="cuts", warns="above",
+                     help="more cuts between shots than this warns", min=0.0, max=100.0),),
        problem="the cuts in the take",
        fix="Record the scene as one continuous take, in one shot; if you add a slate, put it "
            "before the scene.")

@@ -16,8 +16,8 @@ def _silent(m) -> bool:
 @check(code="A501", name="no-speech", category="speech", severity=Severity.ERROR,
        reads=("speech", "signal", "r128"), unit="s", absent=True, warns="below",
        words=("more than", "less than"),
-       params=(Param("min_speech_s", 1.0, "s", "less speech than this is 'no speech'",
-                     0.1, 60.0),),
+       params=(Param(name="min_speech_s", default=1.0, unit="s", warns="below",
+                     help="less speech than this is 'no speech'", min=0.1, max=60.0),),
        problem="the missing voice",
        fix="Check the microphone picked up your voice (not muted, not the wrong input) and "
            "record again.")
@@ -26,8 +26,9 @@ def no_speech(m, p):
 
     Speech is found by a learned voice detector (Silero VAD) whose voice must also stand out
     from the room (measures/speech.py): the corpus's noises, its music and a tape of room
-    noise with distant voices give none. Under 1 s of speech cannot be a read. A silent track
-    (M002) has no speech either: it is reported here too, so the missing voice is named.
+    noise with distant voices give none. Under {min_speech_s} s of speech cannot be a read. A
+    silent track (M002) has no speech either: it is reported here too, so the missing voice is
+    named.
     Why casting cares: an audition without a voice cannot be judged.
     How to fix: check the mic input and that you are in range, and that you are close enough
     to be louder than the room.
@@ -52,16 +53,17 @@ def no_speech(m, p):
 
 @check(code="A502", name="little-speech", category="speech", severity=Severity.WARNING,
        reads=("speech", "signal", "r128"), unit="%", warns="below",
-       params=(Param("min_speech_percent", 15.0, "%",
-                     "share of the tape with speech below which it is a warning", 0.0, 100.0),),
+       params=(Param(name="min_speech_percent", default=15.0, unit="%", warns="below",
+                     help="share of the tape with speech below which it is a warning",
+                     min=0.0, max=100.0),),
        problem="how little of the tape has speech",
        fix="Check the whole scene was recorded with sound and that your lines are audible.")
 def little_speech(m, p):
-    """Very little of the tape has speech (under 15 %).
+    """Very little of the tape has speech (under {min_speech_percent} %).
 
     A self-tape is a read: even a scene with long reactions is mostly dialogue (the corpus
     talking-head clips run 44–97 %, GRID clips with their lead-in and tail 44–75 %). Under
-    15 % usually means the mic dropped out or the lines are too quiet to detect.
+    {min_speech_percent} % usually means the mic dropped out or the lines are too quiet to detect.
     Why casting cares: they may hear almost nothing of your read.
     How to fix: check the sound of the whole take before sending.
     """
@@ -69,7 +71,7 @@ def little_speech(m, p):
         raise Skip("the track is silent (M002 reports it)")
     s = m["speech"]
     pct = 100.0 * s.speech_ratio
-    if s.speech_s >= 1.0 and pct < p.min_speech_percent:
+    if s.speech_s >= no_speech.param("min_speech_s").default and pct < p.min_speech_percent:
         return Hit("Speech in {} of the tape", measured=pct, threshold=p.min_speech_percent,
                    plain=f"Only {_share(s.speech_ratio)} of the tape has speech: casting may "
                    "hear almost nothing of your read.")
@@ -78,16 +80,17 @@ def little_speech(m, p):
 @check(code="A503", name="long-lead-in", category="edit", severity=Severity.WARNING,
        reads=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
        repair="trim",
-       params=(Param("max_lead_in_s", 3.0, "s", "longest wait before the first word", 0.5,
-                     60.0),),
+       params=(Param(name="max_lead_in_s", default=3.0, unit="s", warns="above",
+                     help="longest wait before the first word", min=0.5, max=60.0),),
        problem="the long wait before your first line",
        fix="Trim the start so your first line (or slate) comes within a second or two.")
 def long_lead_in(m, p):
     """Long dead air before the first word.
 
     Why casting cares: casting guidance says start the slate or scene promptly; directors
-    scrub past or stop a tape that opens on several seconds of nothing. 3 s allows a breath and a beat before the first
-    line (the GRID clips, like most takes, start speaking within 0.3–0.5 s).
+    scrub past or stop a tape that opens on several seconds of nothing. {max_lead_in_s} s allows a
+    breath and a beat before the first line (the GRID clips, like most takes, start speaking within
+    0.3–0.5 s).
     How to fix: trim the head of the clip in any editor; no new take needed.
     """
     d = m["dead_air"]
@@ -103,14 +106,15 @@ def long_lead_in(m, p):
 @check(code="A504", name="long-tail", category="edit", severity=Severity.WARNING,
        reads=("dead_air",), unit="s", reshoot=False, words=("more than", "less than"),
        repair="trim",
-       params=(Param("max_tail_s", 5.0, "s", "longest time after the last word", 0.5, 60.0),),
+       params=(Param(name="max_tail_s", default=5.0, unit="s", warns="above",
+                     help="longest time after the last word", min=0.5, max=60.0),),
        problem="the dead air after your last line",
        fix="Trim the end: hold a beat after your last line, then cut.")
 def long_tail(m, p):
     """Long dead air after the last word.
 
     Why casting cares: casting guidance asks actors to hold the moment for a beat after the
-    last line; 5 s allows that hold (2–3 s is usual) without the tape running on and on.
+    last line; {max_tail_s} s allows that hold (2–3 s is usual) without the tape running on and on.
     How to fix: trim the tail; no new take needed.
     """
     d = m["dead_air"]
@@ -126,8 +130,8 @@ def long_tail(m, p):
 
 @check(code="A505", name="audio-dropout", category="edit", severity=Severity.WARNING,
        reads=("dead_air",), unit="dropouts", words=("more than", "fewer than"),
-       params=(Param("max_dropouts", 0.0, "dropouts", "more dropouts than this is a warning",
-                     0.0, 100.0),),
+       params=(Param(name="max_dropouts", default=0.0, unit="dropouts", warns="above",
+                     help="more dropouts than this is a warning", min=0.0, max=100.0),),
        problem="the sound dropouts",
        fix="Record again: check the wireless mic's battery and range, and close other apps "
            "while recording.")

@@ -33,10 +33,11 @@ def _judged(faces) -> tuple[float, list[bool]]:
 
 @check(code="V101", name="face-not-visible", category="face", severity=Severity.WARNING,
        reads=("faces",), unit="ratio", warns="below",
-       params=(Param("min_visible", 0.9, "ratio",
-                     "share of sampled frames showing your face below which it warns", 0.0, 1.0),
-               Param("error_visible", 0.5, "ratio",
-                     "share below which casting cannot see you (error)", 0.0, 1.0)),
+       params=(Param(name="min_visible", default=0.9, unit="ratio", warns="below",
+                     help="share of sampled frames showing your face below which it warns",
+                     min=0.0, max=1.0),
+               Param(name="error_visible", default=0.5, unit="ratio", warns="below",
+                     help="share below which casting cannot see you (error)", min=0.0, max=1.0)),
        problem="your face missing from the shot",
        fix="Stay in the frame facing the camera for the whole take; check the framing on the "
            "screen before you start.")
@@ -44,10 +45,10 @@ def face_not_visible(m, p):
     """Your face is missing from much of the tape.
 
     Share of sampled frames (2 per second) in which the face detector finds the actor's face;
-    black frames are left out (V501 reports them). Thresholds: a warning below 90 % — on the
-    corpus every talking-head clip shows the face in 100 % of its frames (105 of 105
-    talking-head frames; 170 of 170 frames of all face clips) and the no-face clip in 0 % —
-    and an error below 50 %, when the face is missing for most of the tape.
+    black frames are left out (V501 reports them). Thresholds: a warning below {min_visible:%} — on
+    the corpus every talking-head clip shows the face in 100 % of its frames (105 of 105
+    talking-head frames; 170 of 170 frames of all face clips) and the no-face clip in 0 % — and an
+    error below {error_visible:%}, when the face is missing for most of the tape.
     Why casting cares: casting judges the read through your face; every second it is gone (out
     of frame, turned away, covered) is a second of the audition they cannot see.
     How to fix: frame yourself from mid-chest up, centred, and play the scene towards the
@@ -69,17 +70,18 @@ def face_not_visible(m, p):
 
 @check(code="V102", name="face-lost", category="face", severity=Severity.WARNING,
        reads=("faces",), unit="s", words=("longer than", "shorter than"),
-       params=(Param("min_lost_s", 1.0, "s",
-                     "a stretch without your face at least this long warns", 0.5, 30.0),),
+       params=(Param(name="min_lost_s", default=1.0, unit="s", warns="above",
+                     help="a stretch without your face at least this long warns",
+                     min=0.5, max=30.0),),
        problem="your face leaving the shot",
        fix="Keep your face in the frame and towards the camera; if you move in the scene, "
            "frame wider or mark where you stand.")
 def face_lost(m, p):
     """Your face leaves the picture for a moment (turned away, out of frame, covered).
 
-    Stretches of at least 1 s (two sampled frames in a row) without the actor's face.
-    Only judged when the face shows in at least half the tape: below that V101 reports it as
-    an error and these moments are the whole tape.
+    Stretches of at least {min_lost_s} s (two sampled frames in a row) without the actor's face.
+    Only judged when the face shows in enough of the tape for V101 not to call it an error
+    (its `error_visible`): below that these moments are the whole tape.
     Why casting cares: a turn away from the lens or a step out of frame in the middle of a
     line loses the moment casting is watching for. One second is the issue's "longer than
     about a second"; single sampled frames without a face are ignored (a blink of the detector).
@@ -87,8 +89,8 @@ def face_lost(m, p):
     """
     faces = m["faces"]
     ratio, lost_mask = _judged(faces)
-    if ratio < 0.5:
-        return None
+    if ratio < face_not_visible.param("error_visible").default:
+        return None  # V101's error says it: the whole tape is these moments
     lost = spans(faces.times, lost_mask, faces.duration_s, p.min_lost_s)
     if lost:
         worst = longest(lost)
@@ -123,11 +125,12 @@ def _hidden(m, p, state: str, what: str, plain: str):
 
 
 _HIDDEN_PARAMS = (
-    Param("max_share", 0.2, "ratio",
-          "share of the frames with your face in which hidden eyes warn", 0.0, 1.0),
-    Param("max_span_s", 3.0, "s", "hidden this long in a row warns on its own", 0.5, 60.0),
-    Param("error_share", 0.5, "ratio",
-          "share of the whole tape with hidden eyes that is an error", 0.0, 1.0),
+    Param(name="max_share", default=0.2, unit="ratio", warns="above",
+          help="share of the frames with your face in which hidden eyes warn", min=0.0, max=1.0),
+    Param(name="max_span_s", default=3.0, unit="s", warns="above",
+          help="hidden this long in a row warns on its own", min=0.5, max=60.0),
+    Param(name="error_share", default=0.5, unit="ratio", warns="above",
+          help="share of the whole tape with hidden eyes that is an error", min=0.0, max=1.0),
 )
 
 
@@ -146,8 +149,8 @@ def eyes_in_shadow(m, p):
     measure 0.28–0.49 and are flagged in 44–86 % of frames.
     Why casting cares: "the eyes are the audition" — casting reads thought in the eyes, and
     top light (a ceiling lamp, midday sun) turns them into dark holes. Warned when it holds
-    for a fifth of the frames or 3 s in a row (a glance down is not a problem); an error when
-    the eyes are hidden for half the tape.
+    for {max_share:%} of the frames or {max_span_s} s in a row (a glance down is not a problem); an
+    error when the eyes are hidden for {error_share:%} of the tape.
     How to fix: add a frontal, soft light at eye level — a lamp behind the camera bounced off
     a wall, or face a window.
     """
@@ -183,19 +186,20 @@ def _pose_spans(eyes, values, limit: float, min_s: float):
 
 @check(code="V112", name="eyeline-turned-away", category="eyes", severity=Severity.WARNING,
        reads=("eyes",), unit="°",
-       params=(Param("max_yaw_deg", 35.0, "°",
-                     "head turned further than this from the lens (left or right) counts", 10.0,
-                     90.0),
-               Param("max_span_s", 3.0, "s", "turned away this long in a row warns", 0.5, 60.0),
-               Param("off_lens_deg", 25.0, "°",
-                     "head turned further than this counts as playing well off the lens", 5.0,
-                     90.0),
-               Param("max_off_share", 0.6, "ratio",
-                     "share of the frames (with a measurable head turn) played that far off "
-                     "the lens that warns", 0.0, 1.0),
-               Param("error_share", 0.5, "ratio",
-                     "share of the tape in profile (one eye hidden) that is an error", 0.0,
-                     1.0)),
+       params=(Param(name="max_yaw_deg", default=35.0, unit="°", warns="above",
+                     help="head turned further than this from the lens (left or right) counts",
+                     min=10.0, max=90.0),
+               Param(name="max_span_s", default=3.0, unit="s", warns="above",
+                     help="turned away this long in a row warns", min=0.5, max=60.0),
+               Param(name="off_lens_deg", default=25.0, unit="°", warns="above",
+                     help="head turned further than this counts as playing well off the lens",
+                     min=5.0, max=90.0),
+               Param(name="max_off_share", default=0.6, unit="ratio", warns="above",
+                     help="share of the frames (with a measurable head turn) played that far off "
+                          "the lens that warns", min=0.0, max=1.0),
+               Param(name="error_share", default=0.5, unit="ratio", warns="above",
+                     help="share of the tape in profile (one eye hidden) that is an error",
+                     min=0.0, max=1.0)),
        problem="your head turned away from the camera",
        fix="Place your reader (or the eyeline mark) right beside the camera lens so you play "
            "just off it, not to the side.")
@@ -209,13 +213,13 @@ def eyeline_turned_away(m, p):
     Why casting cares: casting wants the eyeline just off the lens — the reader sits beside
     the camera, 10–20° of gaze off axis at a normal distance, of which the head turns about
     two thirds (the eyes do the rest), so the head stays within ≈ 15° — and both eyes read.
-    Warned: a head turned past 35° for more than 3 s in a row (the issue: profile "tolerated
-    for a few seconds"), or past 25° (a gaze ≈ 35–40° off: a reader beside the camera
-    operator, an interviewer, not beside the lens) in 60 % or more of the frames. Real set:
-    median head turn 1–16° on every clip, and no clip past 25° in more than 17 % of its
-    frames but a TV interview answering an interviewer off camera (median 24°, 50 % —
-    labelled a normal interview eyeline, and left unflagged). In profile for half the tape
-    casting loses your eyes altogether (error).
+    Warned: a head turned past {max_yaw_deg}° for more than {max_span_s} s in a row (the issue:
+    profile "tolerated for a few seconds"), or past {off_lens_deg}° (a gaze ≈ 35–40° off: a reader
+    beside the camera operator, an interviewer, not beside the lens) in {max_off_share:%} or more
+    of the frames. Real set: median head turn 1–16° on every clip, and no clip past 25° in more
+    than 17 % of its frames but a TV interview answering an interviewer off camera (median 24°, 50
+    % — labelled a normal interview eyeline, and left unflagged). In profile for {error_share:%} of
+    the tape casting loses your eyes altogether (error).
     How to fix: put your reader or eyeline mark next to the lens, at eye height.
     """
     eyes = m["eyes"]
@@ -255,9 +259,10 @@ def eyeline_turned_away(m, p):
 
 @check(code="V113", name="looking-down", category="eyes", severity=Severity.WARNING,
        reads=("eyes",), unit="°",
-       params=(Param("max_pitch_deg", 20.0, "°", "head tipped further down than this counts",
-                     5.0, 80.0),
-               Param("max_span_s", 3.0, "s", "looking down this long in a row warns", 0.5, 60.0)),
+       params=(Param(name="max_pitch_deg", default=20.0, unit="°", warns="above",
+                     help="head tipped further down than this counts", min=5.0, max=80.0),
+               Param(name="max_span_s", default=3.0, unit="s", warns="above",
+                     help="looking down this long in a row warns", min=0.5, max=60.0)),
        problem="looking down at the script",
        fix="Hold your sides at eye level just beside the lens (or learn the lines) so you read "
            "them without dropping your head.")
@@ -268,8 +273,9 @@ def looking_down(m, p):
     and mouth, against a generic head; the corpus' talking heads have medians of −5…+5°;
     a head tipped 20° down moves the nose to 0.69 of the eye–mouth height.
     Why casting cares: casting directors' most common note on self-tapes is "you're reading the
-    sides" — eyes dropped to a script in the lap hide them under the lids. Warned for 20° or
-    more, 3 s in a row (a glance down at the page between lines is normal).
+    sides" — eyes dropped to a script in the lap hide them under the lids. Warned for
+    {max_pitch_deg}° or more, {max_span_s} s in a row (a glance down at the page between lines is
+    normal).
     How to fix: put your pages at eye level beside the camera, or be off-book.
     """
     eyes = m["eyes"]
@@ -288,8 +294,8 @@ def looking_down(m, p):
 
 @check(code="V120", name="second-face", category="extra-face", severity=Severity.WARNING,
        reads=("faces",), unit="s", words=("longer than", "shorter than"),
-       params=(Param("min_span_s", 1.0, "s",
-                     "a second face in shot this long in a row warns", 0.5, 60.0),),
+       params=(Param(name="min_span_s", default=1.0, unit="s", warns="above",
+                     help="a second face in shot this long in a row warns", min=0.5, max=60.0),),
        problem="the second face in the shot",
        fix="Have your reader sit beside the camera, out of the shot, and check nobody else "
            "(or a poster or photo of a face) is in the frame.")
@@ -297,8 +303,8 @@ def second_face(m, p):
     """A second face is in the shot: your reader, someone passing, a face on a poster.
 
     Counted when the detector finds another face at least a quarter the height of the
-    actor's (smaller ones are too far back to compete) in two sampled frames in a row (1 s).
-    The corpus' single-actor clips have none; the two-people photo has one in every frame.
+    actor's (smaller ones are too far back to compete) in two sampled frames in a row ({min_span_s}
+    s). The corpus' single-actor clips have none; the two-people photo has one in every frame.
     Why casting cares: self-tape guidance from casting directors and platforms alike: the
     reader is heard, not seen; a second face pulls the eye from yours.
     How to fix: seat the reader next to the camera, out of frame; check the background.

@@ -38,7 +38,7 @@ from dataclasses import replace
 
 from ..checks.plainly import milliseconds, seconds
 from ..model import FileReport, Severity
-from . import picture
+from .picture import picture as plan_picture, rotation, size
 from .command import commands
 from .edit import WHAT, Asked, Change, Edit, Facts, FixOptions, FixPlan, Note, Said
 from .limits import (AAC_KBPS, GAP_SILENT_S, KEYFRAME_SLACK_S, LIMIT_MARGIN_DB, MIN_GAIN_DB,
@@ -62,15 +62,15 @@ def make_plan(report: FileReport, facts: Facts, options: FixOptions, output: str
         edit = _dc(edit, facts, options, asked, out)
         edit = _sync(edit, m, facts, options, asked, out, report.findings)
         edit = _trim(edit, m, facts, options, asked, out)
-    edit = picture.picture(edit, report, facts, options, asked, out)
+    edit = plan_picture(edit, report, facts, options, asked, out)
     edit = _keyframes(edit, facts)
     if edit.audio == "copy" and (_audio_touched(edit) or media.audio_codec != "aac"):
         edit = replace(edit, audio="aac")
     if edit.audio == "aac":
         edit = replace(edit, audio_kbps=AAC_KBPS[edit.audio_channels])
     cap = _cap(options)
-    edit = picture.size(edit, report, facts, cap, options, asked, out)
-    edit = picture.rotation(edit, media, out)
+    edit = size(edit, report, facts, cap, options, asked, out)
+    edit = rotation(edit, media, out)
     edit = _cut(edit, m, facts, options, asked, out)
     if edit.audio == "aac":
         edit = _gaps(edit, m, facts, media.duration_s)

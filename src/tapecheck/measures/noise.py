@@ -182,8 +182,7 @@ class NoiseResult:
 
 class Noise(AudioMeasure):
     name = "noise"
-    #: dnsmos is not read here: it comes along as the noise check's second witness (A201)
-    requires = ("speech", "dnsmos")
+    requires = ("speech",)  # DNSMOS, A201's second witness, is that check's optional read
 
     def finish(self, done):
         from .audioframes import BAND_EDGES

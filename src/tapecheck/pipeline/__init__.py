@@ -8,10 +8,11 @@ The CLI, the library API (`tapecheck.check_file`, `check_paths`), reels and ever
 point call these; none measures or checks a file by another route.
 """
 
-from .batch import BatchStats, Progress, default_jobs, judge_paths
+from .batch import BatchStats, Progress, judge_paths
 from .judge import judge
 from .paths import expand
 from .plan import Part, Plan
+from .pool import default_jobs
 
 __all__ = ["BatchStats", "Part", "Plan", "Progress", "default_jobs", "expand", "judge",
            "judge_paths"]

@@ -11,7 +11,6 @@ Reports come back in input order; `on_file` sees each as it finishes (completion
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -20,7 +19,7 @@ from ..version import __version__
 from .judge import failed, judge
 from .paths import expand
 from .plan import Plan
-from .pool import Pool
+from .pool import Pool, default_jobs
 
 
 @dataclass
@@ -48,13 +47,6 @@ class Progress:
     path: str | None = None
     tape_done_s: float = 0.0
     tape_total_s: float = 0.0
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
 
 
 def judge_paths(paths: list[str], plan: Plan | None = None, *, jobs: int | None = None,
@@ -120,9 +112,9 @@ def judge_paths(paths: list[str], plan: Plan | None = None, *, jobs: int | None 
         deliver(i, digest, key, rep)
 
     if scheduler is not None and pending:
-        from . import cluster
+        from .cluster import run as run_on_cluster  # Dask is an optional extra
 
-        cluster.run(scheduler, pending, plan, judge_fn, stats, deliver, measuring)
+        run_on_cluster(scheduler, pending, plan, judge_fn, stats, deliver, measuring)
     elif len(pending) == 1 and plan.settings.file_timeout_s is None:
         here(pending[0])
     elif pending:

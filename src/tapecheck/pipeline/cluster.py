@@ -44,7 +44,7 @@ from typing import Callable
 from ..errors import ClusterError, ConfigError
 from ..model import FileReport
 from .plan import Plan
-from .pool import PROGRESS_EVERY_S, crash_error, judge_guarded, time_limit, \
+from .pool import PROGRESS_EVERY_S, crash_error, default_jobs, judge_guarded, time_limit, \
     timeout_error
 
 INSTALL = 'the Dask backend is an extra: pip install "tapecheck[dask]"'
@@ -174,8 +174,6 @@ def connect(scheduler: str, stats=None):
     cluster = None
     try:
         if local:
-            from .batch import default_jobs
-
             n = int(local.group(1)) if local.group(1) else default_jobs()
             with dask.config.set(SCHEDULER_CONFIG):
                 cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,

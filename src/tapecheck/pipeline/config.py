@@ -49,16 +49,18 @@ SEVERITIES = ("info", "warning", "error")
 #:            a variable frame rate (a cause of drifting sync in casting players) is an error.
 #: relaxed  — for auditing old tapes: only what stops casting seeing or hearing you fails;
 #:            file-format remarks (VFR, HDR) become info, 480p is accepted with a note.
+#: Checks are named by their own names, which say what a preset changes.
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
     "strict": {
         "fail-on": "warning",
-        "checks": {"M007": {"min_height_px": 1080}, "M004": {"severity": "error"}},
+        "checks": {"low-resolution": {"min_height_px": 1080},
+                   "variable-frame-rate": {"severity": "error"}},
     },
     "relaxed": {
         "fail-on": "error",
-        "checks": {"M004": {"severity": "info"}, "M005": {"severity": "info"},
-                   "M007": {"min_height_px": 480, "severity": "info"}},
+        "checks": {"variable-frame-rate": {"severity": "info"}, "hdr-video": {"severity": "info"},
+                   "low-resolution": {"min_height_px": 480, "severity": "info"}},
     },
 }
 

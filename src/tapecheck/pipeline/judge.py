@@ -13,15 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .. import score
 from ..checks import REGISTRY, Check, Skip
 from ..errors import IngestError
 from ..ingest import MediaInfo
 from ..measures import BY_NAME, Context, FactMeasure, Results, closure
 from ..model import CheckError, FileError, FileReport, Finding, Skipped
+from ..score import verdict
 from ..settings import Settings
 from .passes import Progress, crash_text, facts, measure
 from .plan import Part, Plan
+from .reel import judge_reel
 
 #: Report order of the checks (and of what they skipped).
 ORDER = {c.code: i for i, c in enumerate(REGISTRY)}
@@ -42,9 +43,7 @@ def judge(path: str | MediaInfo, plan: Plan | None = None, *,
         if on_progress is not None:
             on_progress(0.0, info.duration_s)
         if plan.split:
-            from .reel import judge_reel
-
-            return judge_reel(info, plan, on_progress)
+            return judge_reel(info, plan, judge, on_progress)
         if plan.window is not None:
             start, end = plan.window
             info = replace(info, duration_s=end - start, window_start_s=start)
@@ -92,7 +91,7 @@ def _judge(info: MediaInfo, plan: Plan, on_progress: Progress | None) -> FileRep
                            for c in rest if not c.quick)
         rest = [c for c in rest if c.quick]
 
-    measure(ctx, results, closure({n for c in rest for n in c.reads}), on_progress)
+    measure(ctx, results, closure({n for c in rest for n in c.reads + c.optional}), on_progress)
     for c in rest:
         _run_check(c, results, s, out)
     return _file_report(info, results, out)
@@ -112,7 +111,7 @@ def _file_report(info: MediaInfo, results: Results, out: _Outcome) -> FileReport
                 named.update(got) if sink is None else sink.extend(got)
     return FileReport(
         path=info.path, status="judged", media=info.summary(),
-        verdict=score.verdict(out.findings), measures=tuple(sorted(named.items())),
+        verdict=verdict(out.findings), measures=tuple(sorted(named.items())),
         findings=tuple(out.findings),
         skipped=tuple(sorted(out.skipped, key=lambda k: ORDER[k.code])),
         check_errors=tuple(out.errors), thumbnails=tuple(thumbs), series=tuple(series),

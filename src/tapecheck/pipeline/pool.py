@@ -16,6 +16,7 @@ media (twice that for a reel being split), above ffmpeg's own duration-scaled li
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
 import time
 from dataclasses import dataclass
@@ -31,6 +32,14 @@ PER_MEDIA_S = 8.0
 #: A worker tells the parent how far it is at most this often (the first message, with the
 #: tape's length, always goes: it sets the time limit).
 PROGRESS_EVERY_S = 0.25
+
+
+def default_jobs() -> int:
+    """Workers for a pool: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def time_limit(plan: Plan, duration: float | None) -> float:

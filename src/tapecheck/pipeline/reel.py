@@ -10,19 +10,21 @@ its findings together, so one unusable clip makes the reel unusable.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
-from .. import score
 from ..errors import IngestError
 from ..ingest import MediaInfo
 from ..model import FileReport, Segment, Span
+from ..score import verdict
 from ..timecode import span_text
 from .passes import Progress
 from .plan import Part, Plan
 
 
-def judge_reel(info: MediaInfo, plan: Plan, on_progress: Progress | None = None) -> FileReport:
+def judge_reel(info: MediaInfo, plan: Plan, judge: Callable[..., FileReport],
+               on_progress: Progress | None = None) -> FileReport:
+    """`judge` is pipeline.judge, handed over by it (this module is its part, not its user)."""
     from ..measures.cuts import find_clips
-    from .judge import judge
 
     clips = find_clips(info)
     whole = replace(plan, split=False, window=None, clips=len(clips))
@@ -58,6 +60,6 @@ def judge_reel(info: MediaInfo, plan: Plan, on_progress: Progress | None = None)
         frames.extend(replace(t, t_s=t.t_s + shift) for t in rep.frames)
     return FileReport(
         path=info.path, status="judged", media=info.summary(),
-        verdict=score.verdict(findings), measures=(), findings=top.findings,
+        verdict=verdict(findings), measures=(), findings=top.findings,
         skipped=tuple(skipped), check_errors=tuple(errors), segments=tuple(segments),
         thumbnails=tuple(thumbs), series=tuple(series), frames=tuple(frames))

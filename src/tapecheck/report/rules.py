@@ -59,8 +59,8 @@ def describe(check: Check) -> dict:
         "category": check.category,
         "severity": check.severity.label,
         "unit": check.unit,
-        "params": [{"name": p.name, "default": p.default, "unit": p.unit, "min": p.min,
-                    "max": p.max, "help": p.help} for p in check.params],
+        "params": [{"name": p.name, "default": p.default, "unit": p.unit, "warns": p.warns,
+                    "min": p.min, "max": p.max, "help": p.help} for p in check.params],
         "summary": s["summary"],
         "details": s["details"],
         "why": s["why"],
@@ -121,7 +121,8 @@ def render_one(check: Check) -> str:
         out += ["", "Thresholds:"]
         for p in check.params:
             out.append(f"  {p.name} = {_num(p.default)} {p.unit}".rstrip()
-                       + f"  (allowed {_num(p.min)} … {_num(p.max)}): {p.help}")
+                       + f", warns {p.warns}  (allowed {_num(p.min)} … {_num(p.max)}): "
+                       + p.help)
     return "\n".join(out) + "\n"
 
 
@@ -148,10 +149,10 @@ def markdown(checks: Iterable[Check] = REGISTRY) -> str:
     for c in checks:
         out += ["", f"## {c.code} {c.name}", ""] + _about(c, lambda label: f"**{label}**")
         if c.params:
-            out += ["", "| threshold | default | unit | allowed | meaning |",
-                    "|---|---|---|---|---|"]
+            out += ["", "| threshold | default | unit | warns | allowed | meaning |",
+                    "|---|---|---|---|---|---|"]
             for p in c.params:
-                out.append(f"| `{p.name}` | {_num(p.default)} | {_cell(p.unit)} | "
+                out.append(f"| `{p.name}` | {_num(p.default)} | {_cell(p.unit)} | {p.warns} | "
                            f"{_num(p.min)} … {_num(p.max)} | {_cell(p.help)} |")
     return "\n".join(out) + "\n"
 

@@ -73,7 +73,7 @@ def _measure(path: str):
 
 
 def _pair(ia: int, ib: int, deliveries, summaries, takes) -> PairResult:
-    from . import compare_deliveries
+    from .pair import compare_deliveries
 
     da, db = deliveries[ia], deliveries[ib]
     for i, d in ((ia, da), (ib, db)):

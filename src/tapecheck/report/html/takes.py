@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...model import Report
 from ...takes.result import PairResult, TakeDelivery, TakesReport
 from ...timecode import timecode
-from ..takes import delivery_lines
+from ..delivery import delivery_lines
 from .common import cells as _cells, e
 
 #: The delivery figures' columns (each cell carries its name, so a phone shows rows as cards).
