@@ -134,7 +134,9 @@ def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
     order = ["[a0]"]
     for i, listen_s in enumerate(listen_lens):
         loops = int(math.ceil(listen_s * FPS / (2 * count)))
-        parts.append(f"[p{i}]loop=loop={loops}:size={2 * count}:start=0,"
+        # frames renumbered after the loop: its copies repeat their timestamps, and the
+        # final fps filter dropped one frame a loop (the picture ran ahead of the sound)
+        parts.append(f"[p{i}]loop=loop={loops}:size={2 * count}:start=0,setpts=N/{FPS}/TB,"
                      f"trim=end_frame={int(round(listen_s * FPS))},setpts=PTS-STARTPTS[l{i}];")
         parts.append(f"[a{i + 1}]setpts=PTS-STARTPTS[c{i}];")
         order += [f"[l{i}]", f"[c{i}]"]

@@ -52,6 +52,7 @@ from ..errors import MeasureUnavailable
 from ..model import Series, Span
 from .base import DerivedMeasure, Missing
 from .loudness import MOMENTARY_STEP_S, SPEECH_QUARTERS, gated_loudness
+from .voices import MIN_SEED_RUNS, seeded
 
 ACTOR, READER, UNKNOWN = "actor", "reader", "unknown"
 #: Timbre split strength (voices.py d′) from which two voices are believed.
@@ -235,6 +236,7 @@ class Attribution:
     names: dict[int, str]
     reason: str
     level: dict[int, float]
+    strength: float | None = None   # d′ of the split used (voices.py)
 
     @property
     def told_apart(self) -> bool:
@@ -244,10 +246,65 @@ class Attribution:
         return next((self.level.get(v) for v, n in self.names.items() if n == label), None)
 
 
+def mouth_seeds(mouth, voices) -> list[tuple[float, float, int]]:
+    """The runs of speech (start, end, 1 where the mouth talks, 0 where it rests) when the
+    mouth alone splits them in two: each run's activity (geometric mean of its frame pairs),
+    the cut of their logs that best separates two groups (Otsu's criterion), and the groups'
+    levels `MOUTH_RATIO` or more apart. Empty when the mouth moves alike through all of
+    them."""
+    runs = []
+    for a, b in voices_runs(voices):
+        acts = mouth.pairs(a, b)
+        if acts:
+            runs.append((a, b, math.log(_geomean(acts))))
+    if len(runs) < 2 * MIN_SEED_RUNS:
+        return []
+    x = np.array([r[2] for r in runs])
+    order = np.sort(x)
+    best, cut = -1.0, None
+    for k in range(1, len(order)):
+        lo, hi = order[:k], order[k:]
+        between = len(lo) * len(hi) * (hi.mean() - lo.mean()) ** 2
+        if between > best:
+            best, cut = between, 0.5 * (order[k - 1] + order[k])
+    talk = x > cut
+    if min(talk.sum(), (~talk).sum()) < MIN_SEED_RUNS or \
+            x[talk].mean() - x[~talk].mean() < math.log(MOUTH_RATIO):
+        return []
+    return [(a, b, int(t)) for (a, b, _), t in zip(runs, talk)]
+
+
+def voices_runs(voices) -> list[tuple[float, float]]:
+    """The runs of speech (start s, end s), whoever speaks."""
+    lab = voices.label >= 0
+    d = np.diff(np.concatenate([[0], lab.astype(np.int8), [0]]))
+    return [(a * voices.hop_s, b * voices.hop_s)
+            for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1))]
+
+
+def choose_split(mouth, voices, snr_db: float | None):
+    """(the split used, its naming): the timbre split's, unless it names no reader while the
+    mouth rests through runs of speech that the timbre tells apart (voices.py `seeded`) and
+    the split they seed names one. A split of one talker's lines by timbre alone can be the
+    strongest (a sentence said in two tones, a reader whose lines end alike) while the actor
+    and a reader of the same sex sit closer; the mouth says which runs to hold apart."""
+    named = name_voices(mouth, voices, snr_db)
+    if READER in named[0].values() or (snr_db is not None and snr_db < MIN_SNR_DB):
+        return voices, named
+    seeds = mouth_seeds(mouth, voices)
+    if not seeds:
+        return voices, named
+    alt, _agree = seeded(voices, seeds)
+    if alt is None:
+        return voices, named
+    again = name_voices(mouth, alt, snr_db)
+    return (alt, again) if READER in again[0].values() else (voices, named)
+
+
 def attribute(mouth, voices, snr_db: float | None) -> Attribution:
     """Each run of one voice as a line (start, end, label, confidence, median activity,
     pairs, reason): the voice's name, or unknown where the face cannot be judged."""
-    names, conf, reason, level = name_voices(mouth, voices, snr_db)
+    voices, (names, conf, reason, level) = choose_split(mouth, voices, snr_db)
     lines = []
     for s, e, v in voices.runs():
         share = mouth.judged_share(s, e)
@@ -262,7 +319,7 @@ def attribute(mouth, voices, snr_db: float | None) -> Attribution:
                           "the voice is the other one's, but the mouth says otherwise"))
         else:
             lines.append((s, e, names[v], round(conf * share, 3), med, len(pairs), ""))
-    return Attribution(lines, names, reason, level)
+    return Attribution(lines, names, reason, level, voices.strength)
 
 
 def _disagrees(label: str, pairs: list[float], names: dict[int, str],
@@ -302,4 +359,4 @@ class Speakers(DerivedMeasure):
             still=att.activity_of(READER), talking=att.activity_of(ACTOR),
             told_apart=att.told_apart, actor_lufs=block_loudness(mom, spans[ACTOR]),
             reader_lufs=block_loudness(mom, spans[READER]),
-            split_strength=voices.strength, reason=att.reason)
+            split_strength=att.strength, reason=att.reason)
