@@ -22,6 +22,7 @@ from tapecheck.ingest import probe
 from tapecheck.measures import Context, Results, closure
 from tapecheck.measures import speakers as spk
 from tapecheck.measures import sync as syn
+from tapecheck.measures import sync_offset
 from tapecheck.measures import voices as voi
 from tapecheck.measures.mouth import MouthResult
 from tapecheck.measures.speech import SpeechSegment
@@ -68,7 +69,7 @@ def test_lips_that_match_unrelated_speech_as_well_are_not_confident(monkeypatch)
     mask = (tv > 0.7) & (tv < 7.3)
     assert syn.estimate(tv, vis, slope, hop, mask, 25.0).confident
     # every stored stretch starts where a copy of this very sound starts
-    monkeypatch.setattr(syn, "chance_slope", lambda: np.tile(slope, syn.CHANCE_COUNT))
+    monkeypatch.setattr(sync_offset, "chance_slope", lambda: np.tile(slope, syn.CHANCE_COUNT))
     e = syn.estimate(tv, vis, slope, hop, mask, 25.0)
     assert e.peak_r > 0.9 and not e.confident and "unrelated speech" in e.reason
 
