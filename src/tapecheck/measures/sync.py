@@ -10,26 +10,25 @@ finding.
 **A reading is not yet a finding.** A confident reading wrong by chance is rare, not
 impossible; an offset beyond casting's tolerance is reported (X102) only when a second,
 independent piece of the take backs it (`corroborates`): another window peaking within
-`AGREE_MS` of it, or the window's own two halves each doing so, each half ≥ `HALF_Z`
-above chance. Measured (calibrate chance, 812 mismatched pairs): readings 19 (2.3 %), beyond
-X102's limits 15, corroborated 5 — all five GRID picture × GRID sound, where both are one 3 s sentence looped three times, so a
-window's halves repeat each other and are not independent; of the 770 other pairs none.
-Matched takes: 18 of 29 read, all 18 corroborated; of their copies shifted −300…+400 ms
-(the sound track moved, offline), 84 of 85 readings beyond X102's limits are corroborated
-(the one not: a wrong reading, −513 ms for the presenter's +400 ms copy).
+`AGREE_MS` of it, or the window's own two halves each doing so, each half ≥ `HALF_Z` above
+chance. Measured (calibrate chance, 812 mismatched pairs): readings 19 (2.3 %), beyond X102's
+limits 15, corroborated 5 — all five GRID picture × GRID sound, where both are one 3 s sentence
+looped three times, so a window's halves repeat each other and are not independent; of the 770
+other pairs none. Matched takes: 18 of 29 read, all 18 corroborated; of their copies shifted
+−300…+400 ms (the sound track moved, offline), 84 of 85 readings beyond X102's limits are
+corroborated (the one not: a wrong reading, −513 ms for the presenter's +400 ms copy).
 
-**On corpus/real** two corroborated offsets are beyond tolerance; neither label was checked
-by ear. The gated-audio webcam reads +173 ms: its audio stream starts 0.166 s after its
-video, so a player plays the sound that much late (its samples alone, read before ingest
-honoured start times, gave −10 ms: the delay is the export's), and its confident window
-follows every shift of its sound exactly (−300 → −129, +200 → +374, +300 → +472). The Obama
-address crop (+245 ms: two windows at z 7.3 and 5.3, all four halves +233…+269; its −200 ms copy reads
-+44). A crude independent measure — the dark share of the mouth crop (the open cavity)
-against the 300 Hz–3 kHz level, no flow, no slopes — reads +270 ms there, and within
-≈ 30 ms of this method on the news anchor, VoxCeleb, phone selfie, HDTF, MEAD W040 and
-GRID clips (which it reads −60…+20 ms): the picture and sound of that file disagree by
-about a quarter second, whatever the feature; it is not a bias of the lip flow on 25 fps
-broadcast. Both findings stand.
+**On corpus/real** two corroborated offsets are beyond tolerance; neither label was checked by
+ear. The gated-audio webcam reads +173 ms: its audio stream starts 0.166 s after its video, so
+a player plays the sound that much late (its samples alone, read before ingest honoured start
+times, gave −10 ms: the delay is the export's), and its confident window follows every shift of
+its sound exactly (−300 → −129, +200 → +374, +300 → +472). The Obama address crop (+245 ms: two
+windows at z 7.3 and 5.3, all four halves +233…+269; its −200 ms copy reads +44). A crude
+independent measure — the dark share of the mouth crop (the open cavity) against the 300 Hz–3
+kHz level, no flow, no slopes — reads +270 ms there, and within ≈ 30 ms of this method on the
+news anchor, VoxCeleb, phone selfie, HDTF, MEAD W040 and GRID clips (which it reads −60…+20
+ms): the picture and sound of that file disagree by about a quarter second, whatever the
+feature; it is not a bias of the lip flow on 25 fps broadcast. Both findings stand.
 
 **Whose lips.** The full-rate windows follow the actor (`actor_chooser`), never a larger face
 beside them. A window decoded early, before the actor is known, takes the largest face; when

@@ -9,17 +9,17 @@ words), smoothed (Gaussian, σ = 20 ms) and differentiated: positive at onsets (
 into a vowel), negative at offsets. The sound is on the player's timeline (ingest/audio.py),
 so an offset left in the container's timestamps reads like one in the samples.
 
-**Estimate.** The normalised cross-correlation of the two over frames within the actor's
-lines (± 0.4 s) for audio lags −600…+600 ms in 10 ms steps; the peak (refined by a parabola
-through its neighbours) is the offset. This pairing was chosen from seven tried on the
-corpus (|Δcrop| motion energy, crop PCA, mouth darkness, CCA of crop PCs and band energies —
-the earlier prototypes — and lip-opening flow against log-envelope slopes in five bands): it
-was the only one that gave the same answer for every shift of every clip (scripts/
-calibrate_crossmodal.py prints the table). It relies on no trained model; its one
-constant (sync.py `LIP_LEAD_MS`) is the mean error on the seven studio-synchronised GRID clips, where after it
-every confident estimate lies within ±30 ms of the truth for every shift (−200…+400 ms);
-the other corpus clips (web-published addresses) have offsets of their own, and there each
-shifted copy lands within ±20 ms of the clip's own estimate plus the shift.
+**Estimate.** The normalised cross-correlation of the two over frames within the actor's lines
+(± 0.4 s) for audio lags −600…+600 ms in 10 ms steps; the peak (refined by a parabola through
+its neighbours) is the offset. This pairing was chosen from seven tried on the corpus (|Δcrop|
+motion energy, crop PCA, mouth darkness, CCA of crop PCs and band energies — the earlier
+prototypes — and lip-opening flow against log-envelope slopes in five bands): it was the only
+one that gave the same answer for every shift of every clip (scripts/ calibrate_crossmodal.py
+prints the table). It relies on no trained model; its one constant (sync.py `LIP_LEAD_MS`) is
+the mean error on the seven studio-synchronised GRID clips, where after it every confident
+estimate lies within ±30 ms of the truth for every shift (−200…+400 ms); the other corpus clips
+(web-published addresses) have offsets of their own, and there each shifted copy lands within
+±20 ms of the clip's own estimate plus the shift.
 
 **Confidence: evidence, not feature quality.** A high peak r says the lips and this kind of
 sound correlate well, not that this sound belongs to these lips: a take's picture paired with
