@@ -57,6 +57,9 @@ from .voices import MIN_SEED_RUNS, seeded
 ACTOR, READER, UNKNOWN = "actor", "reader", "unknown"
 #: Timbre split strength (voices.py d′) from which two voices are believed.
 MIN_SPLIT = 4.0
+#: The same for a split seeded by the mouth (voices.py `seeded`), whose d′ is cross-validated
+#: (each run judged by a discriminant fitted without it).
+SEEDED_MIN_SPLIT = 2.0
 #: Speech each voice needs, s, and judged mouth frame pairs in it.
 MIN_VOICE_S = 2.5
 MIN_PAIRS = 4
@@ -199,7 +202,8 @@ def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], fl
         return single, UNSURE, (f"the speech is only {snr_db:.0f} dB above the background "
                                 f"noise ({MIN_SNR_DB:g} dB needed to tell voices apart)"), level
     strength = voices.strength
-    if strength is None or strength < MIN_SPLIT:
+    least = SEEDED_MIN_SPLIT if getattr(voices, "by_mouth", False) else MIN_SPLIT
+    if strength is None or strength < least:
         return single, 0.5, "", level
     short = min((0, 1), key=voices.seconds)
     if voices.seconds(short) < MIN_VOICE_S:
@@ -217,7 +221,7 @@ def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], fl
     if ratio < MOUTH_RATIO:
         return single, 0.5, ("two voices are heard, but the mouth moves alike with both (one "
                              "voice changing its tone, or neither is the face on camera)"), level
-    sure = min((ratio / MOUTH_RATIO - 1.0), (strength / MIN_SPLIT - 1.0))
+    sure = min((ratio / MOUTH_RATIO - 1.0), (strength / least - 1.0))
     return {hi: ACTOR, 1 - hi: READER}, min(1.0, 0.5 + sure), "", level
 
 

@@ -141,6 +141,8 @@ class VoicesResult:
     #: the speech frames' timbre (c1…c12 averaged over ±`SMOOTH_S`, standardised over the
     #: tape; one row per speech frame, in order) — what `seeded` splits again
     features: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: a split seeded by the mouth (`seeded`); its strength is then the cross-validated d′
+    by_mouth: bool = False
 
     def runs(self) -> list[tuple[float, float, int]]:
         """(start s, end s, voice) of the runs of one voice."""
@@ -324,7 +326,7 @@ def seeded(voices: VoicesResult, seeds: list[tuple[float, float, int]],
     groups_a = np.array(groups)
     if min((groups_a == 0).sum(), (groups_a == 1).sum()) < MIN_SEED_RUNS:
         return None, 0.0
-    right = 0
+    right, held, held_g = 0, [], []
     for k, r in enumerate(rows):
         rest = [i for i in range(len(rows)) if i != k]
         x = np.concatenate([sm[rows[i]] for i in rest])
@@ -332,21 +334,29 @@ def seeded(voices: VoicesResult, seeds: list[tuple[float, float, int]],
         if y.min() == y.max():
             continue
         w, cut = _lda(x, y)
-        right += int((float(np.mean(sm[r] @ w > cut)) > 0.5) == bool(groups[k]))
+        px = x @ w
+        spread = np.sqrt(0.5 * (px[y == 0].var() + px[y == 1].var())) + 1e-12
+        p = (sm[r] @ w - cut) / spread     # held out, in the others' units
+        right += int((float(np.mean(p > 0)) > 0.5) == bool(groups[k]))
+        held.append(p)
+        held_g.append(np.full(len(p), groups[k]))
     agree = right / len(rows)
-    if agree < SEED_AGREE:
+    if agree < SEED_AGREE or not held:
         return None, round(agree, 3)
+    hp, hg = np.concatenate(held), np.concatenate(held_g)
+    if hg.min() == hg.max():
+        return None, round(agree, 3)
+    strength = _d_prime(hp, hg)   # cross-validated: of frames no discriminant was fitted on
     x = np.concatenate([sm[r] for r in rows])
     y = np.concatenate([np.full(len(r), g) for r, g in zip(rows, groups)])
     w, cut = _lda(x, y)
-    proj = sm @ w
-    lab = (proj > cut).astype(np.int8)
+    lab = (sm @ w > cut).astype(np.int8)
     if min((lab == 0).sum(), (lab == 1).sum()) < 2:
         return None, round(agree, 3)
     label = np.full(len(lab0), -1, np.int8)
     label[idx] = lab
     _absorb_short_runs(label, max(1, int(round(MIN_RUN_S / hop))))
-    return VoicesResult(hop, label, round(_d_prime(proj, lab), 3), None, sm), round(agree, 3)
+    return VoicesResult(hop, label, round(strength, 3), None, sm, by_mouth=True), round(agree, 3)
 
 
 def _absorb_short_runs(label: np.ndarray, least: int) -> None:
