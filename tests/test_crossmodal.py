@@ -474,6 +474,45 @@ def test_a_monologue_has_no_reader_finding_and_says_so(sample_tapes):
     assert dict(rep.measures)["reader_to_actor_db"] is None
 
 
+#: Issue 25: a GRID man reads to a GRID man, three lines each (25 s). The timbre split alone
+#: cut the reader's sentence in two and named no reader; the resting mouth seeds the split.
+SAME_SEX_DB = [6.0, -10.0]
+
+
+@pytest.fixture(scope="session")
+def same_sex_reader_tapes(corpus, media_dir):
+    import crossmodal_tapes as ct
+
+    return {db: ct.reader_tape("grid_bbaf2n", "grid_lbax4n", db,
+                               media_dir / f"same_sex_{db:+.0f}.mp4", lines=3)
+            for db in SAME_SEX_DB}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("db", SAME_SEX_DB)
+def test_a_reader_of_the_actors_own_sex_is_measured(same_sex_reader_tapes, db):
+    rep = check_file(str(same_sex_reader_tapes[db]), Settings(select=("X101",)))
+    measured = dict(rep.measures)["reader_to_actor_db"]
+    assert measured is not None and measured == pytest.approx(db, abs=3.0)
+    assert any(f.code == "X101" for f in rep.findings) == (db > -2.0)
+    series = {s.name: s for s in rep.series}
+    on = [t for t, v in zip(series["reader"].t_s, series["reader"].values) if v == 1.0]
+    assert on and 3.0 < min(on) and max(on) < rep.media.duration_s - 3.0
+
+
+@pytest.mark.corpus
+def test_the_readers_voice_alone_said_five_times_is_no_reader(corpus, media_dir):
+    """The voice whose sentence the timbre split cut in two, alone with its own moving mouth:
+    one voice, however its lines split."""
+    import crossmodal_tapes as ct
+
+    tape = ct.drift_tape("grid_lbax4n", 5, 0.0, media_dir / "lbax4n_x5.mp4")
+    rep = check_file(str(tape), Settings(select=("X101",)))
+    assert not rep.findings and dict(rep.measures)["reader_to_actor_db"] is None
+    (skip,) = [s for s in rep.skipped if s.code == "X101"]
+    assert "no reader lines" in skip.reason
+
+
 SYNC_CASES = [-200, 0, 200, 400]
 
 
