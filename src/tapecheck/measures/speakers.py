@@ -302,22 +302,35 @@ def voices_runs(voices) -> list[tuple[float, float]]:
 
 
 def choose_split(mouth, voices, snr_db: float | None):
-    """(the split used, its naming): the timbre split's, unless it names no reader while the
-    mouth rests through runs of speech that the timbre tells apart (voices.py `seeded`) and
-    the split they seed names one. A split of one talker's lines by timbre alone can be the
+    """(the split used, its naming): the timbre split's, or the one the mouth seeds (voices.py
+    `seeded`, from `mouth_seeds`) when the timbre bears that one out and it names the reader
+    where the timbre split named none, or names one whose mouth rests more (a higher ratio of
+    the actor's mouth activity to the reader's: the timbre split put some of the actor's
+    speech in the reader's voice). A split of one talker's lines by timbre alone can be the
     strongest (a sentence said in two tones, a reader whose lines end alike) while the actor
     and a reader of the same sex sit closer; the mouth says which runs to hold apart."""
     named = name_voices(mouth, voices, snr_db)
-    if READER in named[0].values() or (snr_db is not None and snr_db < MIN_SNR_DB):
+    if snr_db is not None and snr_db < MIN_SNR_DB:
         return voices, named
     seeds = mouth_seeds(mouth, voices)
-    if not seeds:
-        return voices, named
-    alt, _agree = seeded(voices, seeds)
-    if alt is None:
+    alt = seeded(voices, seeds)[0] if seeds else None
+    if alt is None or alt.strength < SEEDED_MIN_SPLIT:
         return voices, named
     again = name_voices(mouth, alt, snr_db)
-    return (alt, again) if READER in again[0].values() else (voices, named)
+    if READER not in named[0].values():
+        # neither names a reader: the seeded split's reason is the truer one (a second voice
+        # speaking too little, rather than a mouth moving alike with two halves of one)
+        return alt, again
+    if READER in again[0].values() and _mouth_ratio(again) > _mouth_ratio(named):
+        return alt, again
+    return voices, named
+
+
+def _mouth_ratio(naming) -> float:
+    names, _, _, level = naming
+    actor = next(v for v, n in names.items() if n == ACTOR)
+    reader = next(v for v, n in names.items() if n == READER)
+    return level[actor] / max(level[reader], 1e-6)
 
 
 def attribute(mouth, voices, snr_db: float | None) -> Attribution:
