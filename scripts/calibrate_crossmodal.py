@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Calibrate and check the cross-modal measures on the real corpus; prints the tables.
 
-    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [monologues] [sync] [shifts]
-                                                     [chance] [lips] [drift] [activity]
+    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [exchanges] [monologues] [sync]
+                                                     [shifts] [chance] [lips] [drift] [activity]
                                                      [only=clip,…]
 
 * reader   — every GRID clip and the other corpus talking heads as the actor, a corpus voice
              as the reader at +6, 0 and −10 dB, two exchanges (tests/crossmodal_tapes.
              reader_tape): true vs measured `reader_to_actor_db` and whether X101 fired.
+* exchanges — issue 25's reader constructions: every GRID talker as the actor, readers of
+             the same and the other sex (GRID talkers and corpus voices) at −12…+9 dB, 18–54 s:
+             `reader_to_actor_db` within ±3 dB, X101 exactly when the reader is louder.
 * monologues — every tape without a reader (corpus clips, corpus/real, the ready sample
              tapes): X101 findings (none wanted).
 * shifts   — every talking-head clip with sound (GRID sentences said three times, the corpus
@@ -107,6 +110,68 @@ def reader_table(tmp: Path) -> None:
     print(f"\n{len(errs)}/{n} measured; within ±3 dB: {int((e <= 3).sum())}/{n}; "
           f"|error| median {np.median(e):.2f} dB, max {e.max():.2f} dB; X101 right (flag iff "
           f"the reader is not ≥ 2 dB quieter): {right_flag}/{n}")
+
+
+MEN = ["grid_bbaf2n", "grid_id2_vcd_swwp2s", "grid_lbax4n", "grid_swiz3n"]
+WOMEN = ["grid_brbk7n", "grid_lrwp9a", "grid_lwbsza"]
+SPEECH_MEN = ["cmu_arctic_us_aew_a0001.wav", "librosa_libri1_5703-47212-0000.ogg",
+              "librosa_libri2_3436-172162-0000.ogg"]
+SPEECH_WOMEN = ["cmu_arctic_us_axb_a0006.wav", "librosa_libri3_198-209-0000.ogg",
+                "ljspeech_LJ050-0131.wav"]
+EXCHANGE_DB = [-12.0, -8.0, -4.0, 0.0, 4.0, 9.0]
+EXCHANGE_LINES = [2, 3, 4, 6]
+
+
+def exchanges_table(tmp: Path) -> None:
+    """Issue 25's constructions: every GRID talker as the actor, four readers each — another
+    GRID talker of the same sex and one of the other, a corpus/speech voice of the same sex and
+    one of the other — at three of −12…+9 dB (alternating), 2–6 reader lines (18–54 s):
+    `reader_to_actor_db` against the truth and X101 (its default threshold) against "the
+    reader is louder than −2 dB". Speakers only (no full-rate decode)."""
+    from tapecheck.checks import BY_CODE
+    from tapecheck.checks.base import Skip
+
+    check = BY_CODE["X101"]
+    params = {p.name: p.default for p in check.params}
+    print("\n## reader constructions (issue 25): true vs measured reader_to_actor_db, X101\n")
+    print("| actor | reader | sex | lines | s | true | measured | X101 | right | why not |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    n = within = flags_right = 0
+    k = 0
+    t0 = time.time()
+    for actor in MEN + WOMEN:
+        man = actor in MEN
+        same = [c for c in (MEN if man else WOMEN) if c != actor]
+        other = WOMEN if man else MEN
+        readers = [("same", same[k % len(same)]), ("other", other[k % len(other)]),
+                   ("same", (SPEECH_MEN if man else SPEECH_WOMEN)[k % 3]),
+                   ("other", (SPEECH_WOMEN if man else SPEECH_MEN)[k % 3])]
+        for sex, reader in readers:
+            for db in EXCHANGE_DB[k % 2::2]:
+                lines = EXCHANGE_LINES[k % len(EXCHANGE_LINES)]
+                k += 1
+                cut = 3.0 if reader.startswith(("librosa", "ljspeech")) else None
+                out = ct.reader_tape(actor, reader, db, tmp / f"x_{k}.mp4", reader_s=cut,
+                                     lines=lines)
+                res = measure(out, ("speakers",))
+                sp = res["speakers"]
+                got = None if isinstance(sp, Missing) else sp.reader_to_actor_db
+                try:
+                    flag, why = bool(check.run({"speakers": sp}, params)), ""
+                except Skip as exc:
+                    flag, why = False, str(exc)
+                n += 1
+                within += got is not None and abs(got - db) <= 3.0
+                right = flag == (db > params["max_reader_to_actor_db"])
+                flags_right += right
+                print(f"| {short(actor)} | {short(reader)[:18]} | {sex} | {lines} | "
+                      f"{res['media'].duration_s:.0f} | {db:+.0f} | "
+                      f"{'–' if got is None else f'{got:+.1f}'} | {'⚑' if flag else '–'} | "
+                      f"{'✓' if right else '✗'} | {why[:70]} |")
+                out.unlink()
+    print(f"\nwithin ±3 dB: {within}/{n}; X101 exactly when louder than "
+          f"{params['max_reader_to_actor_db']:g} dB: {flags_right}/{n} "
+          f"({time.time() - t0:.0f} s)")
 
 
 def monologue_table(tmp: Path) -> None:
@@ -511,7 +576,7 @@ def main(argv: list[str]) -> int:
     for a in [a for a in argv if a.startswith("only=")]:
         ONLY.extend(a[5:].split(","))
         argv.remove(a)
-    what = set(argv) or {"reader", "monologues", "sync", "drift", "activity", "chance",
+    what = set(argv) or {"reader", "exchanges", "monologues", "sync", "drift", "activity", "chance",
                          "lips", "shifts"}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -519,6 +584,8 @@ def main(argv: list[str]) -> int:
             activity_table()
         if "reader" in what:
             reader_table(tmp)
+        if "exchanges" in what:
+            exchanges_table(tmp)
         if "monologues" in what:
             monologue_table(tmp)
         if "sync" in what:
