@@ -22,16 +22,18 @@ second voice is a *reader* only when
 timbre is not always actor against reader: two voices of one sex can sit closer than the two
 halves of a line said in two tones, or than a reader's lines that all end alike (a GRID man
 reading to a GRID man, issue 25: the split cut the reader's sentence in two, d′ 6.7, and the
-mouth moved alike with both halves). So when that split names no reader, the mouth proposes
-one (`mouth_seeds`): the runs of speech fall into two groups by their mouth activity (Otsu's
-cut of the logs), the resting group ≥ `MOUTH_RATIO` × stiller, ≥ 2 runs in each. voices.py
-`seeded` keeps it only when the *timbre* predicts those groups — each run judged by the
-discriminant fitted without it, ≥ 80 % in their own group — and the split it gives is then
-named as any other, its strength being the cross-validated d′ (frames no discriminant was
-fitted on), which must reach `SEEDED_MIN_SPLIT`. Random partitions of one voice's runs (the
-null a monologue with a still moment would be; 40 each on the 21 looped GRID monologues and
-the 14 corpus recordings with ≥ 4 runs: 1,242 partitions) passed the 80 % test 71 times, at
-cross-validated d′ ≤ 1.1; actor and reader of one sex (constructed, GRID men) read 2.6–3.1.
+mouth moved alike with both halves). So the mouth proposes a split too (`mouth_seeds`): the
+runs of speech fall into two groups by their mouth activity (Otsu's cut of the logs), the
+resting group ≥ `MOUTH_RATIO` × stiller, ≥ 2 runs in each. voices.py `seeded` keeps it only
+when the *timbre* predicts those groups — each run judged by the discriminant fitted without
+it, ≥ 80 % in their own group — and its strength is then the cross-validated d′ (frames no
+discriminant was fitted on), which must reach `SEEDED_MIN_SPLIT`. It is used (`choose_split`)
+when it names the reader where the timbre split named none, or a reader whose mouth rests more
+(the timbre split had put part of the actor's speech in the reader's voice). Random partitions
+of one voice's runs (the null a monologue with a still moment would be; 40 each on the 21
+looped GRID monologues and the 14 corpus recordings with ≥ 4 runs: 1,242 partitions) passed the
+80 % test 71 times, at cross-validated d′ ≤ 1.1; actor and reader of one sex (constructed, GRID
+men) read 2.6–3.1.
 
 Otherwise all speech is taken as one voice, the actor's, at confidence 0.5 (not enough to
 count for a reader finding): a tape where nothing can be told is never said to have a loud
