@@ -271,8 +271,9 @@ def mouth_seeds(mouth, voices) -> list[tuple[float, float, int]]:
     """The runs of speech (start, end, 1 where the mouth talks, 0 where it rests) when the
     mouth alone splits them in two: each run's activity (geometric mean of its frame pairs),
     the cut of their logs that best separates two groups (Otsu's criterion), and the groups'
-    levels `MOUTH_RATIO` or more apart. Empty when the mouth moves alike through all of
-    them."""
+    levels `MOUTH_RATIO` or more apart; runs in the middle third between the two levels are
+    left out (a reader line with a swallow in it, an actor line half listened). Empty when
+    the mouth moves alike through all of them."""
     runs = []
     for a, b in voices_runs(voices):
         acts = mouth.pairs(a, b)
@@ -289,10 +290,17 @@ def mouth_seeds(mouth, voices) -> list[tuple[float, float, int]]:
         if between > best:
             best, cut = between, 0.5 * (order[k - 1] + order[k])
     talk = x > cut
-    if min(talk.sum(), (~talk).sum()) < MIN_SEED_RUNS or \
-            x[talk].mean() - x[~talk].mean() < math.log(MOUTH_RATIO):
+    if min(talk.sum(), (~talk).sum()) < MIN_SEED_RUNS:
         return []
-    return [(a, b, int(t)) for (a, b, _), t in zip(runs, talk)]
+    lo, hi = x[~talk].mean(), x[talk].mean()
+    if hi - lo < math.log(MOUTH_RATIO):
+        return []
+    # a run in the middle third between the groups says little either way: not a seed
+    third = (hi - lo) / 3.0
+    keep = (x <= lo + third) | (x >= hi - third)
+    if min((talk & keep).sum(), (~talk & keep).sum()) < MIN_SEED_RUNS:
+        return []
+    return [(a, b, int(t)) for (a, b, _), t, k in zip(runs, talk, keep) if k]
 
 
 def voices_runs(voices) -> list[tuple[float, float]]:
