@@ -267,7 +267,7 @@ def split(ceps: np.ndarray, mask: np.ndarray, hop: float) -> VoicesResult:
         return VoicesResult(hop, label, None, None)
     sm, idx = _smoothed(ceps, mask, hop)
     mu, sd = sm.mean(axis=0), sm.std(axis=0) + 1e-6
-    sm = ((sm - mu) / sd).astype(np.float32)
+    sm = (sm - mu) / sd
     pos = np.full(n, -1)
     pos[idx] = np.arange(len(idx))
     best = None
@@ -286,11 +286,11 @@ def split(ceps: np.ndarray, mask: np.ndarray, hop: float) -> VoicesResult:
             best = (d, size, lab)
     if best is None:
         label[mask] = 0
-        return VoicesResult(hop, label, None, None, sm)
+        return VoicesResult(hop, label, None, None, sm.astype(np.float32))
     d, size, lab = best
     label[idx] = lab
     _absorb_short_runs(label, max(1, int(round(MIN_RUN_S / hop))))
-    return VoicesResult(hop, label, round(d, 3), size, sm)
+    return VoicesResult(hop, label, round(d, 3), size, sm.astype(np.float32))
 
 
 def seeded(voices: VoicesResult, seeds: list[tuple[float, float, int]],
@@ -299,14 +299,16 @@ def seeded(voices: VoicesResult, seeds: list[tuple[float, float, int]],
     — (the split, or None when the seeds' timbre does not hold them apart; the share of seed
     runs their timbre puts in their own group).
 
-    speakers.py seeds it with the mouth (runs where it talks, runs where it rests) when the
-    split by timbre alone found no voice the mouth tells apart. The partition must be one the
-    timbre can *predict*: each seed run's group is judged by the discriminant fitted on the
-    other seed runs (leave one run out), and at least `SEED_AGREE` of the runs must land in
-    their own group — a partition of one voice's lines (a monologue with a still moment) has
-    no timbre of its own and fails this. Then every speech frame is given to the side of the
-    discriminant fitted on all seed runs it lies on, short runs are absorbed as in `split`, and
-    the strength is the d′ along that discriminant (as for `split`)."""
+    speakers.py seeds it with the mouth (runs where it talks, runs where it rests): the
+    strongest split by timbre alone can cut one talker's lines in two while two voices of one
+    sex sit closer. The partition must be one the timbre can *predict*: each seed run's group
+    is judged by the discriminant fitted on the other seed runs (leave one run out), and at
+    least `SEED_AGREE` of the runs must land in their own group — a partition of one voice's
+    lines (a monologue with a still moment) has no timbre of its own and fails this. The
+    strength is the d′ of those held-out projections (each fold's in its own training
+    spread): cross-validated, unlike `split`'s, so speakers.py holds it to its own threshold.
+    Then every speech frame is given to the side of the discriminant fitted on all seed runs
+    it lies on, and short runs are absorbed as in `split`."""
     sm = voices.features
     lab0 = voices.label
     if sm is None or len(sm) == 0:
