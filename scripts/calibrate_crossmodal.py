@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Calibrate and check the cross-modal measures on the real corpus; prints the tables.
 
-    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [monologues] [sync] [shifts]
-                                                     [chance] [lips] [drift] [activity]
+    .venv/bin/python scripts/calibrate_crossmodal.py [reader] [exchanges] [monologues] [sync]
+                                                     [shifts] [chance] [lips] [drift] [activity]
+                                                     [aperture]
                                                      [only=clip,…]
 
 * reader   — every GRID clip and the other corpus talking heads as the actor, a corpus voice
              as the reader at +6, 0 and −10 dB, two exchanges (tests/crossmodal_tapes.
              reader_tape): true vs measured `reader_to_actor_db` and whether X101 fired.
+* exchanges — issue 25's reader constructions: every GRID talker as the actor, readers of
+             the same and the other sex (GRID talkers and corpus voices) at −12…+9 dB, 18–54 s:
+             `reader_to_actor_db` within ±3 dB, X101 exactly when the reader is louder.
 * monologues — every tape without a reader (corpus clips, corpus/real, the ready sample
              tapes): X101 findings (none wanted).
 * shifts   — every talking-head clip with sound (GRID sentences said three times, the corpus
@@ -23,6 +27,9 @@
 * sync     — the corpus/video talking heads with their sound shifted by −200…+400 ms.
 * drift    — a clip repeated into a take of ≥ 20 s whose sound slides from in sync to
              +300 ms late (drift_tape): offsets at the start and end windows.
+* aperture — a second picture feature for lip sync (the speed of the mouth's dark share, OpenCV
+             only) beside the lip-opening flow, on the clips whose sync is known and GRID; and
+             whether it corroborates the flow on mismatched pairs (issue 25).
 * activity — 2 fps mouth activity of speaking and silent frame pairs per corpus clip (the
              numbers in measures/mouth.py's docstring).
 
@@ -107,6 +114,68 @@ def reader_table(tmp: Path) -> None:
     print(f"\n{len(errs)}/{n} measured; within ±3 dB: {int((e <= 3).sum())}/{n}; "
           f"|error| median {np.median(e):.2f} dB, max {e.max():.2f} dB; X101 right (flag iff "
           f"the reader is not ≥ 2 dB quieter): {right_flag}/{n}")
+
+
+MEN = ["grid_bbaf2n", "grid_id2_vcd_swwp2s", "grid_lbax4n", "grid_swiz3n"]
+WOMEN = ["grid_brbk7n", "grid_lrwp9a", "grid_lwbsza"]
+SPEECH_MEN = ["cmu_arctic_us_aew_a0001.wav", "librosa_libri1_5703-47212-0000.ogg",
+              "librosa_libri2_3436-172162-0000.ogg"]
+SPEECH_WOMEN = ["cmu_arctic_us_axb_a0006.wav", "librosa_libri3_198-209-0000.ogg",
+                "ljspeech_LJ050-0131.wav"]
+EXCHANGE_DB = [-12.0, -8.0, -4.0, 0.0, 4.0, 9.0]
+EXCHANGE_LINES = [2, 3, 4, 6]
+
+
+def exchanges_table(tmp: Path) -> None:
+    """Issue 25's constructions: every GRID talker as the actor, four readers each — another
+    GRID talker of the same sex and one of the other, a corpus/speech voice of the same sex and
+    one of the other — at three of −12…+9 dB (alternating), 2–6 reader lines (18–54 s):
+    `reader_to_actor_db` against the truth and X101 (its default threshold) against "the
+    reader is louder than −2 dB". Speakers only (no full-rate decode)."""
+    from tapecheck.checks import BY_CODE
+    from tapecheck.checks.base import Skip
+
+    check = BY_CODE["X101"]
+    params = {p.name: p.default for p in check.params}
+    print("\n## reader constructions (issue 25): true vs measured reader_to_actor_db, X101\n")
+    print("| actor | reader | sex | lines | s | true | measured | X101 | right | why not |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    n = within = flags_right = 0
+    k = 0
+    t0 = time.time()
+    for actor in MEN + WOMEN:
+        man = actor in MEN
+        same = [c for c in (MEN if man else WOMEN) if c != actor]
+        other = WOMEN if man else MEN
+        readers = [("same", same[k % len(same)]), ("other", other[k % len(other)]),
+                   ("same", (SPEECH_MEN if man else SPEECH_WOMEN)[k % 3]),
+                   ("other", (SPEECH_WOMEN if man else SPEECH_MEN)[k % 3])]
+        for sex, reader in readers:
+            for db in EXCHANGE_DB[k % 2::2]:
+                lines = EXCHANGE_LINES[k % len(EXCHANGE_LINES)]
+                k += 1
+                cut = 3.0 if reader.startswith(("librosa", "ljspeech")) else None
+                out = ct.reader_tape(actor, reader, db, tmp / f"x_{k}.mp4", reader_s=cut,
+                                     lines=lines)
+                res = measure(out, ("speakers",))
+                sp = res["speakers"]
+                got = None if isinstance(sp, Missing) else sp.reader_to_actor_db
+                try:
+                    flag, why = bool(check.run({"speakers": sp}, params)), ""
+                except Skip as exc:
+                    flag, why = False, str(exc)
+                n += 1
+                within += got is not None and abs(got - db) <= 3.0
+                right = flag == (db > params["max_reader_to_actor_db"])
+                flags_right += right
+                print(f"| {short(actor)} | {short(reader)[:18]} | {sex} | {lines} | "
+                      f"{res['media'].duration_s:.0f} | {db:+.0f} | "
+                      f"{'–' if got is None else f'{got:+.1f}'} | {'⚑' if flag else '–'} | "
+                      f"{'✓' if right else '✗'} | {why[:70]} |")
+                out.unlink()
+    print(f"\nwithin ±3 dB: {within}/{n}; X101 exactly when louder than "
+          f"{params['max_reader_to_actor_db']:g} dB: {flags_right}/{n} "
+          f"({time.time() - t0:.0f} s)")
 
 
 def monologue_table(tmp: Path) -> None:
@@ -507,11 +576,117 @@ def activity_table() -> None:
               f"{np.median(still) if still else float('nan'):.3f} |")
 
 
+def _aperture_track(info, window):
+    """Full-rate (times, lip-opening speed, dark share) of the largest face in a window: the
+    dark share is the fraction of the aligned mouth crop's centre (rows 25–80 %, columns
+    30–70 %) darker than 0.55 × the crop's median grey — the open mouth's cavity, OpenCV only."""
+    import cv2
+
+    from tapecheck.ingest import iter_frames
+    from tapecheck.measures import sync_lips as sl
+    from tapecheck.measures.faces import detect
+    from tapecheck.measures.mouth import mouth_matrix
+
+    every = max(1, int(round((info.fps or 25.0) * sl.DETECT_EVERY_S)))
+    ws, we = window
+    times, grays, marks = [], [], []
+    for i, f in enumerate(iter_frames(info, rate=0, start_s=ws, duration_s=we - ws)):
+        found = detect(f.image) if i % every == 0 else []
+        marks.append(np.array(max(found, key=lambda x: x.area).landmarks, np.float64)
+                     if found else None)
+        times.append(f.t)
+        grays.append(f.gray)
+    t = np.asarray(times)
+    speed, dark = np.full(len(t), np.nan), np.full(len(t), np.nan)
+    known = [i for i, m in enumerate(marks) if m is not None]
+    if len(known) < 2:
+        return t, speed, dark
+    kl = np.stack([marks[i].ravel() for i in known])
+    lm = sl._median5(np.stack([np.interp(np.arange(len(t)), known, kl[:, c])
+                               for c in range(10)], axis=1))
+    prev = None
+    for i, g in enumerate(grays):
+        m = mouth_matrix(lm[i].reshape(5, 2), sl.FLOW_W, sl.FLOW_H)
+        crop = cv2.warpAffine(g, m, (sl.FLOW_W, sl.FLOW_H),
+                              flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+                              borderMode=cv2.BORDER_REPLICATE)
+        h, w = crop.shape
+        inner = crop[int(h * 0.25):int(h * 0.8), int(w * 0.3):int(w * 0.7)]
+        dark[i] = float((inner < 0.55 * float(np.median(crop))).mean())
+        if prev is not None and float(np.abs(crop.astype(np.int16) - prev).mean()) >= \
+                sl.DUPLICATE_GREY:
+            speed[i] = sl.lip_opening_speed(prev, crop)
+        prev = crop
+    return t, speed, dark
+
+
+def aperture_table(tmp: Path) -> None:
+    """A second picture feature for lip sync, OpenCV only (issue 25): the speed of the mouth's
+    dark share (`_aperture_track`) against the same envelope slope and the same chance test as
+    the lip-opening flow — on the clips whose sync is known frame by frame (corpus/real
+    SOURCES.md) and GRID sentences said five times, as they are and +200 ms; then every
+    mismatched pair of their windows: does the second feature corroborate the flow by chance?"""
+    from tapecheck.measures import sync as syn
+    from tapecheck.measures import sync_offset as so
+
+    known = {"obama_oval_office_address_crop_20s": 250, "news_anchor_german_tight_crop_20s": -3,
+             "selftape_webcam_woman_white_wall_gated_audio_55s": 160,
+             "selftape_webcam_man_glasses_bedroom_87s": 45}
+    clips = [(REAL / f"{n}.mp4", v) for n, v in known.items()]
+    for c in ["grid_bbaf2n", "grid_brbk7n", "grid_lbax4n", "grid_lwbsza"]:
+        loop = ct.drift_tape(c, 5, 0.0, tmp / f"{c}_x5.mp4")
+        clips += [(loop, 0), (ct.shifted_tape(loop, 200, tmp / f"{c}_x5_p200.mp4"), 200)]
+    t0 = time.time()
+    wins = []
+    for path, truth in clips:
+        info = probe(str(path))
+        res = measure(path, ("speech", "audio_frames"))
+        spans = [(g.start_s, g.end_s) for g in res["speech"].segments]
+        fe = res["audio_frames"]
+        for window in syn.choose_windows(spans, info.duration_s):
+            t, speed, dark = _aperture_track(info, window)
+            wins.append((short(path.stem), truth, t, speed, np.gradient(dark), spans,
+                         so.envelope_slope(fe.bands, fe.hop_s), fe.hop_s))
+
+    def judge(p, q):
+        t, m = p[2], np.zeros(len(p[2]), bool)
+        for a, b in q[5]:
+            m |= (t >= a - syn.MARGIN_S) & (t <= b + syn.MARGIN_S)
+        fps = 1.0 / float(np.median(np.diff(t)))
+        return [so.decide(so.evidence(t, v, q[6], q[7], m, fps)) for v in (p[3], p[4])]
+
+    print("\n## second sync feature: dark-share speed vs lip-opening flow (ms, + = late; z)\n")
+    print("| clip | truth | flow | z | dark-share speed | z |")
+    print("|---|---|---|---|---|---|")
+    for w in wins:
+        flow, dark = judge(w, w)
+        cell = [("–" if e.offset_ms is None else f"{e.offset_ms + syn.LIP_LEAD_MS:+.0f}"
+                 + ("" if e.confident else " (not confident)"), f"{e.z:.1f}") for e in (flow, dark)]
+        print(f"| {w[0][:40]} | {w[1]:+d} | {cell[0][0]} | {cell[0][1]} | {cell[1][0]} | "
+              f"{cell[1][1]} |")
+    n = conf = conf2 = near = both = 0
+    for p in wins:
+        for q in wins:
+            if p[0].split("_x5")[0] == q[0].split("_x5")[0]:
+                continue
+            flow, dark = judge(p, q)
+            n += 1
+            conf += flow.confident
+            conf2 += dark.confident
+            if flow.offset_ms is not None and dark.offset_ms is not None \
+                    and abs(flow.offset_ms - dark.offset_ms) <= syn.AGREE_MS:
+                near += 1
+                both += flow.confident and dark.confident
+    print(f"\nmismatched window pairs {n}: flow confident {conf}, dark-share speed confident "
+          f"{conf2}, their peaks within {syn.AGREE_MS:g} ms {near}, both confident and agreeing "
+          f"{both} ({time.time() - t0:.0f} s)")
+
+
 def main(argv: list[str]) -> int:
     for a in [a for a in argv if a.startswith("only=")]:
         ONLY.extend(a[5:].split(","))
         argv.remove(a)
-    what = set(argv) or {"reader", "monologues", "sync", "drift", "activity", "chance",
+    what = set(argv) or {"reader", "exchanges", "monologues", "sync", "drift", "activity", "chance",
                          "lips", "shifts"}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -519,6 +694,8 @@ def main(argv: list[str]) -> int:
             activity_table()
         if "reader" in what:
             reader_table(tmp)
+        if "exchanges" in what:
+            exchanges_table(tmp)
         if "monologues" in what:
             monologue_table(tmp)
         if "sync" in what:
@@ -531,6 +708,8 @@ def main(argv: list[str]) -> int:
             lips_table(tmp)
         if "shifts" in what:
             shifts_table(tmp)
+        if "aperture" in what:
+            aperture_table(tmp)
     return 0
 
 

@@ -102,7 +102,7 @@ def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
     dur = 3.0 if clip.startswith("grid_") else float(_duration(src))
     actor = at_lufs(decode(src, 0.0, dur), ACTOR_LUFS)
     actor = np.pad(actor, (0, max(0, int(dur * RATE) - len(actor))))[:int(dur * RATE)]
-    full = decode(CORPUS / "speech" / reader)
+    full = _reader_voice(reader)
     if reader_s is None:
         pieces = [full] * lines
     else:
@@ -134,7 +134,9 @@ def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
     order = ["[a0]"]
     for i, listen_s in enumerate(listen_lens):
         loops = int(math.ceil(listen_s * FPS / (2 * count)))
-        parts.append(f"[p{i}]loop=loop={loops}:size={2 * count}:start=0,"
+        # frames renumbered after the loop: its copies repeat their timestamps, and the
+        # final fps filter dropped one frame a loop (the picture ran ahead of the sound)
+        parts.append(f"[p{i}]loop=loop={loops}:size={2 * count}:start=0,setpts=N/{FPS}/TB,"
                      f"trim=end_frame={int(round(listen_s * FPS))},setpts=PTS-STARTPTS[l{i}];")
         parts.append(f"[a{i + 1}]setpts=PTS-STARTPTS[c{i}];")
         order += [f"[l{i}]", f"[c{i}]"]
@@ -142,6 +144,15 @@ def reader_tape(clip: str, reader: str, reader_db: float, out: Path, *,
     _mux(["-i", str(src)], graph, wav, out)
     out.with_suffix(".wav").unlink()
     return out
+
+
+def _reader_voice(reader: str) -> np.ndarray:
+    """The reader's recording: a file of corpus/speech, or the sound of a corpus/video clip
+    named without its extension (a GRID sentence: another talker of the same corpus)."""
+    if (CORPUS / "speech" / reader).is_file():
+        return decode(CORPUS / "speech" / reader)
+    src = clip_path(reader)
+    return decode(src, 0.0, 3.0 if reader.startswith("grid_") else None)
 
 
 def quietest(x: np.ndarray, seconds: float) -> np.ndarray:

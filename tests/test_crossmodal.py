@@ -22,6 +22,7 @@ from tapecheck.ingest import probe
 from tapecheck.measures import Context, Results, closure
 from tapecheck.measures import speakers as spk
 from tapecheck.measures import sync as syn
+from tapecheck.measures import sync_offset
 from tapecheck.measures import voices as voi
 from tapecheck.measures.mouth import MouthResult
 from tapecheck.measures.speech import SpeechSegment
@@ -68,7 +69,7 @@ def test_lips_that_match_unrelated_speech_as_well_are_not_confident(monkeypatch)
     mask = (tv > 0.7) & (tv < 7.3)
     assert syn.estimate(tv, vis, slope, hop, mask, 25.0).confident
     # every stored stretch starts where a copy of this very sound starts
-    monkeypatch.setattr(syn, "chance_slope", lambda: np.tile(slope, syn.CHANCE_COUNT))
+    monkeypatch.setattr(sync_offset, "chance_slope", lambda: np.tile(slope, syn.CHANCE_COUNT))
     e = syn.estimate(tv, vis, slope, hop, mask, 25.0)
     assert e.peak_r > 0.9 and not e.confident and "unrelated speech" in e.reason
 
@@ -324,6 +325,91 @@ def test_cepstra_leave_the_level_out_and_keep_the_frame_clock():
     assert np.allclose(a, b, atol=1e-3)             # 20 dB louder: same coefficients
 
 
+# actor lines (mouth talking) and reader lines (mouth resting) of an exchange, 30 s
+EXCHANGE = [(1.0, 3.0, 0), (4.5, 7.5, 1), (9.0, 11.0, 0), (12.5, 15.5, 1), (17.0, 19.0, 0),
+            (20.5, 23.5, 1), (25.0, 27.0, 0)]
+
+
+def _exchange(gap: float, seed: int = 6):
+    """Cepstra of the exchange: the reader's voice `gap` spreads from the actor's on c1; each
+    reader line's first half 2 spreads off on c3, its second half 2 the other way (a line
+    said in two tones: the strongest contrast of the tape's timbre is inside the reader)."""
+    rng = np.random.default_rng(seed)
+    hop = 0.02
+    n = int(30 / hop)
+    ceps = rng.normal(size=(n, voi.N_CEPS)).astype(np.float32)
+    mask = np.zeros(n, bool)
+    for a, b, v in EXCHANGE:
+        i, j = int(a / hop), int(b / hop)
+        mask[i:j] = True
+        if v:
+            ceps[i:j, 0] += gap
+            mid = (i + j) // 2
+            ceps[i:mid, 2] += 2.0
+            ceps[mid:j, 2] -= 2.0
+    return ceps, mask, hop
+
+
+def _exchange_mouth(t):
+    talking = any(a <= t - 0.5 and t <= b for a, b, v in EXCHANGE if v == 0)
+    return 0.3 if talking else 0.06
+
+
+def _misread(res: voi.VoicesResult) -> voi.VoicesResult:
+    """The same speech cut the way a strong timbre split can cut it when two voices are alike:
+    the first and third actor lines with the first halves of the reader's, the rest apart."""
+    label = res.label.copy()
+    for k, (a, b, v) in enumerate(EXCHANGE):
+        i, j = int(a / res.hop_s), int(b / res.hop_s)
+        if v:
+            mid = (i + j) // 2
+            label[i:mid], label[mid:j] = 0, 1
+        else:
+            label[i:j] = k // 2 % 2
+    return voi.VoicesResult(res.hop_s, label, 6.0, 1.0, res.features)
+
+
+def test_the_resting_mouth_seeds_the_split_a_timbre_split_missed():
+    """The issue-25 failure: two voices of one sex, the timbre split cuts along another
+    contrast, the mouth moves alike with both halves — yet the mouth rests through the
+    reader's lines, and the timbre predicts where (voices.seeded)."""
+    ceps, mask, hop = _exchange(gap=1.0)
+    wrong = _misread(voi.split(ceps, mask, hop))
+    mouth = _mouth(30.0, _exchange_mouth)
+    names, *_ = spk.name_voices(mouth, wrong, 30.0)
+    assert "reader" not in names.values()
+    seeds = spk.mouth_seeds(mouth, wrong)
+    assert [(round(a), g) for a, _, g in seeds] == [(round(a), 1 - v) for a, _, v in EXCHANGE]
+    alt, agree = voi.seeded(wrong, seeds)
+    assert agree == 1.0 and alt.by_mouth and alt.strength >= spk.SEEDED_MIN_SPLIT
+    att = spk.attribute(mouth, wrong, 30.0)
+    assert att.told_apart and att.strength == alt.strength
+    labels = [(round(s), lab) for s, e, lab, conf, *_ in att.lines if conf >= 0.5]
+    assert labels == [(round(a), "reader" if v else "actor") for a, _, v in EXCHANGE]
+
+
+def test_a_mouth_resting_now_and_then_in_a_monologue_seeds_no_reader():
+    """One voice (no gap): the runs where the mouth happens to rest have no timbre of their
+    own, so the split they seed is refused and no reader is named."""
+    ceps, mask, hop = _exchange(gap=0.0)
+    ceps[:, 2] = np.random.default_rng(9).normal(size=len(ceps))   # no two-tone lines either
+    res = voi.split(ceps, mask, hop)
+    mouth = _mouth(30.0, _exchange_mouth)
+    seeds = spk.mouth_seeds(mouth, res)
+    assert len(seeds) == len(EXCHANGE)        # the mouth alone would split the runs …
+    alt, _ = voi.seeded(res, seeds)
+    assert alt is None or alt.strength < spk.SEEDED_MIN_SPLIT   # … the timbre does not
+    att = spk.attribute(mouth, res, 30.0)
+    assert not att.told_apart and {ln[2] for ln in att.lines} == {"actor"}
+
+
+def test_a_mouth_that_moves_alike_in_every_run_gives_no_seeds():
+    ceps, mask, hop = _exchange(gap=1.0)
+    res = voi.split(ceps, mask, hop)
+    rng = np.random.default_rng(2)
+    assert spk.mouth_seeds(_mouth(30.0, lambda t: float(rng.uniform(0.2, 0.4))), res) == []
+
+
 def test_reader_to_actor_is_the_gated_loudness_difference_of_their_blocks():
     # momentary loudness every 100 ms: actor at −20 LUFS in 1–4 s, reader at −14 in 5–9 s
     mom = np.full(120, -80.0)
@@ -384,6 +470,45 @@ def test_a_monologue_has_no_reader_finding_and_says_so(sample_tapes):
     (skip,) = [s for s in rep.skipped if s.code == "X101"]
     assert "monologue" in skip.reason
     assert dict(rep.measures)["reader_to_actor_db"] is None
+
+
+#: Issue 25: a GRID man reads to a GRID man, three lines each (25 s). The timbre split alone
+#: cut the reader's sentence in two and named no reader; the resting mouth seeds the split.
+SAME_SEX_DB = [6.0, -10.0]
+
+
+@pytest.fixture(scope="session")
+def same_sex_reader_tapes(corpus, media_dir):
+    import crossmodal_tapes as ct
+
+    return {db: ct.reader_tape("grid_bbaf2n", "grid_lbax4n", db,
+                               media_dir / f"same_sex_{db:+.0f}.mp4", lines=3)
+            for db in SAME_SEX_DB}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("db", SAME_SEX_DB)
+def test_a_reader_of_the_actors_own_sex_is_measured(same_sex_reader_tapes, db):
+    rep = check_file(str(same_sex_reader_tapes[db]), Settings(select=("X101",)))
+    measured = dict(rep.measures)["reader_to_actor_db"]
+    assert measured is not None and measured == pytest.approx(db, abs=3.0)
+    assert any(f.code == "X101" for f in rep.findings) == (db > -2.0)
+    series = {s.name: s for s in rep.series}
+    on = [t for t, v in zip(series["reader"].t_s, series["reader"].values) if v == 1.0]
+    assert on and 3.0 < min(on) and max(on) < rep.media.duration_s - 3.0
+
+
+@pytest.mark.corpus
+def test_the_readers_voice_alone_said_five_times_is_no_reader(corpus, media_dir):
+    """The voice whose sentence the timbre split cut in two, alone with its own moving mouth:
+    one voice, however its lines split."""
+    import crossmodal_tapes as ct
+
+    tape = ct.drift_tape("grid_lbax4n", 5, 0.0, media_dir / "lbax4n_x5.mp4")
+    rep = check_file(str(tape), Settings(select=("X101",)))
+    assert not rep.findings and dict(rep.measures)["reader_to_actor_db"] is None
+    (skip,) = [s for s in rep.skipped if s.code == "X101"]
+    assert "no reader lines" in skip.reason
 
 
 SYNC_CASES = [-200, 0, 200, 400]

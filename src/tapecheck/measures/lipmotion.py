@@ -8,7 +8,7 @@ only says that the lips do not match the sound, which a poorly seen mouth also g
 claim "this is not your voice" needs *positive* evidence: a mouth that is seen, frontal, and
 still while the speech goes on.
 
-**Lip movement.** The full-rate lip-opening speed of sync.py (Farnebäck flow of the lower
+**Lip movement.** The full-rate lip-opening speed of sync_lips.py (Farnebäck flow of the lower
 lip band minus the upper, in the 64 × 48 px aligned mouth crop: 40 px per eye distance),
 over the frames inside speech, in eye distances per second; `lip_speed` is its 90th
 percentile (a speaking mouth opens and closes several times a second; the top tenth of its
@@ -37,7 +37,7 @@ and a face that stays still through them says the voices heard are other people'
 while lips that move leave it to A501. On corpus/real: the car vlog (voices 12.7 s, −12.8
 LUFS) reads 0.30, still; the backlit webcam man (3.2 s of faint voices) cannot be assessed.
 
-The full-rate pieces follow the actor (faces.py `pick_actor`, via sync.py's
+The full-rate pieces follow the actor (faces.py `pick_actor`, via sync_lips.py's
 `actor_chooser`): the lips of someone else in the shot are never measured.
 
 **Can't assess** (state "unknown") — and nothing is claimed — when there is less than
@@ -60,7 +60,7 @@ from ..model import Span
 from .base import DerivedMeasure, Missing
 from .mouth import HALF_W_EYES
 from .speakers import MOUTH_REASONS, block_loudness
-from .sync import FLOW_W, actor_chooser, decode_track
+from .sync_lips import FLOW_W, actor_chooser, decode_track
 
 STILL, SPEAKS, UNKNOWN = "still", "speaks", "unknown"
 PERFORMED, BEHIND = "speech", "voices behind the room"

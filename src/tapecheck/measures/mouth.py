@@ -1,7 +1,7 @@
 """The actor's mouth: a landmark-aligned crop and how much it changes between sampled frames.
 
 This is the picture half of *who is speaking when* (speakers.py); the full-rate half, for
-lip sync, is in sync.py and uses the same crop (`mouth_crop`).
+lip sync, is in sync_lips.py and uses the same crop (`mouth_crop`).
 
 **Alignment.** CenterFace gives five landmarks (faces.py). The crop is centred on the midpoint
 of the two mouth corners, turned by the eye line's angle (head roll) and scaled by the eye

@@ -18,6 +18,29 @@ second voice is a *reader* only when
   (mouth.py), and a single voice split by timbre (a monologue with a change of tone) moves the
   mouth alike in both halves.
 
+**When the timbre split misses the reader.** The strongest two-way split of the speech by
+timbre is not always actor against reader: two voices of one sex can sit closer than the two
+halves of a line said in two tones, or than a reader's lines that all end alike (a GRID man
+reading to a GRID man, issue 25: the split cut the reader's sentence in two, d′ 6.7, and the
+mouth moved alike with both halves). So the mouth proposes a split too (`mouth_seeds`): the
+runs of speech fall into two groups by their mouth activity (Otsu's cut of the logs), the
+resting group ≥ `MOUTH_RATIO` × stiller, ≥ 2 runs in each. voices.py `seeded` keeps it only
+when the *timbre* predicts those groups — each run judged by the discriminant fitted without
+it, ≥ 80 % in their own group — and its strength is then the cross-validated d′ (frames no
+discriminant was fitted on), which must reach `SEEDED_MIN_SPLIT`. It is used (`choose_split`)
+when it names the reader where the timbre split named none, or a reader whose mouth rests more
+(the timbre split had put part of the actor's speech in the reader's voice). Random partitions
+of one voice's runs (the null a monologue with a still moment would be; 40 each on the 21
+looped GRID monologues and the 14 corpus recordings with ≥ 4 runs: 1,242 partitions) passed the
+80 % test 71 times, at cross-validated d′ ≤ 1.1; the seeded splits used on the 84 constructed
+exchanges read ≥ 2.8. On those exchanges (calibrate_crossmodal.py exchanges: 7 GRID actors,
+readers of the same and the other sex — GRID talkers and corpus voices — at −12…+9 dB, 18–54
+s) `reader_to_actor_db` came within ±3 dB on 75 of 84 by the timbre split alone (same sex 33
+of 42), 81 of 84 with the seeded split (same sex 39 of 42; the 3 others: a GRID reader's two
+lines hold 2.4 s of speech, under `MIN_VOICE_S`); on 65 monologues (the GRID sentences looped
+to 15–60 s, the corpus talking heads, every corpus/real and real2 recording with sound, the
+ready sample tapes) no reader was named either way.
+
 Otherwise all speech is taken as one voice, the actor's, at confidence 0.5 (not enough to
 count for a reader finding): a tape where nothing can be told is never said to have a loud
 reader. When the speech stands less than `MIN_SNR_DB` above the background (speech.py's
@@ -52,10 +75,16 @@ from ..errors import MeasureUnavailable
 from ..model import Series, Span
 from .base import DerivedMeasure, Missing
 from .loudness import MOMENTARY_STEP_S, SPEECH_QUARTERS, gated_loudness
+from .voices import MIN_SEED_RUNS, seeded
 
 ACTOR, READER, UNKNOWN = "actor", "reader", "unknown"
 #: Timbre split strength (voices.py d′) from which two voices are believed.
 MIN_SPLIT = 4.0
+#: The same for a split seeded by the mouth (voices.py `seeded`), whose d′ is cross-validated
+#: (each run judged by a discriminant fitted without it): random partitions of one voice's
+#: runs that passed the seeds' 80 % test reached ≤ 1.1; the seeded splits used on the 84
+#: constructed exchanges (calibrate_crossmodal.py exchanges) ≥ 2.8 — 2.0 lies between.
+SEEDED_MIN_SPLIT = 2.0
 #: Speech each voice needs, s, and judged mouth frame pairs in it.
 MIN_VOICE_S = 2.5
 MIN_PAIRS = 4
@@ -198,7 +227,8 @@ def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], fl
         return single, UNSURE, (f"the speech is only {snr_db:.0f} dB above the background "
                                 f"noise ({MIN_SNR_DB:g} dB needed to tell voices apart)"), level
     strength = voices.strength
-    if strength is None or strength < MIN_SPLIT:
+    least = SEEDED_MIN_SPLIT if getattr(voices, "by_mouth", False) else MIN_SPLIT
+    if strength is None or strength < least:
         return single, 0.5, "", level
     short = min((0, 1), key=voices.seconds)
     if voices.seconds(short) < MIN_VOICE_S:
@@ -216,7 +246,7 @@ def name_voices(mouth, voices, snr_db: float | None) -> tuple[dict[int, str], fl
     if ratio < MOUTH_RATIO:
         return single, 0.5, ("two voices are heard, but the mouth moves alike with both (one "
                              "voice changing its tone, or neither is the face on camera)"), level
-    sure = min((ratio / MOUTH_RATIO - 1.0), (strength / MIN_SPLIT - 1.0))
+    sure = min((ratio / MOUTH_RATIO - 1.0), (strength / least - 1.0))
     return {hi: ACTOR, 1 - hi: READER}, min(1.0, 0.5 + sure), "", level
 
 
@@ -235,6 +265,7 @@ class Attribution:
     names: dict[int, str]
     reason: str
     level: dict[int, float]
+    strength: float | None = None   # d′ of the split used (voices.py)
 
     @property
     def told_apart(self) -> bool:
@@ -244,10 +275,86 @@ class Attribution:
         return next((self.level.get(v) for v, n in self.names.items() if n == label), None)
 
 
+def mouth_seeds(mouth, voices) -> list[tuple[float, float, int]]:
+    """The runs of speech (start, end, 1 where the mouth talks, 0 where it rests) when the
+    mouth alone splits them in two: each run's activity (geometric mean of its frame pairs),
+    the cut of their logs that best separates two groups (Otsu's criterion), and the groups'
+    levels `MOUTH_RATIO` or more apart; runs in the middle third between the two levels are
+    left out (a reader line with a swallow in it, an actor line half listened). Empty when
+    the mouth moves alike through all of them."""
+    runs = []
+    for a, b in voices_runs(voices):
+        acts = mouth.pairs(a, b)
+        if acts:
+            runs.append((a, b, math.log(_geomean(acts))))
+    if len(runs) < 2 * MIN_SEED_RUNS:
+        return []
+    x = np.array([r[2] for r in runs])
+    order = np.sort(x)
+    best, cut = -1.0, None
+    for k in range(1, len(order)):
+        lo, hi = order[:k], order[k:]
+        between = len(lo) * len(hi) * (hi.mean() - lo.mean()) ** 2
+        if between > best:
+            best, cut = between, 0.5 * (order[k - 1] + order[k])
+    talk = x > cut
+    if min(talk.sum(), (~talk).sum()) < MIN_SEED_RUNS:
+        return []
+    lo, hi = x[~talk].mean(), x[talk].mean()
+    if hi - lo < math.log(MOUTH_RATIO):
+        return []
+    # a run in the middle third between the groups says little either way: not a seed
+    third = (hi - lo) / 3.0
+    keep = (x <= lo + third) | (x >= hi - third)
+    if min((talk & keep).sum(), (~talk & keep).sum()) < MIN_SEED_RUNS:
+        return []
+    return [(a, b, int(t)) for (a, b, _), t, k in zip(runs, talk, keep) if k]
+
+
+def voices_runs(voices) -> list[tuple[float, float]]:
+    """The runs of speech (start s, end s), whoever speaks."""
+    lab = voices.label >= 0
+    d = np.diff(np.concatenate([[0], lab.astype(np.int8), [0]]))
+    return [(a * voices.hop_s, b * voices.hop_s)
+            for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1))]
+
+
+def choose_split(mouth, voices, snr_db: float | None):
+    """(the split used, its naming): the timbre split's, or the one the mouth seeds (voices.py
+    `seeded`, from `mouth_seeds`) when the timbre bears that one out and it names the reader
+    where the timbre split named none, or names one whose mouth rests more (a higher ratio of
+    the actor's mouth activity to the reader's: the timbre split put some of the actor's
+    speech in the reader's voice). A split of one talker's lines by timbre alone can be the
+    strongest (a sentence said in two tones, a reader whose lines end alike) while the actor
+    and a reader of the same sex sit closer; the mouth says which runs to hold apart."""
+    named = name_voices(mouth, voices, snr_db)
+    if snr_db is not None and snr_db < MIN_SNR_DB:
+        return voices, named
+    seeds = mouth_seeds(mouth, voices)
+    alt = seeded(voices, seeds)[0] if seeds else None
+    if alt is None or alt.strength < SEEDED_MIN_SPLIT:
+        return voices, named
+    again = name_voices(mouth, alt, snr_db)
+    if READER not in named[0].values():
+        # neither names a reader: the seeded split's reason is the truer one (a second voice
+        # speaking too little, rather than a mouth moving alike with two halves of one)
+        return alt, again
+    if READER in again[0].values() and _mouth_ratio(again) > _mouth_ratio(named):
+        return alt, again
+    return voices, named
+
+
+def _mouth_ratio(naming) -> float:
+    names, _, _, level = naming
+    actor = next(v for v, n in names.items() if n == ACTOR)
+    reader = next(v for v, n in names.items() if n == READER)
+    return level[actor] / max(level[reader], 1e-6)
+
+
 def attribute(mouth, voices, snr_db: float | None) -> Attribution:
     """Each run of one voice as a line (start, end, label, confidence, median activity,
     pairs, reason): the voice's name, or unknown where the face cannot be judged."""
-    names, conf, reason, level = name_voices(mouth, voices, snr_db)
+    voices, (names, conf, reason, level) = choose_split(mouth, voices, snr_db)
     lines = []
     for s, e, v in voices.runs():
         share = mouth.judged_share(s, e)
@@ -262,7 +369,7 @@ def attribute(mouth, voices, snr_db: float | None) -> Attribution:
                           "the voice is the other one's, but the mouth says otherwise"))
         else:
             lines.append((s, e, names[v], round(conf * share, 3), med, len(pairs), ""))
-    return Attribution(lines, names, reason, level)
+    return Attribution(lines, names, reason, level, voices.strength)
 
 
 def _disagrees(label: str, pairs: list[float], names: dict[int, str],
@@ -302,4 +409,4 @@ class Speakers(DerivedMeasure):
             still=att.activity_of(READER), talking=att.activity_of(ACTOR),
             told_apart=att.told_apart, actor_lufs=block_loudness(mom, spans[ACTOR]),
             reader_lufs=block_loudness(mom, spans[READER]),
-            split_strength=voices.strength, reason=att.reason)
+            split_strength=att.strength, reason=att.reason)

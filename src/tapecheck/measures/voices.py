@@ -31,7 +31,7 @@ audio on this machine); the split is a few k-means runs on ≤ a few thousand ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -52,6 +52,11 @@ SMOOTH_S = 0.25
 MIN_RUN_S = 0.8
 #: k-means restarts (deterministic seeds).
 RESTARTS = 6
+#: A seeded split (`seeded`) needs this many seed runs in each group …
+MIN_SEED_RUNS = 2
+#: … and its timbre must put at least this share of them, each judged by the others, in
+#: their own group.
+SEED_AGREE = 0.8
 
 
 def _mel(hz):
@@ -133,6 +138,11 @@ class VoicesResult:
     label: np.ndarray
     strength: float | None
     chunk_s: float | None
+    #: the speech frames' timbre (c1…c12 averaged over ±`SMOOTH_S`, standardised over the
+    #: tape; one row per speech frame, in order) — what `seeded` splits again
+    features: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: a split seeded by the mouth (`seeded`); its strength is then the cross-validated d′
+    by_mouth: bool = False
 
     def runs(self) -> list[tuple[float, float, int]]:
         """(start s, end s, voice) of the runs of one voice."""
@@ -217,6 +227,21 @@ def _smoothed(ceps: np.ndarray, mask: np.ndarray, hop: float) -> tuple[np.ndarra
     return np.vstack(rows), np.concatenate(where)
 
 
+def _lda(x: np.ndarray, lab: np.ndarray) -> tuple[np.ndarray, float]:
+    """Fisher's discriminant of two labelled groups of rows: (direction w, the threshold
+    half-way between the groups' means along it; group 1 lies above)."""
+    m0, m1 = x[lab == 0].mean(axis=0), x[lab == 1].mean(axis=0)
+    within = np.cov(np.vstack([x[lab == 0] - m0, x[lab == 1] - m1]).T)
+    within += 1e-3 * np.trace(within) / len(within) * np.eye(len(within))
+    w = np.linalg.solve(within, m1 - m0)
+    return w, 0.5 * (m0 @ w + m1 @ w)
+
+
+def _d_prime(proj: np.ndarray, lab: np.ndarray) -> float:
+    p0, p1 = proj[lab == 0], proj[lab == 1]
+    return float((p1.mean() - p0.mean()) / np.sqrt(0.5 * (p0.var() + p1.var()) + 1e-12))
+
+
 def _refine(sm: np.ndarray, lab: np.ndarray) -> tuple[np.ndarray, float]:
     """Two passes of linear discriminant analysis on the frames themselves (one direction that
     separates the groups beats distances in 12 noisy dimensions): (labels, d′ along it)."""
@@ -224,16 +249,12 @@ def _refine(sm: np.ndarray, lab: np.ndarray) -> tuple[np.ndarray, float]:
     for _ in range(2):
         if min((lab == 0).sum(), (lab == 1).sum()) < 10:
             return lab, 0.0
-        m0, m1 = sm[lab == 0].mean(axis=0), sm[lab == 1].mean(axis=0)
-        within = np.cov(np.vstack([sm[lab == 0] - m0, sm[lab == 1] - m1]).T)
-        within += 1e-3 * np.trace(within) / len(within) * np.eye(len(within))
-        w = np.linalg.solve(within, m1 - m0)
+        w, cut = _lda(sm, lab)
         proj = sm @ w
-        lab = (proj > 0.5 * (m0 @ w + m1 @ w)).astype(int)
+        lab = (proj > cut).astype(int)
         if min((lab == 0).sum(), (lab == 1).sum()) < 2:
             return lab, 0.0
-        p0, p1 = proj[lab == 0], proj[lab == 1]
-        d = float((p1.mean() - p0.mean()) / np.sqrt(0.5 * (p0.var() + p1.var()) + 1e-12))
+        d = _d_prime(proj, lab)
     return lab, d
 
 
@@ -265,11 +286,79 @@ def split(ceps: np.ndarray, mask: np.ndarray, hop: float) -> VoicesResult:
             best = (d, size, lab)
     if best is None:
         label[mask] = 0
-        return VoicesResult(hop, label, None, None)
+        return VoicesResult(hop, label, None, None, sm.astype(np.float32))
     d, size, lab = best
     label[idx] = lab
     _absorb_short_runs(label, max(1, int(round(MIN_RUN_S / hop))))
-    return VoicesResult(hop, label, round(d, 3), size)
+    return VoicesResult(hop, label, round(d, 3), size, sm.astype(np.float32))
+
+
+def seeded(voices: VoicesResult, seeds: list[tuple[float, float, int]],
+           ) -> tuple[VoicesResult | None, float]:
+    """The split that a partition of some runs of speech (start s, end s, group 0/1) asks for
+    — (the split, or None when the seeds' timbre does not hold them apart; the share of seed
+    runs their timbre puts in their own group).
+
+    speakers.py seeds it with the mouth (runs where it talks, runs where it rests): the
+    strongest split by timbre alone can cut one talker's lines in two while two voices of one
+    sex sit closer. The partition must be one the timbre can *predict*: each seed run's group
+    is judged by the discriminant fitted on the other seed runs (leave one run out), and at
+    least `SEED_AGREE` of the runs must land in their own group — a partition of one voice's
+    lines (a monologue with a still moment) has no timbre of its own and fails this. The
+    strength is the d′ of those held-out projections (each fold's in its own training
+    spread): cross-validated, unlike `split`'s, so speakers.py holds it to its own threshold.
+    Then every speech frame is given to the side of the discriminant fitted on all seed runs
+    it lies on, and short runs are absorbed as in `split`."""
+    sm = voices.features
+    lab0 = voices.label
+    if sm is None or len(sm) == 0:
+        return None, 0.0
+    idx = np.flatnonzero(lab0 >= 0)
+    pos = np.full(len(lab0), -1)
+    pos[idx] = np.arange(len(idx))
+    hop = voices.hop_s
+    rows, groups = [], []
+    for s, e, g in seeds:
+        a, b = max(0, int(round(s / hop))), min(len(lab0), int(round(e / hop)))
+        r = pos[a:b]
+        r = r[r >= 0]
+        if len(r):
+            rows.append(r)
+            groups.append(int(g))
+    groups_a = np.array(groups)
+    if min((groups_a == 0).sum(), (groups_a == 1).sum()) < MIN_SEED_RUNS:
+        return None, 0.0
+    right, held, held_g = 0, [], []
+    for k, r in enumerate(rows):
+        rest = [i for i in range(len(rows)) if i != k]
+        x = np.concatenate([sm[rows[i]] for i in rest])
+        y = np.concatenate([np.full(len(rows[i]), groups[i]) for i in rest])
+        if y.min() == y.max():
+            continue
+        w, cut = _lda(x, y)
+        px = x @ w
+        spread = np.sqrt(0.5 * (px[y == 0].var() + px[y == 1].var())) + 1e-12
+        p = (sm[r] @ w - cut) / spread     # held out, in the others' units
+        right += int((float(np.mean(p > 0)) > 0.5) == bool(groups[k]))
+        held.append(p)
+        held_g.append(np.full(len(p), groups[k]))
+    agree = right / len(rows)
+    if agree < SEED_AGREE or not held:
+        return None, round(agree, 3)
+    hp, hg = np.concatenate(held), np.concatenate(held_g)
+    if hg.min() == hg.max():
+        return None, round(agree, 3)
+    strength = _d_prime(hp, hg)   # cross-validated: of frames no discriminant was fitted on
+    x = np.concatenate([sm[r] for r in rows])
+    y = np.concatenate([np.full(len(r), g) for r, g in zip(rows, groups)])
+    w, cut = _lda(x, y)
+    lab = (sm @ w > cut).astype(np.int8)
+    if min((lab == 0).sum(), (lab == 1).sum()) < 2:
+        return None, round(agree, 3)
+    label = np.full(len(lab0), -1, np.int8)
+    label[idx] = lab
+    _absorb_short_runs(label, max(1, int(round(MIN_RUN_S / hop))))
+    return VoicesResult(hop, label, round(strength, 3), None, sm, by_mouth=True), round(agree, 3)
 
 
 def _absorb_short_runs(label: np.ndarray, least: int) -> None:
