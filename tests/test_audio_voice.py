@@ -251,11 +251,12 @@ def test_a201_rules():
     assert warn and warn[0].severity is None and warn[0].measured == 10.0
     err = run("A201", {"noise": _noise(-3.0, 0.40), "dnsmos": bak(1.1)})
     assert err and err[0].severity.label == "error"
-    assert run("A201", {"noise": _noise(20.0, 1.0), "dnsmos": bak(1.5)})   # intrusive anyway
-    assert run("A201", {"noise": _noise(None, None), "dnsmos": bak(1.2)})  # no voice, noisy
+    remark = run("A201", {"noise": _noise(20.0, 1.0), "dnsmos": bak(1.5)})  # intrusive, words clear
+    assert remark and remark[0].severity.label == "info"
     from tapecheck.checks import Skip
-    with pytest.raises(Skip):
-        run("A201", {"noise": _noise(None, None), "dnsmos": bak(3.8)})
+    for b in (1.2, 3.8):  # no voice, no verdict on the noise, however noisy (issue #21)
+        with pytest.raises(Skip):
+            run("A201", {"noise": _noise(None, None), "dnsmos": bak(b)})
 
 
 def _loud(lufs):

@@ -55,6 +55,7 @@ CITED = {
     "V112": ("up to 25° when", "no clip past 25°", "(median 24°, 50 %"),
     "V113": ("a head tipped 20° down",),
     "V204": ("4:1 (2 stops)",),
+    "V410": ("the old 3 px line",),
     "V501": ("from 1.0 to 2.3 s",),
     "V502": ("more than 1 grey level",),
     "A101": ("a voice at −30 LUFS is 16 LU quieter",),
