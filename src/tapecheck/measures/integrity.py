@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ingest.frames import sampling_mode
-from .base import AudioMeasure, DerivedMeasure, VideoMeasure
+from .base import AudioMeasure, DerivedMeasure, Missing, VideoMeasure
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Decoded(DerivedMeasure):
         info = self.ctx.info
         video = results["video_decode"]
         audio = results["audio_decode"]
-        audio = None if not hasattr(audio, "end_s") else audio
+        audio = None if isinstance(audio, Missing) else audio  # no audio track
         if sampling_mode(info, self.ctx.frame_rate, self.ctx.quick) == "keyframes":
             step = info.keyframe_interval_s or 1.0 / self.ctx.frame_rate
         else:
