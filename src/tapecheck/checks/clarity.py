@@ -112,9 +112,9 @@ def handling_or_wind_noise(m, p):
 
     A burst is 0.1–2 s where the power under 300 Hz jumps ≥ 20 dB over the pauses' level and
     is a large part of the sound, away from voiced speech (measures/clarity.py). The corpus's
-    real mic rub (iPhone) and laptop tap, mixed into the pauses of corpus speech, are two
-    bursts and are found (tests/test_audio_checks.py); none of the clean corpus speech or GRID
-    clips has any.
+    real mic rub (iPhone) and laptop tap, mixed into two pauses of corpus speech, are two
+    bursts and are found (tests/test_audio_checks.py; a tap inside a line is covered by the
+    voice and is not a burst); none of the clean corpus speech or GRID clips has any.
     Warned from two bursts; one alone is a remark (info). Real positives are too few to fit a
     count on: of the 42 labelled real clips one has handling noise (a phone picked up at the
     end of the take: one 0.5 s burst), while a single burst also came from a plosive on a
