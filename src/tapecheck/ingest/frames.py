@@ -105,7 +105,12 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
         in_opts["skip_frame"] = "nokey"
     else:
         in_opts["skip_loop_filter"] = "all"
-        if not full:
+        if full:
+            # one decoding thread: a window is decoded while the sampled pass still runs, and
+            # ffmpeg's frame threads each hold frames in flight (1080p: 107 → 89 MB, CPU
+            # 2.6 → 2.5 s for 10 s; the pixels are the same)
+            in_opts["threads"] = 1
+        else:
             # sampled frames need no non-reference frame (B-frames nothing else points to):
             # skipping them is safe and cuts decoding ≈ 25 % where an encoder uses them
             in_opts["skip_frame"] = "noref"
