@@ -31,7 +31,7 @@ whatever the keyframe spacing (exports with one keyframe every 8–10 s exist), 
 Memory (issue #27; `scripts/bench.py`, peak RSS of the whole process tree, medians of 3, on
 a 2-core machine under other engineers' load, load average 5–17). A check of the 60 s 1080p
 tape peaked at 589 MB, the phone-photo tape at 755 MB, portrait 586 MB, and a 12 s 4K HEVC
-clip at 571 MB. What makes a peak: the Python process ≈ 190–200 MB once everything is loaded
+clip (the 1080p tape scaled up) at 786 MB. What makes a peak: the Python process ≈ 190–200 MB once everything is loaded
 (≈ 85 MB of it shared libraries; CenterFace's buffers in cv2.dnn ≈ 45 MB for its 320 and
 480 px inputs); every ffmpeg ≈ 55 MB before it decodes a frame (its libraries, counted again
 in each process) plus its frames in flight — 1080p H.264 ≈ 50 MB on ffmpeg's default threads,
@@ -41,8 +41,9 @@ beside the sampled pass (two decoders at once) and DNSMOS beside it. Now: DNSMOS
 the arena (≈ 100 MB only while it runs), windows are decoded on one ffmpeg thread (1080p 107
 → 89 MB, 4K HEVC 245 → 175 MB, the same CPU), the sampled pass on one frame thread per core
 (ffmpeg adds one more: 12 MB at 1080p, 21 MB at 4K), and above 1080p the windows and DNSMOS
-wait for the sampled pass (pipeline/passes.py). Peaks now: 1080p ≈ 390, phone-photo ≈ 380,
-portrait ≈ 380 MB, the 4K clip ≈ 365 MB; every JSON report byte for byte the same.
+wait for the sampled pass (pipeline/passes.py). Peaks now: 1080p 379, phone-photo 374,
+portrait 374, the 4K clip 366 MB, for the same CPU time (21.4 → 21.3 s, 34.4 → 33.6 s,
+13.4 → 13.1 s, 19.4 → 19.6 s) and every JSON report byte for byte the same.
 
 Frames come out downscaled (long side ≤ 640 px: face detection and every picture measure
 work at that size), at square pixels, turned as a player shows them — the Display Matrix
