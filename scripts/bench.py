@@ -3,7 +3,7 @@
 
     python scripts/bench.py                    # all tapes below
     python scripts/bench.py 1080p portrait     # some of them
-    python scripts/bench.py --runs 3           # median of 3 runs of each (issue #19's proof)
+    python scripts/bench.py --runs 1           # one run of each (default: median of 3)
     python scripts/bench.py --memory           # 1-minute vs 20-minute file, peak memory
     python scripts/bench.py --batch            # 8 tapes, --jobs 1 vs --jobs 2
     python scripts/bench.py --cluster          # 40 short tapes, local pool vs Dask LocalCluster
@@ -16,9 +16,11 @@ GRID corpus clip (a real face and voice, looped) so every measure has real work 
 phone-like 60 s 1080p30 H.264 with a fixed 1 s keyframe interval (no scene-cut keyframes:
 the looped clip and its grain would otherwise add two more per second), 60 s 4K30 HEVC, a rotated
 portrait phone clip, and `phone-photo`: a held-out-style phone tape made from a corpus face photo
-zoomed slowly with corpus speech (1080p, 12 Mbit/s, a keyframe every 30 frames). For each: wall time and peak RSS (the whole process tree, sampled every
+zoomed slowly with corpus speech (1080p, 12 Mbit/s, a keyframe every 30 frames). For each: wall time, CPU time and peak RSS (the whole process tree, sampled every
 20 ms from /proc) of `tapecheck check` (all checks) and of `ffmpeg -i FILE -f null -`, and
-their ratio. Never used as a test: timing assertions in tests are flaky by nature.
+their ratios, medians of 3 runs; then the plan of the run: frames sampled and seconds of
+tape covered by the video pass, the full-rate windows (lip sync) and the seconds of sound
+decoded. Never used as a test: timing assertions in tests are flaky by nature.
 """
 
 from __future__ import annotations
@@ -155,9 +157,69 @@ def measure_cpu(cmd: list[str]) -> tuple[float, float, int, float]:
     return wall, peak / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
-def compare(names: list[str], quick: bool, runs: int = 1) -> None:
+def counted(out: str, argv: list[str]) -> None:
+    """Run `tapecheck ARGV` in this process, counting what each ffmpeg pass hands over; write
+    the plan (`plan_line`'s input) to `out` as JSON. The counters wrap the two ingest
+    functions every measure reads through, so the run is the one measured (their cost is one
+    Python call per frame or 1 s block)."""
+    import atexit
+    import json
+
+    import tapecheck.ingest as ingest
+    from tapecheck.cli import main as tapecheck_main
+
+    passes: list[dict] = []
+    frames_of, blocks_of = ingest.iter_frames, ingest.AudioStream.blocks
+
+    def iter_frames(info, **kw):
+        row = {"kind": "window" if kw.get("rate", 1) <= 0 else "sampled", "frames": 0,
+               "first": None, "last": 0.0, "fps": info.fps or 25.0,
+               "duration": kw.get("duration_s")}
+        if row["kind"] == "sampled":
+            from tapecheck.ingest.frames import DEFAULT_RATE, sampling_mode
+            row["mode"] = sampling_mode(info, kw.get("rate", DEFAULT_RATE), kw.get("quick", False))
+        passes.append(row)
+        for fr in frames_of(info, **kw):
+            row["frames"] += 1
+            row["first"] = fr.t if row["first"] is None else row["first"]
+            row["last"] = fr.t
+            yield fr
+
+    def blocks(self):
+        row = {"kind": "audio", "seconds": 0.0}
+        passes.append(row)
+        for block in blocks_of(self):
+            row["seconds"] += block.duration
+            yield block
+
+    ingest.iter_frames, ingest.AudioStream.blocks = iter_frames, blocks
+    atexit.register(lambda: Path(out).write_text(json.dumps(passes)))
+    tapecheck_main(argv)
+
+
+def plan_line(passes: list[dict]) -> str:
+    """What the run decoded: sampled frames and the seconds of tape their pass covered, the
+    full-rate windows (count, seconds, frames), the seconds of sound decoded."""
+    video = [p for p in passes if p["kind"] == "sampled"]
+    windows = [p for p in passes if p["kind"] == "window"]
+    audio = sum(p["seconds"] for p in passes if p["kind"] == "audio")
+    parts = []
+    for p in video:
+        span = (p["last"] - p["first"] + 1 / p["fps"]) if p["frames"] else 0.0
+        parts.append(f"video pass ({p['mode']}): {p['frames']} frames over {span:.1f} s")
+    win_s = sum(p["duration"] or 0.0 for p in windows)
+    parts.append(f"full-rate windows: {len(windows)}, {win_s:.1f} s, "
+                 f"{sum(p['frames'] for p in windows)} frames")
+    parts.append(f"audio: {audio:.1f} s")
+    return "; ".join(parts)
+
+
+def compare(names: list[str], quick: bool, runs: int = 3) -> None:
     """Each tape: tapecheck and a plain decode side by side, `runs` times; the medians and the
-    median of the per-run ratios."""
+    median of the per-run ratios, and the plan of the last run (what each pass decoded)."""
+    import json
+    import tempfile
+
     print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     print(f"{'tape':<12} {'tapecheck s':>11} {'ffmpeg s':>9} {'ratio':>6} "
           f"{'tc CPU s':>8} {'ff CPU s':>8} {'CPU ratio':>9} "
@@ -169,6 +231,8 @@ def compare(names: list[str], quick: bool, runs: int = 1) -> None:
             args.insert(-1, "--quick")
         if "--no-cache" not in help_text():
             args.remove("--no-cache")
+        plan_file = Path(tempfile.mkstemp(suffix=".json")[1])
+        args = [sys.executable, __file__, "--counted", str(plan_file), *args[len(TAPECHECK):]]
         tcs, ffs = [], []
         for _ in range(runs):
             tcs.append(measure_cpu(args))
@@ -181,6 +245,11 @@ def compare(names: list[str], quick: bool, runs: int = 1) -> None:
         print(f"{name:<12} {tc[0]:>11.2f} {ff[0]:>9.2f} {ratio:>6.2f} "
               f"{tc[3]:>8.1f} {ff[3]:>8.1f} {cpu_ratio:>9.2f} "
               f"{tc[1]:>12.0f} {ff[1]:>9.0f}" + (f"  exit {bad[0]}" if bad else ""))
+        try:
+            print(f"{'':<12} plan: {plan_line(json.loads(plan_file.read_text()))}")
+        except ValueError:
+            print(f"{'':<12} plan: not written (the run failed)")
+        plan_file.unlink(missing_ok=True)
 
 
 def memory() -> None:
@@ -321,9 +390,12 @@ def fix(names: list[str]) -> None:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--counted"]:
+        counted(sys.argv[2], sys.argv[3:])
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("tapes", nargs="*", help=f"some of: {', '.join(TAPES)}, phone-photo")
-    ap.add_argument("--runs", type=int, default=1, help="runs of each tape (medians shown)")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each tape (medians shown)")
     ap.add_argument("--quick", action="store_true", help="time `tapecheck check --quick`")
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--batch", action="store_true")

@@ -28,6 +28,23 @@ whatever the keyframe spacing (exports with one keyframe every 8–10 s exist), 
 * a window at the full frame rate (`rate=0`, `start_s`/`duration_s`) for the few seconds
   lip sync needs: every frame, nothing skipped but deblocking.
 
+Memory (issue #27; `scripts/bench.py`, peak RSS of the whole process tree, medians of 3, on
+a 2-core machine under other engineers' load, load average 5–17). A check of the 60 s 1080p
+tape peaked at 589 MB, the phone-photo tape at 755 MB, portrait 586 MB, and a 12 s 4K HEVC
+clip (the 1080p tape scaled up) at 786 MB. What makes a peak: the Python process ≈ 190–200 MB once everything is loaded
+(≈ 85 MB of it shared libraries; CenterFace's buffers in cv2.dnn ≈ 45 MB for its 320 and
+480 px inputs); every ffmpeg ≈ 55 MB before it decodes a frame (its libraries, counted again
+in each process) plus its frames in flight — 1080p H.264 ≈ 50 MB on ffmpeg's default threads,
+4K HEVC ≈ 120–190 MB; and DNSMOS's onnxruntime arena, which kept ≈ 200 MB from its first
+window to the end of the process. The highest points were the lip-sync windows decoded
+beside the sampled pass (two decoders at once) and DNSMOS beside it. Now: DNSMOS runs without
+the arena (≈ 100 MB only while it runs), windows are decoded on one ffmpeg thread (1080p 107
+→ 89 MB, 4K HEVC 245 → 175 MB, the same CPU), the sampled pass on one frame thread per core
+(ffmpeg adds one more: 12 MB at 1080p, 21 MB at 4K), and above 1080p the windows and DNSMOS
+wait for the sampled pass (pipeline/passes.py). Peaks now: 1080p 379, phone-photo 374,
+portrait 374, the 4K clip 366 MB, for the same CPU time (21.4 → 21.3 s, 34.4 → 33.6 s,
+13.4 → 13.1 s, 19.4 → 19.6 s) and every JSON report byte for byte the same.
+
 Frames come out downscaled (long side ≤ 640 px: face detection and every picture measure
 work at that size), at square pixels, turned as a player shows them — the Display Matrix
 rotation is applied *after* select and scale (ffmpeg's automatic rotation would transpose
@@ -37,6 +54,7 @@ every full-size decoded frame first) — with presentation timestamps read from 
 from __future__ import annotations
 
 import functools
+import os
 import queue
 import re
 from dataclasses import dataclass
@@ -105,10 +123,18 @@ def iter_frames(info: MediaInfo, *, rate: float = DEFAULT_RATE, quick: bool = Fa
         in_opts["skip_frame"] = "nokey"
     else:
         in_opts["skip_loop_filter"] = "all"
-        if not full:
+        if full:
+            # one decoding thread: a window is decoded while the sampled pass still runs, and
+            # ffmpeg's frame threads each hold frames in flight (1080p: 107 → 89 MB, CPU
+            # 2.6 → 2.5 s for 10 s; the pixels are the same)
+            in_opts["threads"] = 1
+        else:
             # sampled frames need no non-reference frame (B-frames nothing else points to):
             # skipping them is safe and cuts decoding ≈ 25 % where an encoder uses them
             in_opts["skip_frame"] = "noref"
+            # one frame thread per core: ffmpeg's default adds one more, a frame in flight
+            # that cost 12 MB at 1080p and 21 MB at 4K HEVC for the same CPU (and pixels)
+            in_opts["threads"] = os.cpu_count() or 1
     base = info.window_start_s  # a reel's clip: the window of the file to read
     if start_s is not None or base is not None:
         in_opts["ss"] = f"{max(0.0, (base or 0.0) + (start_s or 0.0)):.3f}"

@@ -10,6 +10,7 @@ leaves a `Missing(failed=True)`, and the checks reading it report the crash.
 from __future__ import annotations
 
 import os
+import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
@@ -20,6 +21,12 @@ from ..measures import (AudioMeasure, Context, DerivedMeasure, FactMeasure, Miss
 
 #: Told (seconds of tape done, seconds in all) as the video pass goes.
 Progress = Callable[[float, float], None]
+
+#: Coded pictures larger than this (1080p's 1920 × 1088) wait for the sampled pass to end
+#: before the audio thread's finishing work (DNSMOS) and its full-rate windows: a 4K HEVC
+#: decoder holds ≈ 175–215 MB of frames in flight, two of them at once took a check to
+#: 571 MB (issue #27). The same windows are decoded, later: CPU and judgements do not move.
+OVERLAP_MAX_PIXELS = 1920 * 1088
 
 
 def facts(ctx: Context, results: Results, classes: list) -> None:
@@ -38,16 +45,22 @@ def measure(ctx: Context, results: Results, classes: list,
     video = [m for m in classes if issubclass(m, VideoMeasure)]
     audio = [m for m in classes if issubclass(m, AudioMeasure)]
     derived = _start(ctx, [m for m in classes if issubclass(m, DerivedMeasure)], results)
+    video_done = threading.Event()
+    if not video or ctx.info.coded_width * ctx.info.coded_height <= OVERLAP_MAX_PIXELS:
+        video_done.set()
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
         if audio:
             if ctx.info.has_audio:
-                pending = pool.submit(_audio_pass, ctx, results, audio, derived)
+                pending = pool.submit(_audio_pass, ctx, results, audio, derived, video_done)
             else:
                 for m in audio:
                     results.set(m.name, Missing("the file has no audio track"))
         if video:
-            _video_pass(ctx, results, video, on_progress)
+            try:
+                _video_pass(ctx, results, video, on_progress)
+            finally:
+                video_done.set()
         if pending is not None:
             pending.result()
     for name, m in derived.items():
@@ -83,13 +96,14 @@ def _video_pass(ctx: Context, results: Results, classes: list,
 
 
 def _audio_pass(ctx: Context, results: Results, classes: list,
-                derived: dict[str, Any]) -> None:
+                derived: dict[str, Any], video_done: threading.Event) -> None:
     from ..ingest import AudioStream
 
     stream = AudioStream(ctx.info)
     live = _start(ctx, classes, results)
     for block in stream.blocks():
         _feed(live, block, results)
+    video_done.wait()  # set at once unless the picture is large (OVERLAP_MAX_PIXELS)
     _finish(live, results, {"r128": stream.r128, "audio_log": stream.log})
     for name, m in list(derived.items()):
         try:
