@@ -12,7 +12,7 @@ BAK_INTRUSIVE = 2.0
 
 
 def _bak(m) -> float | None:
-    """DNSMOS BAK when the model ran (measures/noise.py brings it along), else None."""
+    """DNSMOS BAK when the model ran (A201 declares it an optional read), else None."""
     d = m.get("dnsmos")
     return getattr(d, "bak", None)
 

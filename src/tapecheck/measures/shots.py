@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import VideoMeasure
-from .picture import is_black
 
 WORK_WIDTH = 160
 MAX_GAP_S = 0.75
@@ -44,6 +43,8 @@ class ShotChanges:
 
 class Shots(VideoMeasure):
     name = "shot_changes"
+    #: its black-frame verdict per frame (blackdetect's rule, V501's), not a second one here
+    requires = ("picture",)
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -60,7 +61,7 @@ class Shots(VideoMeasure):
         small = cv2.resize(img, (WORK_WIDTH, max(1, round(h * WORK_WIDTH / w))),
                            interpolation=cv2.INTER_AREA)
         hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV).astype(np.int16)
-        black = is_black(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY))
+        black, _ = upstream["picture"]
         score = None
         if (self._prev is not None and not black and frame.t - self._prev_t <= MAX_GAP_S
                 and self._prev.shape == hsv.shape):
